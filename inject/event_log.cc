@@ -1,0 +1,206 @@
+// Formats and stores event-log records without allocating, so it can run inside
+// any intercepted call, in a signal handler, and in a forked child.
+#include "event_log.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace connfuzz::inject {
+
+LineBuilder& LineBuilder::text(const char* s, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n && len_ + 1 < size_; ++i) buf_[len_++] = s[i];
+  buf_[len_] = '\0';
+  return *this;
+}
+
+LineBuilder& LineBuilder::text(const char* s) noexcept { return text(s, std::strlen(s)); }
+
+LineBuilder& LineBuilder::number(long long value) noexcept {
+  char digits[24];
+  int n = 0;
+  unsigned long long magnitude = value < 0 ? 0ULL - static_cast<unsigned long long>(value) : value;
+  do digits[n++] = static_cast<char>('0' + magnitude % 10);
+  while ((magnitude /= 10) != 0);
+  if (value < 0) text("-");
+  while (n > 0) text(&digits[--n], 1);
+  return *this;
+}
+
+LineBuilder& LineBuilder::errno_text(int err) noexcept {
+  const char* name = errno_name(err);
+  return name ? text(name) : number(err);
+}
+
+const char* family_name(int family) noexcept {
+  switch (family) {
+    case AF_UNSPEC: return "AF_UNSPEC";
+    case AF_UNIX: return "AF_UNIX";
+    case AF_INET: return "AF_INET";
+    case AF_INET6: return "AF_INET6";
+    case AF_NETLINK: return "AF_NETLINK";
+    case AF_PACKET: return "AF_PACKET";
+    default: return nullptr;
+  }
+}
+
+namespace {
+
+void hex16(LineBuilder& line, unsigned value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char digits[4];
+  int n = 0;
+  do digits[n++] = kHex[value & 0xf];
+  while ((value >>= 4) != 0);
+  while (n > 0) line.text(&digits[--n], 1);
+}
+
+// RFC 5952 text: the longest run of two or more zero groups becomes "::".
+void ipv6_text(LineBuilder& line, const unsigned char* a) {
+  unsigned groups[8];
+  for (int i = 0; i < 8; ++i) groups[i] = (a[2 * i] << 8) | a[2 * i + 1];
+  int best = -1, best_len = 1;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && groups[j] == 0) ++j;
+    if (j - i > best_len) best = i, best_len = j - i;
+    i = j == i ? i + 1 : j;
+  }
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      line.text("::");
+      i += best_len - 1;
+      continue;
+    }
+    if (i > 0 && i != best + best_len) line.text(":");
+    hex16(line, groups[i]);
+  }
+}
+
+void path_text(LineBuilder& line, const char* path, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(path[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      line.text(&path[i], 1);
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      char escaped[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
+      line.text(escaped, 4);
+    }
+  }
+}
+
+}  // namespace
+
+LineBuilder& LineBuilder::address(const sockaddr* addr, socklen_t len) noexcept {
+  if (addr == nullptr) return text("NULL");
+  if (len < sizeof(sa_family_t)) return text("{len<2}");
+  sa_family_t family;
+  std::memcpy(&family, addr, sizeof(family));
+  text("{");
+  if (const char* name = family_name(family)) text(name);
+  else text("family=").number(family);
+  if (family == AF_INET && len >= sizeof(sockaddr_in)) {
+    sockaddr_in in;
+    std::memcpy(&in, addr, sizeof(in));
+    const auto* b = reinterpret_cast<const unsigned char*>(&in.sin_addr);
+    text(", ").number(b[0]).text(".").number(b[1]).text(".").number(b[2]).text(".").number(b[3]);
+    text(":").number(ntohs(in.sin_port));
+  } else if (family == AF_INET6 && len >= 24) {
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, addr, len < sizeof(in6) ? len : sizeof(in6));
+    text(", [");
+    ipv6_text(*this, reinterpret_cast<const unsigned char*>(&in6.sin6_addr));
+    text("]:").number(ntohs(in6.sin6_port));
+    if (in6.sin6_scope_id) text("%").number(in6.sin6_scope_id);
+  } else if (family == AF_UNIX && len > offsetof(sockaddr_un, sun_path)) {
+    const char* p = reinterpret_cast<const sockaddr_un*>(addr)->sun_path;
+    std::size_t n = len - offsetof(sockaddr_un, sun_path);
+    if (n > sizeof(sockaddr_un::sun_path)) n = sizeof(sockaddr_un::sun_path);
+    if (p[0] == '\0') {
+      text(", @\"");
+      path_text(*this, p + 1, n - 1);
+    } else {
+      text(", \"");
+      path_text(*this, p, strnlen(p, n));
+    }
+    text("\"");
+  }
+  return text("}");
+}
+
+std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
+  LineBuilder line(out, size);
+  line.number(e.pid).text(" ").text(call_name(e.call).data(), call_name(e.call).size());
+  line.text("#").number(e.index).text("(").text(e.args).text(") = ").number(e.result);
+  if (e.call == Call::so_error && e.result == 0) line.text(" [").errno_text(e.err).text("]");
+  else if (e.result < 0) line.text(" ").errno_text(e.err);
+  static constexpr const char* kMarks[] = {"", "INJECTED", "GUARD", "SIMULATED", "NOT INJECTED"};
+  if (e.mark != Mark::None || e.note[0]) {
+    line.text(" (").text(kMarks[static_cast<int>(e.mark)]);
+    if (e.note[0]) line.text(e.mark == Mark::None ? "" : " ").text(e.note);
+    line.text(")");
+  }
+  line.text("\n");
+  return line.size();
+}
+
+void EventLog::record(Event& event) noexcept {
+  event.seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+  event.pid = static_cast<std::int32_t>(syscall(SYS_getpid));
+  std::uint32_t slot = next_.fetch_add(1, std::memory_order_acq_rel);
+  if (slot < kCapacity) events_[slot] = event;
+  if (fd_.load(std::memory_order_relaxed) >= 0) write_line(event);
+}
+
+void EventLog::write_line(const Event& event) noexcept {
+  char line[512];
+  std::size_t n = format_event(event, line, sizeof(line));
+  int saved = errno;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    int fd = fd_.load(std::memory_order_relaxed);
+    if (syscall(SYS_write, fd, line, n) >= 0) break;
+    // The program closed or reused our descriptor (daemons close everything): reopen once.
+    if (errno != EBADF || path_[0] == '\0') break;
+    set_file(path_);
+  }
+  errno = saved;
+}
+
+void EventLog::set_file(const char* path) noexcept {
+  if (path != path_) {
+    std::size_t n = strnlen(path, sizeof(path_) - 1);
+    std::memcpy(path_, path, n);
+    path_[n] = '\0';
+  }
+  int fd = static_cast<int>(
+      syscall(SYS_openat, AT_FDCWD, path_, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+  if (fd < 0) return;
+  // Keep the log far above the descriptors a program uses, so dup2(x, 2) and
+  // "the lowest free fd" logic never meet it.
+  int high = static_cast<int>(syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900));
+  if (high >= 0) {
+    syscall(SYS_close, fd);
+    fd = high;
+  }
+  fd_.store(fd, std::memory_order_relaxed);
+}
+
+void EventLog::clear() noexcept { next_.store(0, std::memory_order_release); }
+
+std::uint32_t EventLog::size() const noexcept {
+  std::uint32_t n = next_.load(std::memory_order_acquire);
+  return n < kCapacity ? n : kCapacity;
+}
+
+std::uint32_t EventLog::dropped() const noexcept {
+  std::uint32_t n = next_.load(std::memory_order_acquire);
+  return n > kCapacity ? n - kCapacity : 0;
+}
+
+}  // namespace connfuzz::inject

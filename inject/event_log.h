@@ -1,0 +1,78 @@
+// The event log: one record per intercepted call, the same format for every backend.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "errno_table.h"
+
+namespace connfuzz::inject {
+
+// Who decided a result: the kernel (None), the plan, the guard, or connfuzz keeping
+// a synthesised fault consistent. Refused: realistic mode declined a planned fault.
+enum class Mark : std::uint8_t { None, Injected, Guard, Simulated, Refused };
+
+struct Event {
+  std::uint32_t seq = 0;
+  std::int32_t pid = 0;
+  Call call = Call::connect;
+  std::uint32_t index = 0;  // this call's number among the calls of its kind (connect#2)
+  int fd = -1;
+  long result = 0;
+  int err = 0;    // errno when result < 0; for getsockopt.SO_ERROR, the value read
+  Mark mark = Mark::None;
+  char args[200] = {};  // the arguments that matter, already formatted
+  char note[120] = {};  // the rule, the guard's reason, or why a fault was refused
+};
+
+// Builds text in a fixed buffer without allocating (async-signal-safe).
+class LineBuilder {
+ public:
+  LineBuilder(char* buffer, std::size_t size) noexcept : buf_(buffer), size_(size) { buf_[0] = '\0'; }
+  LineBuilder& text(const char* s) noexcept;
+  LineBuilder& text(const char* s, std::size_t n) noexcept;
+  LineBuilder& number(long long value) noexcept;
+  LineBuilder& errno_text(int err) noexcept;  // "ECONNREFUSED" or the number
+  LineBuilder& address(const sockaddr* addr, socklen_t len) noexcept;  // "{AF_INET, 127.0.0.1:80}"
+  std::size_t size() const noexcept { return len_; }
+
+ private:
+  char* buf_;
+  std::size_t size_;
+  std::size_t len_ = 0;
+};
+
+// "4242 connect#1(3, {AF_INET, 127.0.0.1:80}, 16) = -1 EINTR (INJECTED connect@1=EINTR)\n"
+std::size_t format_event(const Event& event, char* out, std::size_t size) noexcept;
+
+const char* family_name(int family) noexcept;
+
+// A bounded in-memory log for in-process oracles and tests, plus an optional file.
+// Recording never allocates or locks; past capacity, events are counted, not kept.
+class EventLog {
+ public:
+  static constexpr std::uint32_t kCapacity = 4096;
+
+  void record(Event& event) noexcept;  // assigns seq and pid, keeps it, writes the line
+  void clear() noexcept;
+  std::uint32_t size() const noexcept;
+  std::uint32_t dropped() const noexcept;
+  const Event& at(std::uint32_t i) const noexcept { return events_[i]; }
+
+  // Log lines also go to this file (opened O_APPEND), reopened if the program closes it.
+  void set_file(const char* path) noexcept;
+  void set_fd(int fd) noexcept { fd_.store(fd, std::memory_order_relaxed); }
+
+ private:
+  void write_line(const Event& event) noexcept;
+  Event events_[kCapacity];
+  std::atomic<std::uint32_t> next_{0};
+  std::atomic<std::uint32_t> seq_{0};
+  std::atomic<int> fd_{-1};
+  char path_[512] = {};
+};
+
+}  // namespace connfuzz::inject

@@ -1,0 +1,40 @@
+// Helpers shared by the libc wrappers (interpose_*.cc).
+#pragma once
+
+#include <cerrno>
+
+#include "real_calls.h"
+#include "runtime.h"
+
+namespace connfuzz::inject::detail {
+
+// The socket's state, learning sockets connfuzz did not see created (inherited,
+// dup'ed) the first time they reach connect. Untracked if fd is not a socket.
+SocketInfo learn_socket(int fd) noexcept;
+
+Facts facts_for(const SocketInfo& info) noexcept;
+
+// Starts an event for `call` on `fd`; the caller fills args and finishes it.
+Event begin_event(Call call, int fd, const Decision& d) noexcept;
+
+// Records the event and returns `result` with errno set to `err` when it fails.
+long finish(Event& event, long result, int err, Mark mark, const char* note = nullptr) noexcept;
+
+// For a decision that fired or was refused: the rule's text, and the reason for a refusal.
+long finish_injected(Event& event, const Decision& d, long result_on_failure = -1) noexcept;
+void note_refusal(Event& event, const Decision& d) noexcept;
+
+// Moves a simulated attempt to its end: Failed, with its eventual error pending.
+void complete_simulated(int fd, SocketInfo info) noexcept;
+
+// What poll() reports for a simulated socket (0: nothing yet).
+short simulated_revents(const SocketInfo& info, short requested) noexcept;
+
+// A program that waits on a Held socket ends the hold: from then on the kernel answers.
+void release_hold(int fd, SocketInfo info) noexcept;
+
+// Turns the socket into a synthesised failure, dissolving any real connection so
+// that the kernel's later answers agree.
+void fail_socket(int fd, SocketInfo info, int pending, bool abort_on_reconnect) noexcept;
+
+}  // namespace connfuzz::inject::detail

@@ -1,0 +1,353 @@
+// Wrappers for poll(), ppoll(), select(), pselect(), epoll_ctl(), epoll_wait(), epoll_pwait().
+//
+// A wait that involves a simulated socket never sleeps for real: the real
+// descriptors are polled without blocking, and if nothing is ready the virtual
+// clock jumps to the simulated attempt's end or to the wait's timeout.
+#include <sys/epoll.h>
+#include <sys/select.h>
+
+#include <climits>
+#include <cstring>
+
+#include "interpose.h"
+
+using namespace connfuzz::inject;
+using namespace connfuzz::inject::detail;
+
+namespace {
+
+constexpr std::int64_t kForever = INT64_MAX;
+constexpr int kMaxSimulatedPerWait = 1024;  // larger sets wait for real, unsimulated
+
+std::int64_t to_ns(const timespec* ts) {
+  return ts ? ts->tv_sec * 1'000'000'000LL + ts->tv_nsec : kForever;
+}
+std::int64_t ms_to_ns(int ms) { return ms < 0 ? kForever : ms * 1'000'000LL; }
+
+// The sockets of one wait that connfuzz answers for, and how to fill in their events.
+struct SimulatedSet {
+  int fds[kMaxSimulatedPerWait];
+  short requested[kMaxSimulatedPerWait];
+  int count = 0;
+  bool overflow = false;
+
+  void add(int fd, short events) {
+    if (count == kMaxSimulatedPerWait) overflow = true;
+    else fds[count] = fd, requested[count++] = events;
+  }
+
+  // Completes attempts whose time has come; returns the earliest end still to come.
+  std::int64_t settle(std::int64_t now) const {
+    std::int64_t earliest = kForever;
+    SocketTable& table = runtime().sockets();
+    for (int i = 0; i < count; ++i) {
+      SocketInfo info = table.get(fds[i]);
+      if (info.phase != Phase::SimPending) continue;
+      std::int64_t due = table.due_ns(fds[i]);
+      if (due <= now) complete_simulated(fds[i], info);
+      else if (due < earliest) earliest = due;
+    }
+    return earliest;
+  }
+
+  int ready() const {
+    int n = 0;
+    for (int i = 0; i < count; ++i) n += simulated_revents(runtime().sockets().get(fds[i]), requested[i]) != 0;
+    return n;
+  }
+};
+
+// The part of a wait every kind shares. real_wait(timeout_ns or 0) runs the real
+// call with the simulated sockets hidden; returns the number of ready real entries.
+template <typename RealWait>
+int simulated_wait(const SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wait) {
+  Runtime& rt = runtime();
+  std::int64_t earliest = sim.settle(rt.now_ns());
+  int real_ready = real_wait(0);
+  if (real_ready < 0) return real_ready;
+  if (real_ready > 0 || sim.ready() > 0 || timeout_ns == 0) return real_ready;
+  // Nothing is ready: let virtual time pass, up to the first simulated end.
+  std::int64_t now = rt.now_ns();
+  if (earliest != kForever && (timeout_ns == kForever || earliest - now <= timeout_ns)) {
+    rt.advance_clock_to(earliest);
+    sim.settle(rt.now_ns());
+  } else if (timeout_ns != kForever) {
+    rt.advance_clock_by(timeout_ns);
+  }
+  return real_ready;
+}
+
+void log_wait(Call call, const Decision& d, long result, int err, Mark mark, int nfds, std::int64_t timeout_ns) {
+  Event ev = begin_event(call, -1, d);
+  LineBuilder args(ev.args, sizeof(ev.args));
+  args.text("nfds=").number(nfds).text(", timeout=");
+  if (timeout_ns == kForever) args.text("-1");
+  else args.number(timeout_ns / 1'000'000).text("ms");
+  finish(ev, result, err, mark, d.rule >= 0 && mark == Mark::Injected ? runtime().rule_text(d.rule) : nullptr);
+}
+
+// poll and ppoll.
+template <typename RealPoll>
+int poll_common(Call call, pollfd* fds, nfds_t n, std::int64_t timeout_ns, RealPoll real_poll) {
+  Runtime& rt = runtime();
+  SocketTable& table = rt.sockets();
+  SocketInfo first{};
+  bool any_socket = false;
+  for (nfds_t i = 0; i < n && !any_socket; ++i)
+    if ((first = table.get(fds[i].fd)).phase != Phase::Untracked) any_socket = true;
+  if (!any_socket) return real_poll(fds, n, timeout_ns);
+  Decision d = rt.decide(call, facts_for(first));
+  if (d.fired()) {
+    log_wait(call, d, -1, d.err, Mark::Injected, static_cast<int>(n), timeout_ns);
+    errno = d.err;
+    return -1;
+  }
+  SimulatedSet sim;
+  if (table.simulated_count() > 0) {
+    for (nfds_t i = 0; i < n; ++i) {
+      SocketInfo info = table.get(fds[i].fd);
+      if (info.phase == Phase::Held) release_hold(fds[i].fd, info);
+      else if (info.is_simulated()) sim.add(fds[i].fd, fds[i].events);
+    }
+  }
+  if (sim.count == 0 || sim.overflow) {
+    int result = real_poll(fds, n, timeout_ns);
+    log_wait(call, d, result, errno, Mark::None, static_cast<int>(n), timeout_ns);
+    return result;
+  }
+  // Hide the simulated sockets from the kernel (poll skips negative descriptors).
+  auto hidden = [&](bool hide) {
+    for (nfds_t i = 0; i < n; ++i)
+      for (int k = 0; k < sim.count; ++k)
+        if (hide ? fds[i].fd == sim.fds[k] : fds[i].fd == -1 - sim.fds[k]) fds[i].fd = -1 - fds[i].fd;
+  };
+  int result = simulated_wait(sim, timeout_ns, [&](std::int64_t t) {
+    hidden(true);
+    int r = real_poll(fds, n, t);
+    hidden(false);
+    return r;
+  });
+  if (result >= 0) {
+    for (nfds_t i = 0; i < n; ++i)
+      for (int k = 0; k < sim.count; ++k)
+        if (fds[i].fd == sim.fds[k]) {
+          fds[i].revents = simulated_revents(table.get(fds[i].fd), fds[i].events);
+          result += fds[i].revents != 0;
+        }
+  }
+  log_wait(call, d, result, errno, Mark::Simulated, static_cast<int>(n), timeout_ns);
+  return result;
+}
+
+template <typename RealSelect>
+int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::int64_t timeout_ns,
+                  RealSelect real_select) {
+  Runtime& rt = runtime();
+  SocketTable& table = rt.sockets();
+  SocketInfo first{};
+  bool any_socket = false;
+  int limit = nfds < FD_SETSIZE ? nfds : FD_SETSIZE;
+  auto in = [](fd_set* set, int fd) { return set != nullptr && FD_ISSET(fd, set); };
+  for (int fd = 0; fd < limit && !any_socket; ++fd)
+    if ((in(rd, fd) || in(wr, fd) || in(ex, fd)) && (first = table.get(fd)).phase != Phase::Untracked) any_socket = true;
+  if (!any_socket) return real_select(nfds, rd, wr, ex, timeout_ns);
+  Decision d = rt.decide(call, facts_for(first));
+  if (d.fired()) {
+    log_wait(call, d, -1, d.err, Mark::Injected, nfds, timeout_ns);
+    errno = d.err;
+    return -1;
+  }
+  SimulatedSet sim;
+  if (table.simulated_count() > 0) {
+    for (int fd = 0; fd < limit; ++fd) {
+      if (!(in(rd, fd) || in(wr, fd) || in(ex, fd))) continue;
+      SocketInfo info = table.get(fd);
+      if (info.phase == Phase::Held) release_hold(fd, info);
+      else if (info.is_simulated())
+        sim.add(fd, static_cast<short>((in(rd, fd) ? POLLIN : 0) | (in(wr, fd) ? POLLOUT : 0) | (in(ex, fd) ? POLLPRI : 0)));
+    }
+  }
+  if (sim.count == 0 || sim.overflow) {
+    int result = real_select(nfds, rd, wr, ex, timeout_ns);
+    log_wait(call, d, result, errno, Mark::None, nfds, timeout_ns);
+    return result;
+  }
+  fd_set rd_in, wr_in, ex_in;
+  FD_ZERO(&rd_in);
+  FD_ZERO(&wr_in);
+  FD_ZERO(&ex_in);
+  if (rd) rd_in = *rd;
+  if (wr) wr_in = *wr;
+  if (ex) ex_in = *ex;
+  int result = simulated_wait(sim, timeout_ns, [&](std::int64_t t) {
+    if (rd) *rd = rd_in;
+    if (wr) *wr = wr_in;
+    if (ex) *ex = ex_in;
+    for (int k = 0; k < sim.count; ++k) {
+      if (rd) FD_CLR(sim.fds[k], rd);
+      if (wr) FD_CLR(sim.fds[k], wr);
+      if (ex) FD_CLR(sim.fds[k], ex);
+    }
+    return real_select(nfds, rd, wr, ex, t);
+  });
+  if (result >= 0) {
+    // select counts each ready bit; a failed attempt is readable and writable.
+    for (int k = 0; k < sim.count; ++k) {
+      short revents = simulated_revents(table.get(sim.fds[k]), sim.requested[k]);
+      if (rd && (revents & (POLLIN | POLLHUP | POLLERR)) && FD_ISSET(sim.fds[k], &rd_in)) { FD_SET(sim.fds[k], rd); ++result; }
+      if (wr && (revents & (POLLOUT | POLLERR)) && FD_ISSET(sim.fds[k], &wr_in)) { FD_SET(sim.fds[k], wr); ++result; }
+    }
+  }
+  log_wait(call, d, result, errno, Mark::Simulated, nfds, timeout_ns);
+  return result;
+}
+
+template <typename RealEpoll>
+int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns, RealEpoll real_epoll) {
+  Runtime& rt = runtime();
+  SocketTable& table = rt.sockets();
+  SocketInfo instance = table.get(epfd);
+  if (!instance.epoll_watches_socket || max <= 0) return real_epoll(events, max, timeout_ns);
+  Decision d = rt.decide(Call::epoll_wait, Facts{});
+  if (d.fired()) {
+    log_wait(Call::epoll_wait, d, -1, d.err, Mark::Injected, max, timeout_ns);
+    errno = d.err;
+    return -1;
+  }
+  SimulatedSet sim;
+  if (table.simulated_count() > 0) {
+    for (int fd = 0, high = table.high_water(); fd < high; ++fd) {
+      if (table.registration(fd).epfd != epfd) continue;
+      SocketInfo info = table.get(fd);
+      if (info.phase == Phase::Held) release_hold(fd, info);
+      else if (info.is_simulated()) sim.add(fd, static_cast<short>(table.registration(fd).events));
+    }
+  }
+  if (sim.count == 0 || sim.overflow) {
+    int result = real_epoll(events, max, timeout_ns);
+    log_wait(Call::epoll_wait, d, result, errno, Mark::None, max, timeout_ns);
+    return result;
+  }
+  int result = simulated_wait(sim, timeout_ns, [&](std::int64_t t) {
+    int r = real_epoll(events, max, t);
+    if (r <= 0) return r;
+    // The kernel's events for a simulated socket describe the real, unconnected one: drop them.
+    int kept = 0;
+    for (int i = 0; i < r; ++i) {
+      bool simulated = false;
+      for (int k = 0; k < sim.count && !simulated; ++k) simulated = table.registration(sim.fds[k]).data == events[i].data.u64;
+      if (!simulated) events[kept++] = events[i];
+    }
+    return kept;
+  });
+  if (result >= 0) {
+    for (int k = 0; k < sim.count && result < max; ++k) {
+      SocketTable::EpollRegistration reg = table.registration(sim.fds[k]);
+      SocketInfo info = table.get(sim.fds[k]);
+      short revents = simulated_revents(info, static_cast<short>(reg.events));
+      if (revents == 0) continue;
+      // Edge-triggered registrations hear of the failure once.
+      if (reg.events & EPOLLET) {
+        if (info.edge_reported) continue;
+        SocketInfo reported = info;
+        reported.edge_reported = true;
+        table.exchange(sim.fds[k], info, reported);
+      }
+      events[result].events = static_cast<std::uint32_t>(static_cast<unsigned short>(revents));
+      events[result].data.u64 = reg.data;
+      ++result;
+    }
+  }
+  log_wait(Call::epoll_wait, d, result, errno, Mark::Simulated, max, timeout_ns);
+  return result;
+}
+
+int ns_to_ms(std::int64_t ns) { return ns == kForever ? -1 : static_cast<int>((ns + 999'999) / 1'000'000); }
+
+}  // namespace
+
+extern "C" {
+
+int poll(pollfd* fds, nfds_t n, int timeout_ms) {
+  return poll_common(Call::poll, fds, n, ms_to_ns(timeout_ms),
+                     [](pollfd* f, nfds_t k, std::int64_t t) { return real().poll(f, k, ns_to_ms(t)); });
+}
+
+int __poll_chk(pollfd* fds, nfds_t n, int timeout_ms, size_t) { return poll(fds, n, timeout_ms); }
+
+int ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask) {
+  return poll_common(Call::ppoll, fds, n, to_ns(timeout), [mask](pollfd* f, nfds_t k, std::int64_t t) {
+    timespec ts{t / 1'000'000'000, t % 1'000'000'000};
+    return real().ppoll(f, k, t == kForever ? nullptr : &ts, mask);
+  });
+}
+
+int __ppoll_chk(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask, size_t) {
+  return ppoll(fds, n, timeout, mask);
+}
+
+int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, timeval* timeout) {
+  std::int64_t timeout_ns = timeout ? timeout->tv_sec * 1'000'000'000LL + timeout->tv_usec * 1000LL : kForever;
+  return select_common(Call::select, nfds, rd, wr, ex, timeout_ns,
+                       [timeout](int k, fd_set* r, fd_set* w, fd_set* e, std::int64_t t) {
+                         if (t == kForever) return real().select(k, r, w, e, nullptr);
+                         timeval tv{t / 1'000'000'000, (t % 1'000'000'000) / 1000};
+                         int result = real().select(k, r, w, e, &tv);
+                         if (timeout) *timeout = tv;  // Linux reports the time left
+                         return result;
+                       });
+}
+
+int pselect(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, const timespec* timeout, const sigset_t* mask) {
+  return select_common(Call::pselect, nfds, rd, wr, ex, to_ns(timeout),
+                       [mask](int k, fd_set* r, fd_set* w, fd_set* e, std::int64_t t) {
+                         timespec ts{t / 1'000'000'000, t % 1'000'000'000};
+                         return real().pselect(k, r, w, e, t == kForever ? nullptr : &ts, mask);
+                       });
+}
+
+int epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
+  Runtime& rt = runtime();
+  SocketTable& table = rt.sockets();
+  SocketInfo info = table.get(fd);
+  if (info.phase == Phase::Untracked) return real().epoll_ctl(epfd, op, fd, event);
+  Decision d = rt.decide(Call::epoll_ctl, facts_for(info));
+  Event ev = begin_event(Call::epoll_ctl, fd, d);
+  LineBuilder(ev.args, sizeof(ev.args))
+      .number(epfd)
+      .text(op == EPOLL_CTL_ADD ? ", EPOLL_CTL_ADD, " : op == EPOLL_CTL_MOD ? ", EPOLL_CTL_MOD, " : ", EPOLL_CTL_DEL, ")
+      .number(fd);
+  if (d.fired()) return static_cast<int>(finish_injected(ev, d));
+  if (d.rule >= 0) note_refusal(ev, d);
+  int result = real().epoll_ctl(epfd, op, fd, event);
+  int err = errno;
+  if (result == 0) {
+    if (op == EPOLL_CTL_DEL) {
+      table.set_registration(fd, -1, 0, 0);
+    } else if (event != nullptr) {
+      table.set_registration(fd, epfd, event->events, event->data.u64);
+      info.edge_reported = false;
+      table.set(fd, info);
+      SocketInfo instance = table.get(epfd);
+      if (!instance.epoll_watches_socket) {
+        instance.epoll_watches_socket = true;
+        table.set(epfd, instance);
+      }
+    }
+  }
+  return static_cast<int>(finish(ev, result, err, d.rule >= 0 ? Mark::Refused : Mark::None));
+}
+
+int epoll_wait(int epfd, epoll_event* events, int max, int timeout_ms) {
+  return epoll_common(epfd, events, max, ms_to_ns(timeout_ms), [epfd](epoll_event* e, int m, std::int64_t t) {
+    return real().epoll_wait(epfd, e, m, ns_to_ms(t));
+  });
+}
+
+int epoll_pwait(int epfd, epoll_event* events, int max, int timeout_ms, const sigset_t* mask) {
+  return epoll_common(epfd, events, max, ms_to_ns(timeout_ms), [epfd, mask](epoll_event* e, int m, std::int64_t t) {
+    return real().epoll_pwait(epfd, e, m, ns_to_ms(t), mask);
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,67 @@
+// Finds the next definition of each intercepted libc function.
+#include "real_calls.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+
+namespace connfuzz::inject {
+namespace {
+
+RealCalls g_real;
+std::atomic<bool> g_resolved{false};
+
+template <typename F>
+void resolve(F& slot, const char* name) {
+  slot = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+  if (slot == nullptr) {
+    // Without the real function there is nothing safe to do: stop loudly.
+    static constexpr char kMessage[] = "connfuzz: cannot find the real libc function ";
+    ::write(2, kMessage, sizeof(kMessage) - 1);
+    ::write(2, name, __builtin_strlen(name));
+    ::write(2, "\n", 1);
+    std::abort();
+  }
+}
+
+void resolve_all() {
+  RealCalls r{};
+  resolve(r.socket, "socket");
+  resolve(r.connect, "connect");
+  resolve(r.close, "close");
+  resolve(r.fcntl, "fcntl");
+  resolve(r.ioctl, "ioctl");
+  resolve(r.poll, "poll");
+  resolve(r.ppoll, "ppoll");
+  resolve(r.select, "select");
+  resolve(r.pselect, "pselect");
+  resolve(r.epoll_ctl, "epoll_ctl");
+  resolve(r.epoll_wait, "epoll_wait");
+  resolve(r.epoll_pwait, "epoll_pwait");
+  resolve(r.getsockopt, "getsockopt");
+  resolve(r.getpeername, "getpeername");
+  resolve(r.read, "read");
+  resolve(r.write, "write");
+  resolve(r.send, "send");
+  resolve(r.sendto, "sendto");
+  resolve(r.sendmsg, "sendmsg");
+  resolve(r.recv, "recv");
+  resolve(r.recvfrom, "recvfrom");
+  resolve(r.recvmsg, "recvmsg");
+  resolve(r.clock_gettime, "clock_gettime");
+  g_real = r;
+  g_resolved.store(true, std::memory_order_release);
+}
+
+__attribute__((constructor(101))) void resolve_early() { resolve_all(); }
+
+}  // namespace
+
+const RealCalls& real() noexcept {
+  if (!g_resolved.load(std::memory_order_acquire)) resolve_all();
+  return g_real;
+}
+
+}  // namespace connfuzz::inject

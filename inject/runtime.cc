@@ -1,0 +1,162 @@
+// Decides, for each intercepted call, whether the plan makes it fail.
+#include "runtime.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "real_calls.h"
+
+namespace connfuzz::inject {
+namespace {
+
+// A stateless draw, so '%' rules give the same answer for the same call index
+// whatever the threads' order: splitmix64 of (seed, rule, index).
+bool draw(std::uint64_t seed, int rule, std::uint32_t index, int percent) noexcept {
+  std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(rule) * 0x100000001ULL + index + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return static_cast<int>(z % 100) < percent;
+}
+
+bool selects(const Rule& rule, std::uint32_t index, std::uint64_t seed, int rule_number) noexcept {
+  switch (rule.which) {
+    case Which::Every: return true;
+    case Which::Range: return index >= rule.first && index <= rule.last;
+    case Which::Percent: return draw(seed, rule_number, index, rule.percent);
+  }
+  return false;
+}
+
+bool matches(const Predicate& where, const Facts& facts) noexcept {
+  if (where.families) {
+    std::uint8_t family = facts.family == AF_UNIX    ? Predicate::kUnix
+                          : facts.family == AF_INET  ? Predicate::kInet
+                          : facts.family == AF_INET6 ? Predicate::kInet6
+                          : facts.family == AF_UNSPEC ? Predicate::kUnspec
+                                                      : 0;
+    if (!(where.families & family)) return false;
+  }
+  if (where.types) {
+    std::uint8_t type = facts.type == SOCK_STREAM ? Predicate::kStream : facts.type == SOCK_DGRAM ? Predicate::kDgram : 0;
+    if (!(where.types & type)) return false;
+  }
+  return !where.has_port || facts.port == where.port;
+}
+
+}  // namespace
+
+std::int64_t simulated_latency_ns(int err) noexcept { return err == ETIMEDOUT ? 127'000'000'000LL : 0; }
+
+std::uint16_t state_bits(const SocketInfo& s) noexcept {
+  std::uint16_t bits = s.nonblocking ? Nonblocking : Blocking;
+  if (s.domain == AF_INET || s.domain == AF_INET6) bits |= Inet;
+  if (s.domain == AF_UNIX) bits |= Unix;
+  if (s.type == SOCK_STREAM) bits |= Stream;
+  if (s.phase == Phase::Connecting || s.phase == Phase::Held || s.phase == Phase::SimPending) bits |= Pending;
+  if (s.phase == Phase::Connected) bits |= Connected;
+  return bits;
+}
+
+void Runtime::install(const Plan& plan) {
+  plan_ = plan;
+  for (int i = 0; i < Plan::kMaxRules; ++i) {
+    std::string text = i < plan.rule_count ? to_text(plan.rules[i]) : "";
+    std::snprintf(rule_texts_[i], sizeof(rule_texts_[i]), "%s", text.c_str());
+  }
+  reset_for_input();
+}
+
+void Runtime::clear_plan() { install(Plan{}); }
+
+void Runtime::reset_for_input() noexcept {
+  for (auto& c : rule_counts_) c.store(0, std::memory_order_relaxed);
+  for (auto& c : call_counts_) c.store(0, std::memory_order_relaxed);
+  sockets_.clear();
+  log_.clear();
+  offset_ns_.store(0, std::memory_order_relaxed);
+  kernel_connects_.store(0, std::memory_order_relaxed);
+}
+
+Decision Runtime::decide(Call call, const Facts& facts) noexcept {
+  Decision d;
+  d.index = call_counts_[static_cast<int>(call)].fetch_add(1, std::memory_order_relaxed) + 1;
+  // Every rule whose call and filter match counts the call, fired or not, so a
+  // rule's indexes do not depend on the rules before it.
+  for (int i = 0; i < plan_.rule_count; ++i) {
+    const Rule& rule = plan_.rules[i];
+    if (rule.call != call || !matches(rule.where, facts)) continue;
+    std::uint32_t index = rule_counts_[i].fetch_add(1, std::memory_order_relaxed) + 1;
+    if (d.rule >= 0 || !selects(rule, index, plan_.seed, i)) continue;
+    d.rule = i;
+    d.err = rule.err;
+    d.eventual = rule.eventual;
+    if (plan_.mode == Mode::Realistic) {
+      const ErrnoRow* row = find_row(call, rule.err);
+      d.refused = row == nullptr || (row->when & Never) || (row->when & facts.state) != row->when;
+    }
+  }
+  return d;
+}
+
+std::int64_t Runtime::now_ns() noexcept {
+  timespec ts{};
+  real().clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec + clock_offset_ns();
+}
+
+void Runtime::advance_clock_to(std::int64_t t_ns) noexcept {
+  std::int64_t now = now_ns();
+  if (t_ns > now) advance_clock_by(t_ns - now);
+}
+
+void Runtime::advance_clock_by(std::int64_t ns) noexcept {
+  if (ns > 0) offset_ns_.fetch_add(ns, std::memory_order_relaxed);
+}
+
+bool Runtime::configure_from_environment() {
+  const char* dirs = std::getenv("CONNFUZZ_ALLOW_UNIX");
+  if (dirs == nullptr || *dirs == '\0') {
+    const char* tmp = std::getenv("TMPDIR");
+    guard_.allow_unix_dir(tmp && *tmp ? tmp : "/tmp");
+  } else {
+    std::string list(dirs);
+    for (std::size_t start = 0; start <= list.size();) {
+      std::size_t end = list.find(':', start);
+      if (end == std::string::npos) end = list.size();
+      std::string dir = list.substr(start, end - start);
+      if (!dir.empty()) guard_.allow_unix_dir(dir.c_str());
+      start = end + 1;
+    }
+  }
+  if (const char* log = std::getenv("CONNFUZZ_LOG"); log && *log) log_.set_file(log);
+  const char* text = std::getenv("CONNFUZZ_PLAN");
+  if (text == nullptr || *text == '\0') return true;
+  PlanError error;
+  auto plan = parse_plan(text, error);
+  if (!plan) {
+    std::fprintf(stderr, "connfuzz: CONNFUZZ_PLAN: %s\n", error.what().c_str());
+    return false;
+  }
+  install(*plan);
+  return true;
+}
+
+Runtime& runtime() noexcept {
+  static Runtime* instance = new Runtime;  // never destroyed: wrappers run during exit
+  return *instance;
+}
+
+namespace {
+// Fail closed: a plan that does not parse stops the program rather than letting it
+// run without the faults the user asked for.
+__attribute__((constructor(102))) void configure_early() {
+  if (!runtime().configure_from_environment()) _exit(2);
+}
+}  // namespace
+
+}  // namespace connfuzz::inject

@@ -1,0 +1,86 @@
+// The injector's process-wide state: the plan, its counters, the sockets, the log,
+// the guard and the virtual clock. Configuring is not thread-safe; deciding is.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "event_log.h"
+#include "guard.h"
+#include "plan.h"
+#include "socket_table.h"
+
+namespace connfuzz::inject {
+
+// What a call is about, for matching rule filters and realistic-mode states.
+struct Facts {
+  int family = -1;            // the destination's family for connect, else the socket's domain
+  int type = 0;               // SOCK_STREAM, SOCK_DGRAM
+  int port = -1;              // the destination port, when there is one
+  std::uint16_t state = 0;    // When bits that hold now
+};
+
+struct Decision {
+  std::uint32_t index = 0;  // this call's number among its kind
+  int rule = -1;            // the rule that fired, or -1
+  int err = 0;
+  int eventual = 0;
+  bool refused = false;  // a rule fired but realistic mode does not allow it here
+  bool fired() const noexcept { return rule >= 0 && !refused; }
+};
+
+// How long after it starts a simulated attempt ends with `err`: ETIMEDOUT takes
+// Linux's default SYN retries (tcp_syn_retries=6: 1+2+4+...+64 = 127 s); the
+// peer's other answers arrive at once on loopback.
+std::int64_t simulated_latency_ns(int err) noexcept;
+
+class Runtime {
+ public:
+  void install(const Plan& plan);  // resets counters; not while calls are in flight
+  void clear_plan();
+  bool has_plan() const noexcept { return plan_.rule_count > 0; }
+  const Plan& plan() const noexcept { return plan_; }
+  Mode mode() const noexcept { return plan_.mode; }
+
+  Decision decide(Call call, const Facts& facts) noexcept;
+  const char* rule_text(int rule) const noexcept { return rule >= 0 ? rule_texts_[rule] : ""; }
+
+  GuardConfig& guard() noexcept { return guard_; }
+  EventLog& log() noexcept { return log_; }
+  SocketTable& sockets() noexcept { return sockets_; }
+
+  // The virtual clock: what simulated waits let pass, added to the real clocks.
+  std::int64_t clock_offset_ns() const noexcept { return offset_ns_.load(std::memory_order_relaxed); }
+  std::int64_t now_ns() noexcept;  // CLOCK_MONOTONIC as the program sees it
+  void advance_clock_to(std::int64_t t_ns) noexcept;
+  void advance_clock_by(std::int64_t ns) noexcept;
+
+  // How many connects connfuzz handed to the kernel (the guard's tests count them).
+  std::uint64_t kernel_connects() const noexcept { return kernel_connects_.load(std::memory_order_relaxed); }
+  void count_kernel_connect() noexcept { kernel_connects_.fetch_add(1, std::memory_order_relaxed); }
+
+  // Between fuzz inputs: counters, sockets, log and clock start again.
+  void reset_for_input() noexcept;
+
+  // Reads CONNFUZZ_PLAN, CONNFUZZ_LOG, CONNFUZZ_ALLOW_UNIX; returns false with a
+  // message on stderr when CONNFUZZ_PLAN does not parse.
+  bool configure_from_environment();
+
+ private:
+  Plan plan_;
+  char rule_texts_[Plan::kMaxRules][96] = {};
+  std::atomic<std::uint32_t> rule_counts_[Plan::kMaxRules] = {};
+  std::atomic<std::uint32_t> call_counts_[kCallCount] = {};
+  GuardConfig guard_;
+  EventLog log_;
+  SocketTable sockets_;
+  std::atomic<std::int64_t> offset_ns_{0};
+  std::atomic<std::uint64_t> kernel_connects_{0};
+};
+
+Runtime& runtime() noexcept;
+
+// The When bits that hold for a socket in this state.
+std::uint16_t state_bits(const SocketInfo& info) noexcept;
+
+}  // namespace connfuzz::inject

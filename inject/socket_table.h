@@ -1,0 +1,85 @@
+// Per-descriptor socket state, kept lock-free so intercepted calls stay async-signal-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace connfuzz::inject {
+
+// Where a socket's connect stands, as far as the program may know it.
+enum class Phase : std::uint8_t {
+  Untracked = 0,  // not a socket connfuzz knows
+  Fresh,          // no attempt yet, or a previous one is over and forgotten by the kernel
+  Connecting,     // the kernel has a real attempt in progress; every answer is real
+  Held,           // a real attempt connfuzz keeps "in progress" until the program waits
+  SimPending,     // a synthesised attempt that ends with `eventual` at `due_ns`
+  Failed,         // a synthesised attempt failed; the aftermath is synthesised too
+  Connected,      // connected for real
+};
+
+struct SocketInfo {
+  Phase phase = Phase::Untracked;
+  std::uint8_t domain = 0;  // AF_UNIX, AF_INET, AF_INET6, ...
+  std::uint8_t type = 0;    // SOCK_STREAM, SOCK_DGRAM, ... (flags stripped)
+  bool nonblocking = false;
+  bool abort_on_reconnect = false;  // Failed after a non-blocking attempt: next connect is ECONNABORTED
+  bool epoll_watches_socket = false;  // this fd is an epoll instance watching a tracked socket
+  bool edge_reported = false;         // an edge-triggered epoll has heard of the failure
+  std::uint8_t pending_err = 0;       // Failed: what SO_ERROR/read/write return once
+  std::uint8_t eventual = 0;          // SimPending: how the attempt ends
+  std::uint16_t port = 0;             // the destination port of the last connect
+
+  bool is_simulated() const noexcept {
+    return phase == Phase::Held || phase == Phase::SimPending || phase == Phase::Failed;
+  }
+};
+
+class SocketTable {
+ public:
+  static constexpr int kMaxFd = 65536;  // descriptors above are not tracked (documented)
+
+  SocketInfo get(int fd) const noexcept {
+    if (fd < 0 || fd >= kMaxFd) return {};
+    return unpack(slots_[fd].word.load(std::memory_order_acquire));
+  }
+  void set(int fd, const SocketInfo& info) noexcept;
+  void forget(int fd) noexcept { set(fd, SocketInfo{}); }
+  // Replaces `expected` with `desired` only if no other thread changed it meanwhile.
+  bool exchange(int fd, const SocketInfo& expected, const SocketInfo& desired) noexcept;
+
+  std::int64_t due_ns(int fd) const noexcept { return slots_[fd].due_ns.load(std::memory_order_relaxed); }
+  void set_due_ns(int fd, std::int64_t t) noexcept { slots_[fd].due_ns.store(t, std::memory_order_relaxed); }
+
+  struct EpollRegistration {
+    int epfd;
+    std::uint32_t events;
+    std::uint64_t data;
+  };
+  EpollRegistration registration(int fd) const noexcept;
+  void set_registration(int fd, int epfd, std::uint32_t events, std::uint64_t data) noexcept;
+
+  // Descriptors below this have been tracked at some time; loops stop here.
+  int high_water() const noexcept { return high_water_.load(std::memory_order_relaxed); }
+  // How many descriptors are in a simulated phase: waits take the fast path at 0.
+  int simulated_count() const noexcept { return simulated_.load(std::memory_order_relaxed); }
+
+  void clear() noexcept;
+
+ private:
+  static std::uint64_t pack(const SocketInfo& info) noexcept;
+  static SocketInfo unpack(std::uint64_t word) noexcept;
+  void account(const SocketInfo& before, const SocketInfo& after) noexcept;
+
+  struct Slot {
+    std::atomic<std::uint64_t> word{0};
+    std::atomic<std::int64_t> due_ns{0};
+    std::atomic<std::int32_t> epfd{-1};
+    std::atomic<std::uint32_t> epoll_events{0};
+    std::atomic<std::uint64_t> epoll_data{0};
+  };
+  Slot slots_[kMaxFd];
+  std::atomic<int> high_water_{0};
+  std::atomic<int> simulated_{0};
+};
+
+}  // namespace connfuzz::inject
