@@ -1,0 +1,26 @@
+// The subcommands of `connfuzz`, each registered on the CLI11 application.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace connfuzz::tools {
+
+// A user's mistake: main prints "connfuzz: <what>" and exits 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr int kExitUsage = 2;
+
+// Each returns a pointer to the command's exit status, set when it runs.
+void add_errnos_command(CLI::App& app, int& status);
+void add_plan_command(CLI::App& app, int& status);
+void add_run_command(CLI::App& app, int& status);
+
+// "connfuzz: plan: column 9: ...", the plan again, and a caret under the column.
+std::string describe_plan_error(const std::string& text, std::size_t column, const std::string& message);
+
+}  // namespace connfuzz::tools

@@ -1,0 +1,35 @@
+// connfuzz: the command line of the connect() fault-injection harness.
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace connfuzz::tools;
+  CLI::App app{"connfuzz: fault injection and fuzzing for the code paths that call connect()"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("connfuzz ") + "0.1.0");
+  int status = 0;
+  add_errnos_command(app, status);
+  add_plan_command(app, status);
+  add_run_command(app, status);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "connfuzz: %s\nRun 'connfuzz --help' for the commands.\n", e.what());
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "connfuzz: %s\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "connfuzz: internal error: %s\n", e.what());
+    return 70;  // EX_SOFTWARE: a bug of connfuzz's own, never a user's mistake
+  }
+  return status;
+}

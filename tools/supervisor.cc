@@ -1,0 +1,214 @@
+// Starts the program in its own process group (and network namespace where the
+// machine allows it), streams the event log, enforces the timeout.
+#include "supervisor.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include "commands.h"
+
+extern char** environ;
+
+namespace connfuzz::tools {
+namespace {
+
+pid_t g_child_group = 0;
+
+void forward_signal(int sig) {
+  if (g_child_group > 0) kill(-g_child_group, sig);
+}
+
+bool write_file(const char* path, const std::string& text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  close(fd);
+  return ok;
+}
+
+// In the child: a network namespace of its own with only loopback up, the second
+// wall behind the guard. Returns "" on success or why it is not available.
+std::string enter_private_network() {
+  uid_t uid = geteuid();
+  gid_t gid = getegid();
+  if (uid != 0) {
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) return std::string("unshare: ") + std::strerror(errno);
+    // Keep the program's own identity inside the user namespace.
+    write_file("/proc/self/setgroups", "deny");
+    if (!write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1\n") ||
+        !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1\n"))
+      return "cannot map the user into the new namespace";
+  } else if (unshare(CLONE_NEWNET) != 0) {
+    return std::string("unshare: ") + std::strerror(errno);
+  }
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return std::string("socket: ") + std::strerror(errno);
+  ifreq ifr{};
+  std::strcpy(ifr.ifr_name, "lo");
+  bool up = ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
+  int err = errno;
+  close(s);
+  return up ? "" : std::string("bringing lo up: ") + std::strerror(err);
+}
+
+// Copies what the log gained since `offset` to stderr.
+void drain_log(int fd, off_t& offset) {
+  if (fd < 0) return;
+  char buffer[65536];
+  for (int round = 0; round < 1024; ++round) {
+    ssize_t n = pread(fd, buffer, sizeof(buffer), offset);
+    if (n <= 0) return;
+    offset += n;
+    if (write(2, buffer, static_cast<size_t>(n)) < 0) return;
+  }
+}
+
+double now_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+}  // namespace
+
+std::string find_program(const std::string& name) {
+  auto executable = [](const std::string& path) {
+    struct stat st{};
+    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
+  };
+  if (name.find('/') != std::string::npos) return executable(name) ? name : "";
+  const char* path = std::getenv("PATH");
+  std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string candidate = (end == start ? "." : dirs.substr(start, end - start)) + "/" + name;
+    if (executable(candidate)) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+bool is_static_elf(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  Elf64_Ehdr header{};
+  if (!in.read(reinterpret_cast<char*>(&header), sizeof(header)) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+      header.e_ident[EI_CLASS] != ELFCLASS64)
+    return false;  // a script or another format: its interpreter is dynamic
+  for (int i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr ph{};
+    in.seekg(static_cast<std::streamoff>(header.e_phoff + static_cast<Elf64_Off>(i) * header.e_phentsize));
+    if (!in.read(reinterpret_cast<char*>(&ph), sizeof(ph))) return false;
+    if (ph.p_type == PT_INTERP) return false;
+  }
+  return true;
+}
+
+RunResult run_supervised(const RunRequest& request) {
+  std::string program = find_program(request.argv.at(0));
+  if (program.empty()) throw UsageError("run: cannot find program '" + request.argv[0] + "' (not in PATH or not executable)");
+
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
+  for (const std::string& extra : request.environment) {
+    std::string name = extra.substr(0, extra.find('=') + 1);
+    std::erase_if(env_storage, [&](const std::string& s) { return s.rfind(name, 0) == 0; });
+    env_storage.push_back(extra);
+  }
+  std::vector<char*> envp, argv;
+  for (std::string& s : env_storage) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = request.argv;
+  for (std::string& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  int exec_error[2];
+  if (pipe2(exec_error, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  int network_note[2];
+  if (pipe2(network_note, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+
+  pid_t child = fork();
+  if (child < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (child == 0) {
+    setpgid(0, 0);
+    std::string network = request.private_network ? enter_private_network() : "not requested (--no-netns)";
+    (void)!write(network_note[1], network.data(), network.size());
+    close(network_note[1]);
+    execve(program.c_str(), argv.data(), envp.data());
+    int err = errno;
+    (void)!write(exec_error[1], &err, sizeof(err));
+    _exit(127);
+  }
+  setpgid(child, child);
+  g_child_group = child;
+  close(exec_error[1]);
+  close(network_note[1]);
+
+  RunResult result;
+  char note[256] = {};
+  ssize_t note_len = read(network_note[0], note, sizeof(note) - 1);
+  close(network_note[0]);
+  std::string why(note, note_len > 0 ? static_cast<size_t>(note_len) : 0);
+  result.network = why.empty() ? "private (lo only)" : "shared with the host: " + why + "; the guard alone stands";
+
+  int exec_errno = 0;
+  if (read(exec_error[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
+    close(exec_error[0]);
+    waitpid(child, nullptr, 0);
+    throw UsageError("run: cannot execute '" + program + "': " + std::strerror(exec_errno));
+  }
+  close(exec_error[0]);
+
+  struct sigaction forward{}, old_int{}, old_term{};
+  forward.sa_handler = forward_signal;
+  sigaction(SIGINT, &forward, &old_int);
+  sigaction(SIGTERM, &forward, &old_term);
+
+  int log_fd = request.stream_log ? open(request.log_path.c_str(), O_RDONLY | O_CLOEXEC | O_CREAT, 0600) : -1;
+  off_t log_offset = 0;
+  double deadline = request.timeout_seconds > 0 ? now_seconds() + request.timeout_seconds : 0;
+  int status = 0;
+  while (true) {
+    pid_t done = waitpid(child, &status, WNOHANG);
+    if (done == child) break;
+    if (done < 0 && errno != EINTR) break;
+    if (deadline > 0 && now_seconds() >= deadline) {
+      kill(-child, SIGKILL);
+      waitpid(child, &status, 0);
+      result.timed_out = true;
+      break;
+    }
+    drain_log(log_fd, log_offset);
+    poll(nullptr, 0, 20);
+  }
+  // Whatever else is left in the group (daemonised children) goes with the program.
+  kill(-child, SIGKILL);
+  drain_log(log_fd, log_offset);
+  if (log_fd >= 0) close(log_fd);
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  g_child_group = 0;
+
+  if (result.timed_out) result.exit_status = 124;
+  else if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status)) result.exit_status = 128 + WTERMSIG(status);
+  return result;
+}
+
+}  // namespace connfuzz::tools

@@ -1,0 +1,33 @@
+// Runs one program under the preload layer and reports how it ended.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace connfuzz::tools {
+
+struct RunRequest {
+  std::vector<std::string> argv;          // argv[0] is resolved through PATH
+  std::vector<std::string> environment;   // extra NAME=VALUE entries
+  std::string log_path;                   // where the preload layer writes events
+  bool stream_log = false;                // copy the log to stderr while it grows
+  bool private_network = true;            // a new network namespace with only lo up
+  double timeout_seconds = 0;             // 0: none
+};
+
+struct RunResult {
+  int exit_status = 0;      // as timeout(1): the program's, 128+N for signal N, 124 on timeout
+  bool timed_out = false;
+  std::string network;      // "private (lo only)" or why it could not be
+};
+
+// Throws UsageError when the program cannot be found or started.
+RunResult run_supervised(const RunRequest& request);
+
+// The program's full path, or "" when PATH has no such executable.
+std::string find_program(const std::string& name);
+
+// True if the file is an ELF executable with no dynamic loader (LD_PRELOAD cannot reach it).
+bool is_static_elf(const std::string& path);
+
+}  // namespace connfuzz::tools
