@@ -98,6 +98,10 @@ void fail_socket(int fd, SocketInfo info, int pending, bool abort_on_reconnect) 
     sockaddr unspec{};
     unspec.sa_family = AF_UNSPEC;
     real().connect(fd, &unspec, sizeof(unspec));
+    // tcp_disconnect leaves ECONNRESET pending; the failure connfuzz reports is the plan's.
+    int leftover = 0;
+    socklen_t len = sizeof(leftover);
+    real().getsockopt(fd, SOL_SOCKET, SO_ERROR, &leftover, &len);
     errno = saved;
   }
   SocketInfo failed = info;

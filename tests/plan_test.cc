@@ -1,0 +1,162 @@
+// Fault plans: the examples of DESIGN.md, round trips, and a table of bad plans.
+#include <gtest/gtest.h>
+
+#include "plan.h"
+
+namespace connfuzz::inject {
+namespace {
+
+Rule only_rule(const std::string& text) {
+  Plan plan = parse_plan(text);
+  EXPECT_EQ(plan.rule_count, 1) << text;
+  return plan.rules[0];
+}
+
+TEST(Plan, FirstConnectFailsWithEintr) {
+  Rule r = only_rule("connect@1=EINTR");
+  EXPECT_EQ(r.call, Call::connect);
+  EXPECT_EQ(r.which, Which::Range);
+  EXPECT_EQ(r.first, 1u);
+  EXPECT_EQ(r.last, 1u);
+  EXPECT_EQ(r.err, EINTR);
+  EXPECT_EQ(r.eventual, 0);
+}
+
+TEST(Plan, EveryPollFailsWithEintr) {
+  Rule r = only_rule("poll@*=EINTR");
+  EXPECT_EQ(r.call, Call::poll);
+  EXPECT_EQ(r.which, Which::Every);
+}
+
+TEST(Plan, SecondAndLaterConnectsAreRefused) {
+  Rule r = only_rule("connect@2-=ECONNREFUSED");
+  EXPECT_EQ(r.first, 2u);
+  EXPECT_EQ(r.last, Rule::kOpenEnd);
+  EXPECT_EQ(r.err, ECONNREFUSED);
+}
+
+TEST(Plan, InProgressThenTimedOut) {
+  Rule r = only_rule("connect@1=EINPROGRESS>ETIMEDOUT");
+  EXPECT_EQ(r.err, EINPROGRESS);
+  EXPECT_EQ(r.eventual, ETIMEDOUT);
+}
+
+TEST(Plan, PendingErrorReadAfterPoll) {
+  Rule r = only_rule("getsockopt.SO_ERROR@1=ENOSR");
+  EXPECT_EQ(r.call, Call::so_error);
+  EXPECT_EQ(r.err, ENOSR);
+}
+
+TEST(Plan, ThirdSocketRunsOutOfDescriptors) {
+  Rule r = only_rule("socket@3=EMFILE");
+  EXPECT_EQ(r.call, Call::socket);
+  EXPECT_EQ(r.first, 3u);
+  EXPECT_EQ(r.err, EMFILE);
+}
+
+TEST(Plan, AQuarterOfConnectsFromASeed) {
+  Plan plan = parse_plan("connect%25=EAGAIN seed=7");
+  ASSERT_EQ(plan.rule_count, 1);
+  EXPECT_EQ(plan.rules[0].which, Which::Percent);
+  EXPECT_EQ(plan.rules[0].percent, 25);
+  EXPECT_EQ(plan.seed, 7u);
+}
+
+TEST(Plan, FiltersByFamilyTypeAndPort) {
+  Rule r = only_rule("connect[inet6,stream,port=8080]@1-3=ECONNRESET");
+  EXPECT_EQ(r.where.families, Predicate::kInet6);
+  EXPECT_EQ(r.where.types, Predicate::kStream);
+  EXPECT_TRUE(r.where.has_port);
+  EXPECT_EQ(r.where.port, 8080);
+  EXPECT_EQ(r.last, 3u);
+}
+
+TEST(Plan, ErrnoByNumber) { EXPECT_EQ(only_rule("connect@1=111").err, ECONNREFUSED); }
+
+TEST(Plan, OptionsModeAndHold) {
+  Plan plan = parse_plan("connect@1=ENOTTY mode=any hold");
+  EXPECT_EQ(plan.mode, Mode::Any);
+  EXPECT_TRUE(plan.hold);
+}
+
+TEST(Plan, RoundTripsThroughItsText) {
+  const char* plans[] = {
+      "connect@1=EINTR",
+      "poll@*=EINTR",
+      "connect@2-=ECONNREFUSED",
+      "connect@1=EINPROGRESS>ETIMEDOUT",
+      "getsockopt.SO_ERROR@1=ENOSR",
+      "socket@3=EMFILE",
+      "connect%25=EAGAIN seed=7",
+      "connect[unix]@1=ENOENT connect[inet,inet6,port=443]@2-5=ECONNRESET",
+      "connect@1=EINTR>ECONNREFUSED hold",
+      "close@1=EINTR; epoll_wait@*=EINTR;select@2=EINTR",
+      "connect@1=5 mode=any",
+      "  connect@1-1=EINTR \n\t recv@1=ECONNRESET  ",
+  };
+  for (const char* text : plans) {
+    SCOPED_TRACE(text);
+    Plan first = parse_plan(text);
+    std::string printed = to_text(first);
+    Plan second = parse_plan(printed);
+    EXPECT_TRUE(first == second) << printed;
+    EXPECT_EQ(to_text(second), printed);
+  }
+}
+
+TEST(Plan, NormalizesRangesAndNumbers) {
+  EXPECT_EQ(to_text(parse_plan("connect@1-1=111")), "connect@1=ECONNREFUSED");
+  EXPECT_EQ(to_text(parse_plan("connect[port=80,inet]@1=EINTR;poll@*=4")), "connect[inet,port=80]@1=EINTR poll@*=EINTR");
+}
+
+struct BadPlan {
+  const char* text;
+  std::size_t column;
+  const char* says;
+};
+
+class BadPlans : public ::testing::TestWithParam<BadPlan> {};
+
+TEST_P(BadPlans, AreRejectedWithTheColumnAndWhatWasExpected) {
+  const BadPlan& bad = GetParam();
+  PlanError error;
+  EXPECT_FALSE(parse_plan(bad.text, error).has_value());
+  EXPECT_EQ(error.column, bad.column) << error.what();
+  EXPECT_NE(error.message.find(bad.says), std::string::npos) << error.what();
+  EXPECT_THROW(parse_plan(bad.text), PlanSyntaxError);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, BadPlans,
+    ::testing::Values(
+        BadPlan{"", 1, "empty plan"}, BadPlan{"   ;; ", 7, "empty plan"},
+        BadPlan{"conect@1=EINTR", 1, "did you mean connect?"}, BadPlan{"connect", 8, "'@N'"},
+        BadPlan{"connect@", 9, "call index"}, BadPlan{"connect@0=EINTR", 9, "start at 1"},
+        BadPlan{"connect@x=EINTR", 9, "call index"}, BadPlan{"connect@3-2=EINTR", 11, "ends before it starts"},
+        BadPlan{"connect@1", 10, "expected '='"}, BadPlan{"connect@1=", 11, "errno name"},
+        BadPlan{"connect@1=EINTRR", 11, "did you mean EINTR?"}, BadPlan{"connect@1=eintr", 11, "did you mean EINTR?"},
+        BadPlan{"connect@1=99999", 11, "unknown errno '99999'"}, BadPlan{"connect%0=EINTR", 9, "from 1 to 100"},
+        BadPlan{"connect%101=EINTR", 9, "at most 100"}, BadPlan{"connect%=EINTR", 9, "percentage"},
+        BadPlan{"connect@1=ECONNREFUSED>ETIMEDOUT", 23, "follows connect@...=EINPROGRESS"},
+        BadPlan{"poll@1=EINTR>ECONNREFUSED", 13, "follows connect"},
+        BadPlan{"connect@1=EINPROGRESS>EINTR", 23, "final error"},
+        BadPlan{"connect@1=EINPROGRESS>", 23, "errno name"},
+        BadPlan{"connect[ipx]@1=EINTR", 9, "inside [...]"}, BadPlan{"connect[unix@1=EINTR", 13, "',' or ']'"},
+        BadPlan{"connect[port=70000]@1=EINTR", 14, "at most 65535"},
+        BadPlan{"connect@1=EINTR,poll@1=EINTR", 16, "space or ';'"}, BadPlan{"seed=7", 1, "at least one rule"},
+        BadPlan{"connect@1=EINTR seed=x", 22, "seed"}, BadPlan{"connect@1=EINTR mode=fast", 22, "mode=realistic or mode=any"},
+        BadPlan{"socket@1=EINPROGRESS", 10, "not a documented errno of socket"},
+        BadPlan{"connect@1=ENOTTY", 11, "add mode=any"}, BadPlan{"connect@99999999999=EINTR", 9, "at most"},
+        BadPlan{"@1=EINTR", 1, "call name"}, BadPlan{"connect@1=EINTR#", 16, "space or ';'"}));
+
+TEST(Plan, HoldsAtMostThirtyTwoRules) {
+  std::string text;
+  for (int i = 0; i < Plan::kMaxRules; ++i) text += "connect@" + std::to_string(i + 1) + "=EINTR ";
+  EXPECT_EQ(parse_plan(text).rule_count, Plan::kMaxRules);
+  PlanError error;
+  EXPECT_FALSE(parse_plan(text + "poll@1=EINTR", error).has_value());
+  EXPECT_NE(error.message.find("at most 32 rules"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace connfuzz::inject
