@@ -182,7 +182,9 @@ int start_real_attempt(int fd, SocketInfo info, const sockaddr* addr, socklen_t 
 
 int inject_connect(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, Event& ev, const Decision& d) {
   Runtime& rt = runtime();
-  if (d.err == EINTR || d.err == EINPROGRESS) {
+  // Still-connecting answers promise an attempt in progress: make one, so that the
+  // waits, SO_ERROR and getpeername that follow agree with the fault.
+  if (d.err == EINTR || d.err == EINPROGRESS || d.err == EALREADY) {
     if (d.eventual == 0) {
       GuardVerdict verdict = check_destination(info.domain, addr, len, rt.guard());
       if (!verdict.allowed) return static_cast<int>(finish(ev, -1, verdict.err, Mark::Guard, verdict.reason));

@@ -236,6 +236,21 @@ TEST_F(ConnectTest, AnyModeInjectsEvenWhatTheStateRulesOut) {
   close(fd);
 }
 
+TEST_F(ConnectTest, AnInjectedEalreadyLeavesARealAttemptInProgress) {
+  LoopbackPort server(true);
+  use_plan("connect@1=EALREADY mode=any");
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  EXPECT_EQ(error_of(connect(fd, server.addr(), server.len())), EALREADY);
+  pollfd p{fd, POLLOUT, 0};
+  EXPECT_EQ(poll(&p, 1, 1000), 1);
+  EXPECT_EQ(so_error(fd), 0);
+  EXPECT_TRUE(peer_known(fd)) << "a wait that ends in success must leave a real connection";
+  int accepted = server.accept_one();
+  EXPECT_GE(accepted, 0);
+  raw_close(accepted);
+  close(fd);
+}
+
 TEST_F(ConnectTest, ARefusedPlanIsAFinalFailureThatReachesNoListener) {
   LoopbackPort server(true);
   use_plan("connect@1=ECONNREFUSED");
@@ -275,7 +290,7 @@ TEST_F(ConnectTest, APendingErrorInjectedIntoSoErrorFailsTheSocketConsistently) 
 }
 
 TEST_F(ConnectTest, PercentRulesDrawTheSameCallsFromTheSameSeed) {
-  auto draws = [this](const char* plan) {
+  auto draws = [](const char* plan) {
     use_plan(plan);
     std::string pattern;
     for (int i = 0; i < 40; ++i) {

@@ -113,8 +113,11 @@ TEST_F(WaitTest, EpollDeliversTheFailureWithTheProgramsData) {
   ASSERT_EQ(connect(fd, server.addr(), server.len()), -1);
   epoll_event got[4];
   ASSERT_EQ(epoll_wait(ep, got, 4, 1000), 1);
-  EXPECT_EQ(got[0].data.u64, 0xC0FFEEu);
-  EXPECT_EQ(got[0].events & (EPOLLOUT | EPOLLERR | EPOLLHUP), EPOLLOUT | EPOLLERR | EPOLLHUP);
+  // epoll_event is packed on x86_64: copy its fields before comparing them.
+  std::uint64_t data = got[0].data.u64;
+  std::uint32_t events = got[0].events;
+  EXPECT_EQ(data, 0xC0FFEEu);
+  EXPECT_EQ(events & (EPOLLOUT | EPOLLERR | EPOLLHUP), static_cast<std::uint32_t>(EPOLLOUT | EPOLLERR | EPOLLHUP));
   // Edge-triggered: the failure is announced once.
   EXPECT_EQ(epoll_wait(ep, got, 4, 10), 0);
   close(fd);

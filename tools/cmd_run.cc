@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 struct RunOptions {
   std::string plan_text;
   std::string plan_file;
-  std::string mode = "realistic";
+  std::string mode;  // "" : as the plan says (realistic unless it says mode=any)
   std::vector<std::string> allow_unix;
   std::string log;
   double timeout = 0;
@@ -68,7 +68,8 @@ std::string checked_plan(const RunOptions& o) {
   inject::PlanError error;
   auto plan = inject::parse_plan(text, error);
   if (!plan) throw UsageError("run: " + describe_plan_error(text, error.column, error.message));
-  if (o.mode == "realistic") plan->mode = inject::Mode::Realistic;
+  if (o.mode == "realistic" && plan->mode == inject::Mode::Any)
+    throw UsageError("run: --mode realistic contradicts the plan's mode=any");
   return inject::to_text(*plan);
 }
 

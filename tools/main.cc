@@ -1,6 +1,7 @@
 // connfuzz: the command line of the connect() fault-injection harness.
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "commands.h"
 
@@ -22,7 +23,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "connfuzz: %s\nRun 'connfuzz --help' for the commands.\n", e.what());
+    std::string first = argc > 1 ? argv[1] : "";
+    bool unknown_command = !first.empty() && first[0] != '-' && app.get_subcommands().empty();
+    if (unknown_command) {
+      std::string names;
+      for (const CLI::App* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+      std::fprintf(stderr, "connfuzz: unknown command '%s'; the commands are: %s\n", first.c_str(), names.c_str());
+    } else {
+      std::fprintf(stderr, "connfuzz: %s\nRun 'connfuzz --help' for the commands.\n", e.what());
+    }
     return kExitUsage;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "connfuzz: %s\n", e.what());

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: the dev build (g++) and the asan build (clang with
+# AddressSanitizer and UndefinedBehaviorSanitizer), each built and run by ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-deps.sh
+
+jobs=$(nproc)
+status=0
+for preset in dev asan; do
+  echo "== $preset: configure and build"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "== $preset: ctest"
+  ctest --preset "$preset" -j "$jobs" || status=1
+done
+exit $status

@@ -1,0 +1,133 @@
+// `connfuzz` as a user runs it: exit statuses, messages, and real programs under plans.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct Outcome {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+Outcome connfuzz(const std::string& args) {
+  std::string command = quote(CONNFUZZ_BINARY) + " " + args + " 2>&1 </dev/null";
+  Outcome out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.output += buffer.data();
+  int raw = pclose(pipe);
+  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return out;
+}
+
+TEST(RunCommand, PythonRaisesTheInjectedEnosr) {
+  Outcome out = connfuzz(
+      "run --plan 'connect@1=ENOSR' -- python3 -c "
+      "'import socket; socket.create_connection((\"127.0.0.1\", 9))'");
+  EXPECT_EQ(out.status, 1) << out.output;
+  EXPECT_NE(out.output.find("OSError: [Errno 63]"), std::string::npos) << out.output;
+  EXPECT_NE(out.output.find("= -1 ENOSR (INJECTED connect@1=ENOSR)"), std::string::npos) << out.output;
+}
+
+TEST(RunCommand, ExitsWithTheProgramsOwnStatus) {
+  EXPECT_EQ(connfuzz("run -- sh -c 'exit 7'").status, 7);
+  EXPECT_EQ(connfuzz("run -- true").status, 0);
+}
+
+TEST(RunCommand, ReportsASignalAs128PlusItsNumber) {
+  EXPECT_EQ(connfuzz("run -- sh -c 'kill -SEGV $$'").status, 128 + 11);
+}
+
+TEST(RunCommand, ReportsATimeoutAs124) {
+  EXPECT_EQ(connfuzz("run --timeout 0.5 -- sleep 30").status, 124);
+}
+
+TEST(RunCommand, TheCorrectClientSurvivesAnInterruptedConnect) {
+  Outcome out = connfuzz("run --plan 'connect@1=EINPROGRESS poll@1=EINTR' -- " + quote(CORRECT_CLIENT));
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_NE(out.output.find("connected and exchanged a message"), std::string::npos) << out.output;
+}
+
+TEST(RunCommand, TheCorrectClientReportsARefusal) {
+  Outcome out = connfuzz("run --plan 'connect@*=EINPROGRESS>ECONNREFUSED' -- " + quote(CORRECT_CLIENT));
+  EXPECT_EQ(out.status, 1) << out.output;
+  EXPECT_NE(out.output.find("could not connect: ECONNREFUSED"), std::string::npos) << out.output;
+}
+
+TEST(RunCommand, KeepsThePlanAcrossExec) {
+  Outcome out = connfuzz("run --plan 'connect@1=ENOSR' -- sh -c 'exec python3 -c \"import socket; "
+                         "socket.create_connection((\\\"127.0.0.1\\\", 9))\"'");
+  EXPECT_NE(out.output.find("[Errno 63]"), std::string::npos) << out.output;
+}
+
+TEST(RunCommand, ThePrivateNetworkStopsWhatBypassesTheGuard) {
+  // A raw syscall passes no wrapper; only the network namespace stands in its way.
+  Outcome out = connfuzz(
+      "run -- python3 -c '"
+      "import ctypes, socket, struct\n"
+      "libc = ctypes.CDLL(None, use_errno=True)\n"
+      "s = socket.socket()\n"
+      "addr = struct.pack(\"<HH4s8x\", socket.AF_INET, socket.htons(80), socket.inet_aton(\"192.0.2.1\"))\n"
+      "r = libc.syscall(42, s.fileno(), addr, 16)\n"
+      "print(\"raw connect errno\", ctypes.get_errno())'");
+  if (out.output.find("network private") == std::string::npos) GTEST_SKIP() << "no network namespace here: " << out.output;
+  EXPECT_NE(out.output.find("raw connect errno 101"), std::string::npos) << out.output;  // ENETUNREACH, from the kernel
+}
+
+struct BadUse {
+  const char* args;
+  const char* says;
+};
+
+class BadCommandLines : public ::testing::TestWithParam<BadUse> {};
+
+TEST_P(BadCommandLines, ExitWithStatus2AndNameTheProblem) {
+  Outcome out = connfuzz(GetParam().args);
+  EXPECT_EQ(out.status, 2) << out.output;
+  EXPECT_NE(out.output.find(GetParam().says), std::string::npos) << out.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, BadCommandLines,
+    ::testing::Values(BadUse{"", "subcommand"}, BadUse{"frobnicate", "frobnicate"},
+                      BadUse{"plan 'connect@1=EINTRR'", "did you mean EINTR?"},
+                      BadUse{"plan 'connect@1=EINTR >'", "column 17"}, BadUse{"plan", "plan is required"},
+                      BadUse{"errnos conect", "unknown call 'conect'"},
+                      BadUse{"run --plan 'conect@1=EINTR' -- true", "did you mean connect?"},
+                      BadUse{"run --plan 'socket@1=EINPROGRESS' -- true", "not a documented errno of socket"},
+                      BadUse{"run -- /nonexistent/program", "cannot find program"},
+                      BadUse{"run --plan 'connect@1=EINTR'", "no program given"},
+                      BadUse{"run --mode sometimes -- true", "--mode"},
+                      BadUse{"run --timeout -1 -- true", "--timeout"},
+                      BadUse{"run --timeout abc -- true", "--timeout"},
+                      BadUse{"run --allow-unix /nonexistent -- true", "not a directory"},
+                      BadUse{"run --plan-file /nonexistent -- true", "cannot read --plan-file"},
+                      BadUse{"run --plan-file /tmp -- true", "is a directory"},
+                      BadUse{"run --plan x --plan-file /etc/hostname -- true", "not both"},
+                      BadUse{"run --log /nonexistent/dir/log -- true", "cannot write --log"},
+                      BadUse{"run --bogus -- true", "--bogus"}));
+
+TEST(ErrnosCommand, ListsTheTwentyNineConnectErrnos) {
+  Outcome out = connfuzz("errnos connect");
+  EXPECT_EQ(out.status, 0);
+  EXPECT_NE(out.output.find("29 rows"), std::string::npos) << out.output;
+}
+
+TEST(PlanCommand, PrintsThePlanNormalized) {
+  Outcome out = connfuzz("plan 'connect@1-1=111;poll@*=4'");
+  EXPECT_EQ(out.status, 0);
+  EXPECT_EQ(out.output, "connect@1=ECONNREFUSED poll@*=EINTR\n");
+}
+
+}  // namespace
