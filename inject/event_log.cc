@@ -3,6 +3,7 @@
 #include "event_log.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -150,9 +151,20 @@ std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
   return line.size();
 }
 
+namespace {
+// The pid, cached: a syscall per event would cost more than the rest of an injected call.
+std::atomic<std::int32_t> g_pid{0};
+void refresh_pid() noexcept { g_pid.store(static_cast<std::int32_t>(syscall(SYS_getpid)), std::memory_order_relaxed); }
+__attribute__((constructor)) void watch_pid() {
+  refresh_pid();
+  pthread_atfork(nullptr, nullptr, refresh_pid);
+}
+}  // namespace
+
 void EventLog::record(Event& event) noexcept {
   event.seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
-  event.pid = static_cast<std::int32_t>(syscall(SYS_getpid));
+  event.pid = g_pid.load(std::memory_order_relaxed);
+  if (event.pid == 0) refresh_pid(), event.pid = g_pid.load(std::memory_order_relaxed);
   std::uint32_t slot = next_.fetch_add(1, std::memory_order_acq_rel);
   if (slot < kCapacity) events_[slot] = event;
   if (fd_.load(std::memory_order_relaxed) >= 0) write_line(event);
