@@ -59,6 +59,26 @@ ssize_t io_common(Call call, int fd, size_t size, int flags, Direction direction
   return finish(ev, result, errno, d.rule >= 0 ? Mark::Refused : Mark::None);
 }
 
+// A datagram with a destination is a connect in disguise: the guard judges it.
+// Returns the guard's answer, or -2 when the destination may reach the kernel.
+long guard_destination(int fd, const sockaddr* addr, socklen_t len) {
+  if (addr == nullptr) return -2;
+  SocketInfo info = learn_socket(fd);
+  GuardVerdict verdict =
+      check_destination(info.phase == Phase::Untracked ? -1 : info.domain, addr, len, runtime().guard());
+  if (verdict.allowed) return -2;
+  Event ev = begin_event(Call::send, fd, Decision{});
+  LineBuilder(ev.args, sizeof(ev.args)).number(fd).text(", ").address(addr, len);
+  return finish(ev, -1, verdict.err, Mark::Guard, verdict.reason);
+}
+
+size_t iov_bytes(const msghdr* msg) {
+  size_t total = 0;
+  if (msg != nullptr)
+    for (size_t i = 0; i < msg->msg_iovlen; ++i) total += msg->msg_iov[i].iov_len;
+  return total;
+}
+
 }  // namespace
 
 extern "C" {
@@ -77,42 +97,18 @@ ssize_t send(int fd, const void* buf, size_t n, int flags) {
 }
 
 ssize_t sendto(int fd, const void* buf, size_t n, int flags, const sockaddr* addr, socklen_t len) {
-  if (addr != nullptr) {
-    // A datagram with a destination is a connect in disguise: the guard judges it.
-    SocketInfo info = learn_socket(fd);
-    GuardVerdict verdict =
-        check_destination(info.phase == Phase::Untracked ? -1 : info.domain, addr, len, runtime().guard());
-    if (!verdict.allowed) {
-      Decision none;
-      Event ev = begin_event(Call::send, fd, none);
-      LineBuilder(ev.args, sizeof(ev.args)).number(fd).text(", ").address(addr, len);
-      return finish(ev, -1, verdict.err, Mark::Guard, verdict.reason);
-    }
-  }
+  if (long denied = guard_destination(fd, addr, len); denied != -2) return denied;
   return io_common(Call::send, fd, n, flags, Direction::Out,
                    [&] { return real().sendto(fd, buf, n, flags, addr, len); });
 }
 
 ssize_t sendmsg(int fd, const msghdr* msg, int flags) {
-  if (msg != nullptr && msg->msg_name != nullptr) {
-    SocketInfo info = learn_socket(fd);
-    GuardVerdict verdict = check_destination(info.phase == Phase::Untracked ? -1 : info.domain,
-                                             static_cast<const sockaddr*>(msg->msg_name), msg->msg_namelen,
-                                             runtime().guard());
-    if (!verdict.allowed) {
-      Decision none;
-      Event ev = begin_event(Call::send, fd, none);
-      LineBuilder(ev.args, sizeof(ev.args))
-          .number(fd)
-          .text(", ")
-          .address(static_cast<const sockaddr*>(msg->msg_name), msg->msg_namelen);
-      return finish(ev, -1, verdict.err, Mark::Guard, verdict.reason);
-    }
+  if (msg != nullptr) {
+    long denied = guard_destination(fd, static_cast<const sockaddr*>(msg->msg_name), msg->msg_namelen);
+    if (denied != -2) return denied;
   }
-  size_t total = 0;
-  if (msg != nullptr)
-    for (size_t i = 0; i < msg->msg_iovlen; ++i) total += msg->msg_iov[i].iov_len;
-  return io_common(Call::send, fd, total, flags, Direction::Out, [&] { return real().sendmsg(fd, msg, flags); });
+  return io_common(Call::send, fd, iov_bytes(msg), flags, Direction::Out,
+                   [&] { return real().sendmsg(fd, msg, flags); });
 }
 
 ssize_t recv(int fd, void* buf, size_t n, int flags) {
@@ -129,10 +125,8 @@ ssize_t __recvfrom_chk(int fd, void* buf, size_t n, size_t, int flags, sockaddr*
 }
 
 ssize_t recvmsg(int fd, msghdr* msg, int flags) {
-  size_t total = 0;
-  if (msg != nullptr)
-    for (size_t i = 0; i < msg->msg_iovlen; ++i) total += msg->msg_iov[i].iov_len;
-  return io_common(Call::recv, fd, total, flags, Direction::In, [&] { return real().recvmsg(fd, msg, flags); });
+  return io_common(Call::recv, fd, iov_bytes(msg), flags, Direction::In,
+                   [&] { return real().recvmsg(fd, msg, flags); });
 }
 
 }  // extern "C"
