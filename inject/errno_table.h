@@ -35,7 +35,7 @@ enum When : std::uint16_t {
   Nonblocking = 1 << 1,
   Inet = 1 << 2,       // AF_INET or AF_INET6
   Unix = 1 << 3,       // AF_UNIX
-  Stream = 1 << 4,     // SOCK_STREAM
+  Stream = 1 << 4,     // connection-oriented: SOCK_STREAM, SOCK_SEQPACKET (only they wait in connect)
   Pending = 1 << 5,    // a connect attempt is in progress
   Connected = 1 << 6,  // the socket is connected
   Never = 1 << 15,     // impossible on a live socket with a valid buffer

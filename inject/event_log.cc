@@ -168,6 +168,7 @@ void EventLog::record(Event& event) noexcept {
   std::uint32_t slot = next_.fetch_add(1, std::memory_order_acq_rel);
   if (slot < kCapacity) events_[slot] = event;
   if (fd_.load(std::memory_order_relaxed) >= 0) write_line(event);
+  if (on_exhausted_ != nullptr && slot + 1 == budget_) on_exhausted_(slot + 1);
 }
 
 void EventLog::write_line(const Event& event) noexcept {

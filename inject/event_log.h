@@ -66,12 +66,22 @@ class EventLog {
   void set_file(const char* path) noexcept;
   void set_fd(int fd) noexcept { fd_.store(fd, std::memory_order_relaxed); }
 
+  // Calls `on_exhausted` from inside the call that makes the log `calls` long since
+  // the last clear(): how a fuzzer stops a target that retries without end.
+  using BudgetHook = void (*)(std::uint32_t calls);
+  void set_budget(std::uint32_t calls, BudgetHook on_exhausted) noexcept {
+    budget_ = calls;
+    on_exhausted_ = on_exhausted;
+  }
+
  private:
   void write_line(const Event& event) noexcept;
   Event events_[kCapacity];
   std::atomic<std::uint32_t> next_{0};
   std::atomic<std::uint32_t> seq_{0};
   std::atomic<int> fd_{-1};
+  std::uint32_t budget_ = 0;
+  BudgetHook on_exhausted_ = nullptr;
   char path_[512] = {};
 };
 

@@ -56,7 +56,7 @@ std::uint16_t state_bits(const SocketInfo& s) noexcept {
   std::uint16_t bits = s.nonblocking ? Nonblocking : Blocking;
   if (s.domain == AF_INET || s.domain == AF_INET6) bits |= Inet;
   if (s.domain == AF_UNIX) bits |= Unix;
-  if (s.type == SOCK_STREAM) bits |= Stream;
+  if (s.type == SOCK_STREAM || s.type == SOCK_SEQPACKET) bits |= Stream;
   if (s.phase == Phase::Connecting || s.phase == Phase::Held || s.phase == Phase::SimPending) bits |= Pending;
   if (s.phase == Phase::Connected) bits |= Connected;
   return bits;

@@ -4,12 +4,8 @@
 
 #include <elf.h>
 #include <fcntl.h>
-#include <linux/sched.h>
-#include <net/if.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +18,7 @@
 #include <fstream>
 
 #include "commands.h"
+#include "private_network.h"
 
 extern char** environ;
 
@@ -32,39 +29,6 @@ pid_t g_child_group = 0;
 
 void forward_signal(int sig) {
   if (g_child_group > 0) kill(-g_child_group, sig);
-}
-
-bool write_file(const char* path, const std::string& text) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  close(fd);
-  return ok;
-}
-
-// In the child: a network namespace of its own with only loopback up, the second
-// wall behind the guard. Returns "" on success or why it is not available.
-std::string enter_private_network() {
-  uid_t uid = geteuid();
-  gid_t gid = getegid();
-  if (uid != 0) {
-    if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) return std::string("unshare: ") + std::strerror(errno);
-    // Keep the program's own identity inside the user namespace.
-    write_file("/proc/self/setgroups", "deny");
-    if (!write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1\n") ||
-        !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1\n"))
-      return "cannot map the user into the new namespace";
-  } else if (unshare(CLONE_NEWNET) != 0) {
-    return std::string("unshare: ") + std::strerror(errno);
-  }
-  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return std::string("socket: ") + std::strerror(errno);
-  ifreq ifr{};
-  std::strcpy(ifr.ifr_name, "lo");
-  bool up = ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
-  int err = errno;
-  close(s);
-  return up ? "" : std::string("bringing lo up: ") + std::strerror(err);
 }
 
 // Copies what the log gained since `offset` to stderr.
@@ -147,7 +111,7 @@ RunResult run_supervised(const RunRequest& request) {
   if (child < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (child == 0) {
     setpgid(0, 0);
-    std::string network = request.private_network ? enter_private_network() : "not requested (--no-netns)";
+    std::string network = request.private_network ? inject::enter_private_network() : "not requested (--no-netns)";
     (void)!write(network_note[1], network.data(), network.size());
     close(network_note[1]);
     execve(program.c_str(), argv.data(), envp.data());
