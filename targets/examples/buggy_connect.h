@@ -1,0 +1,24 @@
+// Deliberately buggy connect callers, one bug each: the targets that prove each
+// oracle finds what it looks for. Never in the default fuzz set.
+#pragma once
+
+#include "connect_target.h"
+
+namespace connfuzz::targets::examples {
+
+// Calls connect() again after EINTR and takes the EALREADY or EISCONN it gets as a failure.
+ConnectResult eintr_reconnect(const ConnectRequest& request);
+// Returns a non-blocking socket as connected as soon as connect() says EINPROGRESS.
+ConnectResult inprogress_success(const ConnectRequest& request);
+// Waits for writability, then writes without reading SO_ERROR.
+ConnectResult no_so_error(const ConnectRequest& request);
+// Retries connect() for as long as it says EAGAIN.
+ConnectResult eagain_spin(const ConnectRequest& request);
+// Returns ECONNREFUSED without closing the socket.
+ConnectResult leak_on_refused(const ConnectRequest& request);
+// Looks the errno up in a table of the errors it expects, with .at(): an unknown one throws.
+ConnectResult unknown_errno(const ConnectRequest& request);
+// Copies an AF_UNIX address's path with strcpy into its own sockaddr_un.
+ConnectResult unbounded_path(const ConnectRequest& request);
+
+}  // namespace connfuzz::targets::examples

@@ -1,0 +1,29 @@
+// What the buggy examples share, so that each example file holds only its bug.
+#pragma once
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "buggy_connect.h"
+
+namespace connfuzz::targets::examples {
+
+inline ConnectResult connected(int fd) {
+  ConnectResult result;
+  result.fd = fd;
+  return result;
+}
+
+inline ConnectResult closed_failure(int fd, int err) {
+  close(fd);
+  return failure(err, std::strerror(err));
+}
+
+inline int open_socket(const ConnectRequest& request, bool nonblocking) {
+  return socket(request.domain, request.type | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), request.protocol);
+}
+
+}  // namespace connfuzz::targets::examples

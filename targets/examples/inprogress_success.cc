@@ -1,0 +1,14 @@
+// BUG: EINPROGRESS means "not yet", not "connected".
+#include "example_common.h"
+
+namespace connfuzz::targets::examples {
+
+ConnectResult inprogress_success(const ConnectRequest& request) {
+  const Endpoint& to = request.endpoints.front();
+  int fd = open_socket(request, true);
+  if (fd < 0) return failure(errno, "socket");
+  if (connect(fd, to.addr, to.len) != 0 && errno != EINPROGRESS) return closed_failure(fd, errno);
+  return connected(fd);
+}
+
+}  // namespace connfuzz::targets::examples

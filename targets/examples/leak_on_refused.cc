@@ -1,0 +1,17 @@
+// BUG: the refused path returns before close().
+#include "example_common.h"
+
+namespace connfuzz::targets::examples {
+
+ConnectResult leak_on_refused(const ConnectRequest& request) {
+  const Endpoint& to = request.endpoints.front();
+  int fd = open_socket(request, false);
+  if (fd < 0) return failure(errno, "socket");
+  if (connect(fd, to.addr, to.len) != 0) {
+    if (errno == ECONNREFUSED) return failure(ECONNREFUSED, "refused");
+    return closed_failure(fd, errno);
+  }
+  return connected(fd);
+}
+
+}  // namespace connfuzz::targets::examples

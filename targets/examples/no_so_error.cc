@@ -1,0 +1,21 @@
+// BUG: poll() saying writable only means the attempt ended; SO_ERROR says how.
+#include <poll.h>
+
+#include "example_common.h"
+
+namespace connfuzz::targets::examples {
+
+ConnectResult no_so_error(const ConnectRequest& request) {
+  const Endpoint& to = request.endpoints.front();
+  int fd = open_socket(request, true);
+  if (fd < 0) return failure(errno, "socket");
+  if (connect(fd, to.addr, to.len) != 0) {
+    if (errno != EINPROGRESS) return closed_failure(fd, errno);
+    pollfd p{fd, POLLOUT, 0};
+    if (poll(&p, 1, request.timeout_ms) != 1) return closed_failure(fd, ETIMEDOUT);
+  }
+  if (send(fd, "x", 1, MSG_NOSIGNAL) != 1) return closed_failure(fd, errno);
+  return connected(fd);
+}
+
+}  // namespace connfuzz::targets::examples

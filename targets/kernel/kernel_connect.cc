@@ -1,0 +1,25 @@
+// The kernel as a target: one socket(), one connect(), the answers as they come.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "posix/posix_connect.h"
+
+namespace connfuzz::targets {
+
+ConnectResult kernel_raw_connect(const ConnectRequest& request) {
+  const Endpoint& to = request.endpoints.front();
+  int fd = socket(request.domain, request.type | SOCK_CLOEXEC, request.protocol);
+  if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
+  if (connect(fd, to.addr, to.len) != 0) {
+    int err = errno;
+    close(fd);
+    return failure(err, std::string("connect: ") + std::strerror(err));
+  }
+  ConnectResult result;
+  result.fd = fd;
+  return result;
+}
+
+}  // namespace connfuzz::targets

@@ -1,0 +1,162 @@
+// Correct POSIX connect callers: every documented errno handled by its class.
+#include "posix_connect.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace connfuzz::targets {
+namespace {
+
+constexpr int kMaxWaits = 16;    // a wait interrupted this often is given up
+constexpr int kMaxRetries = 3;   // out-of-resources errors are retried this often
+
+long long now_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+ConnectResult fail_and_close(int fd, int err, const char* step) {
+  close(fd);  // a failed socket's state is unspecified: never reused
+  return failure(err, std::string(step) + ": " + std::strerror(err));
+}
+
+// After EINPROGRESS or EINTR: wait for writability, then SO_ERROR says how it ended.
+int wait_connected(int fd, int timeout_ms) {
+  long long deadline = now_ms() + timeout_ms;
+  for (int wait = 0; wait < kMaxWaits; ++wait) {
+    long long left = deadline - now_ms();
+    if (left <= 0) return ETIMEDOUT;
+    pollfd p{fd, POLLOUT, 0};
+    int n = poll(&p, 1, static_cast<int>(left));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) return errno;
+    if (n == 0) return ETIMEDOUT;
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return errno;
+    return err;
+  }
+  // Interrupted every time: the deadline cannot be kept, which is what ETIMEDOUT says.
+  return ETIMEDOUT;
+}
+
+// connect() to AF_UNSPEC returns 0 having dissolved, not made, a connection.
+bool dissolves(const Endpoint& to) {
+  return to.len >= sizeof(sa_family_t) && to.addr->sa_family == AF_UNSPEC;
+}
+
+ConnectResult rejected(const char* why) {
+  ConnectResult result = failure(EAFNOSUPPORT, why);
+  result.rejected_input = true;
+  return result;
+}
+
+int open_socket(const ConnectRequest& request, int type) {
+  return socket(request.domain, type | SOCK_CLOEXEC, request.protocol);
+}
+
+bool set_nonblocking(int fd) {
+  int flags = fcntl(fd, F_GETFL);
+  return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+}
+
+int send_greeting(int fd) {
+  int err = 0;
+  for (int attempt = 0; attempt <= kMaxRetries; ++attempt) {
+    if (send(fd, "x", 1, MSG_NOSIGNAL) == 1) return 0;
+    err = errno;
+    if (err != EINTR && err != EAGAIN) return err;
+    pollfd p{fd, POLLOUT, 0};
+    poll(&p, 1, 100);
+  }
+  // Interrupted every time: given up, as a deadline would. Out of buffers: said so.
+  return err == EINTR ? ETIMEDOUT : err;
+}
+
+ConnectResult connect_nonblocking(const ConnectRequest& request, const Endpoint& to) {
+  if (dissolves(to)) return rejected("AF_UNSPEC is no destination");
+  int fd = open_socket(request, request.type);
+  if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
+  if (!set_nonblocking(fd)) return fail_and_close(fd, errno, "fcntl");
+  int err = 0;
+  for (int attempt = 0;; ++attempt) {
+    if (connect(fd, to.addr, to.len) == 0) break;
+    err = errno;
+    if (err == EINPROGRESS || err == EINTR || err == EALREADY) {
+      err = wait_connected(fd, request.timeout_ms);
+      break;
+    }
+    if (err == EAGAIN && attempt < kMaxRetries) continue;
+    break;
+  }
+  if (err != 0) return fail_and_close(fd, err, "connect");
+  if (int e = send_greeting(fd); e != 0) return fail_and_close(fd, e, "send");
+  ConnectResult result;
+  result.fd = fd;
+  return result;
+}
+
+}  // namespace
+
+ConnectResult posix_blocking_connect(const ConnectRequest& request) {
+  const Endpoint& to = request.endpoints.front();
+  if (dissolves(to)) return rejected("AF_UNSPEC is no destination");
+  int fd = open_socket(request, request.type);
+  if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
+  for (int attempt = 0;; ++attempt) {
+    if (connect(fd, to.addr, to.len) == 0) break;
+    int err = errno;
+    // The attempt goes on in the kernel: wait for it, never connect() again.
+    if (err == EINTR) err = wait_connected(fd, request.timeout_ms);
+    else if ((err == EAGAIN || err == ENOBUFS) && attempt < kMaxRetries) continue;
+    if (err != 0) return fail_and_close(fd, err, "connect");
+    break;
+  }
+  ConnectResult result;
+  result.fd = fd;
+  return result;
+}
+
+ConnectResult posix_nonblocking_connect(const ConnectRequest& request) {
+  return connect_nonblocking(request, request.endpoints.front());
+}
+
+ConnectResult posix_address_list_connect(const ConnectRequest& request) {
+  ConnectResult last = failure(EDESTADDRREQ, "no addresses");
+  for (const Endpoint& to : request.endpoints) {
+    last = connect_nonblocking(request, to);
+    if (last.connected()) return last;
+  }
+  return last;
+}
+
+ConnectResult posix_datagram_connect(const ConnectRequest& request) {
+  const Endpoint& to = request.endpoints.front();
+  if (dissolves(to)) return rejected("AF_UNSPEC is no destination");
+  int fd = open_socket(request, SOCK_DGRAM);
+  if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  const Endpoint steps[] = {to, to, {&unspec, sizeof(unspec)}, to};
+  const char* names[] = {"connect", "re-connect", "dissolve", "connect again"};
+  for (int i = 0; i < 4; ++i) {
+    int err = 0;
+    for (int attempt = 0; attempt <= kMaxRetries; ++attempt) {
+      err = connect(fd, steps[i].addr, steps[i].len) == 0 ? 0 : errno;
+      if (err == EINTR) err = wait_connected(fd, request.timeout_ms);  // the call went on regardless
+      if (err != EAGAIN) break;
+    }
+    if (err != 0) return fail_and_close(fd, err, names[i]);
+  }
+  ConnectResult result;
+  result.fd = fd;
+  return result;
+}
+
+}  // namespace connfuzz::targets

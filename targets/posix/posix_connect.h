@@ -1,0 +1,23 @@
+// Plain POSIX callers of connect(), written the way connect-contract.md says a correct caller is.
+#pragma once
+
+#include "connect_target.h"
+
+namespace connfuzz::targets {
+
+// A blocking connect; an EINTR is waited out with poll() and SO_ERROR.
+ConnectResult posix_blocking_connect(const ConnectRequest& request);
+
+// A non-blocking connect, poll() with a deadline, SO_ERROR, then one byte sent.
+ConnectResult posix_nonblocking_connect(const ConnectRequest& request);
+
+// Each endpoint in turn on a new socket, as after getaddrinfo(); the last error is reported.
+ConnectResult posix_address_list_connect(const ConnectRequest& request);
+
+// A datagram socket: connect, re-connect, dissolve with AF_UNSPEC, connect again.
+ConnectResult posix_datagram_connect(const ConnectRequest& request);
+
+// connect() with the address as given and nothing else; the kernel's answer comes back.
+ConnectResult kernel_raw_connect(const ConnectRequest& request);
+
+}  // namespace connfuzz::targets
