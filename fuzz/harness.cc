@@ -1,0 +1,176 @@
+// One input from bytes to verdict: plan installed, target run, oracles read, peers drained.
+#include "harness.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "address_bytes.h"
+#include "dispatch.h"
+#include "errno_table.h"
+#include "known_findings.h"
+#include "private_network.h"
+#include "runtime.h"
+
+namespace connfuzz::fuzz {
+namespace {
+
+// What the spin hook needs: it fires inside the target's call, far from run().
+const Scenario* g_current = nullptr;
+
+void on_call_budget_exhausted(std::uint32_t calls) {
+  std::string calls_text;
+  const auto& log = inject::runtime().log();
+  for (std::uint32_t i = log.size() > 20 ? log.size() - 20 : 0; i < log.size(); ++i) {
+    char line[512];
+    calls_text.append(line, inject::format_event(log.at(i), line, sizeof(line)));
+  }
+  std::cerr << Harness::report(spin_finding(calls), *g_current, "  ... (the last 20 calls)\n" + calls_text);
+  std::abort();
+}
+
+std::string calls_text(std::span<const inject::Event* const> events) {
+  std::string text;
+  for (const auto* e : events) {
+    char line[512];
+    text.append(line, inject::format_event(*e, line, sizeof(line)));
+  }
+  return text;
+}
+
+std::string indent(std::string_view text) {
+  std::string out;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    out.append("  ").append(text.substr(start, end - start)).append("\n");
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Harness& harness() noexcept {
+  static Harness instance;
+  return instance;
+}
+
+void Harness::initialize(std::string_view family) {
+  family_ = family;
+  stats_.rows_fired.assign(inject::errno_rows().size(), false);
+  if (std::getenv("CONNFUZZ_NO_NETNS") == nullptr) {
+    std::string why = inject::enter_private_network();
+    network_note_ = why.empty() ? "private network namespace, lo only" : "no private network namespace (" + why + ")";
+  } else {
+    network_note_ = "no private network namespace (CONNFUZZ_NO_NETNS)";
+  }
+  listeners_.open();
+  // Fuzzed AF_UNIX paths reach only the harness's own directory.
+  auto& guard = inject::runtime().guard();
+  guard = inject::GuardConfig{};
+  guard.allow_unix_dir(listeners_.directory().c_str());
+  inject::runtime().log().set_budget(kCallBudget, on_call_budget_exhausted);
+  inject::runtime().clear_plan();
+}
+
+Verdict Harness::run(const Scenario& scenario) {
+  std::vector<AddressBytes> addresses;
+  std::vector<targets::Endpoint> endpoints;
+  for (const Address& a : scenario.addresses) addresses.push_back(build_address(a, scenario.type, listeners_));
+  for (const AddressBytes& a : addresses) endpoints.push_back({a.addr(), a.len});
+  targets::ConnectRequest request;
+  request.domain = scenario.domain;
+  request.type = scenario.type;
+  request.protocol = scenario.protocol;
+  request.endpoints = endpoints;
+
+  g_current = &scenario;
+  inject::runtime().install(scenario.plan);
+  targets::ConnectResult result = target_for(scenario.mode)(request);
+  auto events = logged_events();
+  Verdict verdict;
+  OracleInput oracle_input{result, events};
+  oracle_input.asio_errors = reports_asio_errors(scenario.mode);
+  oracle_input.any_mode = scenario.plan.mode == inject::Mode::Any;
+  oracle_input.kernel = scenario.mode == Mode::kernel_raw;
+  verdict.finding = check_oracles(oracle_input);
+  verdict.calls = calls_text(events);
+  if (verdict.finding) verdict.known_as = documented_finding(scenario, result, events, *verdict.finding);
+  for (const auto* e : events) {
+    if (e->mark != inject::Mark::Injected) continue;
+    if (const inject::ErrnoRow* row = inject::find_row(e->call, e->err)) {
+      stats_.classes |= 1u << static_cast<int>(row->klass);
+      stats_.rows_fired[static_cast<std::size_t>(row - inject::errno_rows().data())] = true;
+    }
+  }
+  inject::runtime().clear_plan();
+  g_current = nullptr;
+  if (result.owner) result.owner.reset();
+  else if (result.fd >= 0) close(result.fd);
+  listeners_.drain();
+  count(verdict);
+  return verdict;
+}
+
+void Harness::count(const Verdict& verdict) {
+  ++stats_.executions;
+  if (verdict.finding) ++stats_.findings;
+  if (!verdict.known_as.empty()) ++stats_.known_findings;
+}
+
+std::string Harness::report(const Finding& finding, const Scenario& scenario, std::string_view calls) {
+  std::string text = "==" + std::to_string(getpid()) + "== ERROR: connfuzz: " + finding.oracle + ": " + finding.reason + "\n";
+  text += "scenario:\n" + indent(to_text(scenario));
+  text += "calls:\n" + indent(calls);
+  text += "SUMMARY: connfuzz: " + finding.oracle + " in " + std::string(mode_name(scenario.mode)) + "\n";
+  return text;
+}
+
+void Harness::write_stats(const char* path) const {
+  FILE* out = std::fopen(path, "w");
+  if (out == nullptr) return;
+  std::string classes;
+  for (int k = 0; k < inject::kErrnoClassCount; ++k) {
+    if (!(stats_.classes & (1u << k))) continue;
+    if (!classes.empty()) classes += ", ";
+    classes += "\"" + std::string(inject::class_name(static_cast<inject::ErrnoClass>(k))) + "\"";
+  }
+  std::size_t rows = 0;
+  for (bool fired : stats_.rows_fired) rows += fired;
+  std::fprintf(out,
+               "{\"fuzzer\": \"%s\", \"executions\": %llu, \"findings\": %llu, \"known_findings\": %llu, "
+               "\"classes\": [%s], \"rows_fired\": %zu, \"rows\": %zu, \"network\": \"%s\"}\n",
+               family_.c_str(), static_cast<unsigned long long>(stats_.executions),
+               static_cast<unsigned long long>(stats_.findings), static_cast<unsigned long long>(stats_.known_findings),
+               classes.c_str(), rows, stats_.rows_fired.size(), network_note_.c_str());
+  std::fclose(out);
+}
+
+void initialize_fuzzer(const char* family) {
+  harness().initialize(family);
+  if (std::getenv("CONNFUZZ_STATS") != nullptr)
+    std::atexit([] { harness().write_stats(std::getenv("CONNFUZZ_STATS")); });
+  std::cerr << "connfuzz: " << family << " fuzzer: " << harness().network_note() << "\n";
+}
+
+int fuzz_one_input(std::string_view family, const std::uint8_t* data, std::size_t size) {
+  Scenario scenario = for_family(decode({data, size}), family);
+  Verdict verdict = harness().run(scenario);
+  static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
+  if (trace) std::cerr << "scenario:\n" << indent(to_text(scenario)) << "calls:\n" << indent(verdict.calls);
+  if (!verdict.finding) return 0;
+  if (!verdict.known_as.empty()) {
+    static bool told = false;
+    if (!told) std::cerr << "connfuzz: documented finding (" << verdict.known_as << "): " << verdict.finding->oracle
+                         << "; counted, not stopping (first of its kind shown once)\n";
+    told = true;
+    return 0;
+  }
+  std::cerr << Harness::report(*verdict.finding, scenario, verdict.calls);
+  std::abort();
+}
+
+}  // namespace connfuzz::fuzz

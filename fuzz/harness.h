@@ -1,0 +1,65 @@
+// Runs one scenario against its target under its plan, checks the oracles, and keeps
+// the counts a fuzz run reports. One harness per process (the injector is process-wide).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "listeners.h"
+#include "oracles.h"
+#include "scenario.h"
+
+namespace connfuzz::fuzz {
+
+struct RunStats {
+  std::uint64_t executions = 0;
+  std::uint64_t findings = 0;        // inputs that broke an oracle
+  std::uint64_t known_findings = 0;  // of those, documented in FINDINGS.md
+  std::uint32_t classes = 0;         // bit per ErrnoClass of a fault that fired
+  std::vector<bool> rows_fired;      // per row of the errno table: a fault that fired
+};
+
+struct Verdict {
+  std::optional<Finding> finding;
+  std::string known_as;  // the FINDINGS.md section when the finding is documented
+  std::string calls;     // the event log, one line per call
+};
+
+class Harness {
+ public:
+  // Once per process: the private network namespace where allowed, the peers, the guard.
+  void initialize(std::string_view family);
+  // Runs the scenario (already for_family) and returns what the oracles say.
+  Verdict run(const Scenario& scenario);
+  const RunStats& stats() const noexcept { return stats_; }
+  const std::string& family() const noexcept { return family_; }
+  const std::string& network_note() const noexcept { return network_note_; }
+  // Writes the stats as JSON to `path` (CONNFUZZ_STATS): what the main job's summary reads.
+  void write_stats(const char* path) const;
+
+  // The finding contract: ERROR:, the scenario, the calls, SUMMARY:, to stderr.
+  static std::string report(const Finding& finding, const Scenario& scenario, std::string_view calls);
+
+ private:
+  void count(const Verdict& verdict);
+  std::string family_;
+  std::string network_note_;
+  Listeners listeners_;
+  RunStats stats_;
+};
+
+Harness& harness() noexcept;
+
+// What LLVMFuzzerInitialize does (fuzzer_entry.h).
+void initialize_fuzzer(const char* family);
+// The body of every <name>_fuzzer: decode, run, abort with the report on a finding.
+int fuzz_one_input(std::string_view family, const std::uint8_t* data, std::size_t size);
+
+// Every call an input may make; more is the "spin" finding.
+inline constexpr std::uint32_t kCallBudget = 1000;
+
+}  // namespace connfuzz::fuzz

@@ -1,0 +1,98 @@
+// Opens the harness's loopback peers (see listeners.h).
+#include "listeners.h"
+
+#include <netinet/in.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace connfuzz::fuzz {
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+  throw std::runtime_error("connfuzz harness: " + what + ": " + std::strerror(errno));
+}
+
+Peer bound(int family, int type, const std::string& path, bool listening) {
+  Peer peer;
+  peer.fd = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (peer.fd < 0) fail("socket for a loopback peer");
+  if (family == AF_INET) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&peer.addr);
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    peer.len = sizeof(sockaddr_in);
+  } else if (family == AF_INET6) {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&peer.addr);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_addr = in6addr_loopback;
+    peer.len = sizeof(sockaddr_in6);
+  } else {
+    auto* un = reinterpret_cast<sockaddr_un*>(&peer.addr);
+    un->sun_family = AF_UNIX;
+    std::strncpy(un->sun_path, path.c_str(), sizeof(un->sun_path) - 1);
+    peer.len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+  }
+  if (bind(peer.fd, reinterpret_cast<sockaddr*>(&peer.addr), peer.len) != 0) fail("bind " + path);
+  if (listening && listen(peer.fd, SOMAXCONN) != 0) fail("listen");
+  // The kernel chose the port: read it back.
+  socklen_t len = sizeof(peer.addr);
+  if (family != AF_UNIX && getsockname(peer.fd, reinterpret_cast<sockaddr*>(&peer.addr), &len) != 0)
+    fail("getsockname");
+  return peer;
+}
+
+}  // namespace
+
+void Listeners::open() {
+  char pattern[] = "/tmp/connfuzz-harness-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) fail("mkdtemp");
+  dir_ = pattern;
+  stream_[kInet] = bound(AF_INET, SOCK_STREAM, "", true);
+  stream_[kInet6] = bound(AF_INET6, SOCK_STREAM, "", true);
+  stream_[kUnix] = bound(AF_UNIX, SOCK_STREAM, dir_ + "/stream", true);
+  dgram_[kInet] = bound(AF_INET, SOCK_DGRAM, "", false);
+  dgram_[kInet6] = bound(AF_INET6, SOCK_DGRAM, "", false);
+  dgram_[kUnix] = bound(AF_UNIX, SOCK_DGRAM, dir_ + "/dgram", false);
+  seqpacket_ = bound(AF_UNIX, SOCK_SEQPACKET, dir_ + "/seqpacket", true);
+  // Bound and never listening: a stream connect there is refused.
+  refusing_stream_[kInet] = bound(AF_INET, SOCK_STREAM, "", false);
+  refusing_stream_[kInet6] = bound(AF_INET6, SOCK_STREAM, "", false);
+  refusing_stream_[kUnix] = bound(AF_UNIX, SOCK_STREAM, dir_ + "/refusing", false);
+  // A datagram peer that is gone: its port and path exist in no socket.
+  for (int s = 0; s < kSlots; ++s) refusing_dgram_[s] = refusing_stream_[s];
+}
+
+void Listeners::drain() noexcept {
+  for (const Peer* peer : {&stream_[kInet], &stream_[kInet6], &stream_[kUnix], &seqpacket_}) {
+    for (int i = 0; i < 4096; ++i) {
+      int fd = accept4(peer->fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) break;
+      close(fd);
+    }
+  }
+  char sink[512];
+  for (const Peer* peer : {&dgram_[kInet], &dgram_[kInet6], &dgram_[kUnix]})
+    for (int i = 0; i < 4096 && recv(peer->fd, sink, sizeof(sink), MSG_DONTWAIT) >= 0; ++i) {
+    }
+}
+
+Listeners::Slot Listeners::slot_of(int family) noexcept {
+  return family == AF_INET6 ? kInet6 : family == AF_UNIX ? kUnix : kInet;
+}
+
+const Peer& Listeners::accepting(int type, int family) const noexcept {
+  if (type == SOCK_DGRAM) return dgram_[slot_of(family)];
+  if (type == SOCK_SEQPACKET && family == AF_UNIX) return seqpacket_;
+  return stream_[slot_of(family)];
+}
+
+const Peer& Listeners::refusing(int type, int family) const noexcept {
+  return type == SOCK_DGRAM ? refusing_dgram_[slot_of(family)] : refusing_stream_[slot_of(family)];
+}
+
+}  // namespace connfuzz::fuzz

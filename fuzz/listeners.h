@@ -1,0 +1,38 @@
+// The harness's own loopback peers: listeners that accept, ports and paths that
+// refuse, in a temporary directory it made itself. Scenario addresses point at them.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <string>
+
+namespace connfuzz::fuzz {
+
+struct Peer {
+  int fd = -1;
+  sockaddr_storage addr{};
+  socklen_t len = 0;  // the true size of the address
+};
+
+class Listeners {
+ public:
+  // Creates the directory and every peer; throws std::runtime_error naming what failed.
+  void open();
+  // Accepts and closes whatever connected meanwhile, so backlogs never fill.
+  void drain() noexcept;
+  const std::string& directory() const noexcept { return dir_; }
+
+  // The peer a scenario address means: by socket type, then by address family
+  // (AF_INET6 and AF_UNIX have their own; anything else means the IPv4 one).
+  const Peer& accepting(int type, int family) const noexcept;
+  const Peer& refusing(int type, int family) const noexcept;
+
+ private:
+  enum Slot { kInet, kInet6, kUnix, kSlots };
+  static Slot slot_of(int family) noexcept;
+  std::string dir_;
+  Peer stream_[kSlots], dgram_[kSlots], seqpacket_;
+  Peer refusing_stream_[kSlots], refusing_dgram_[kSlots];
+};
+
+}  // namespace connfuzz::fuzz

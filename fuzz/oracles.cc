@@ -1,0 +1,177 @@
+// The oracles: each reads the calls of one input and says what, if anything, is wrong.
+#include "oracles.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <set>
+
+#include "errno_table.h"
+#include "real_calls.h"
+#include "runtime.h"
+
+namespace connfuzz::fuzz {
+namespace {
+
+using inject::Call;
+using inject::ErrnoClass;
+using inject::Event;
+using inject::Mark;
+
+std::string line_of(const Event& event) {
+  char line[512];
+  std::size_t n = inject::format_event(event, line, sizeof(line));
+  while (n > 0 && line[n - 1] == '\n') --n;
+  return std::string(line, n);
+}
+
+std::string name(int err) {
+  const char* n = inject::errno_name(err);
+  return n ? n : std::to_string(err);
+}
+
+// How many "not yet" answers a caller must have sat through before giving up with ETIMEDOUT.
+constexpr int kPatienceShown = 3;
+
+bool is_io(Call call) {
+  return call == Call::read || call == Call::write || call == Call::send || call == Call::recv;
+}
+
+bool is_wait(Call call) {
+  return call == Call::poll || call == Call::ppoll || call == Call::select || call == Call::pselect ||
+         call == Call::epoll_wait;
+}
+
+// The error an event reports: errno of a failed call, or the pending error SO_ERROR read.
+int reported_error(const Event& e) {
+  if (e.call == Call::so_error) return e.err;
+  return e.result < 0 ? e.err : 0;
+}
+
+std::optional<Finding> bad_descriptor(std::span<const Event* const> events) {
+  for (const Event* e : events)
+    if (e->mark == Mark::None && e->result < 0 && e->err == EBADF && e->call != Call::so_error)
+      return Finding{"bad-descriptor", "the kernel says the descriptor was not open: " + line_of(*e)};
+  return std::nullopt;
+}
+
+std::optional<Finding> io_unconnected(std::span<const Event* const> events) {
+  for (const Event* e : events) {
+    if (!is_io(e->call)) continue;
+    bool unconnected = e->mark == Mark::Simulated ||
+                       (e->mark == Mark::None && e->result < 0 &&
+                        (e->err == ENOTCONN || e->err == EPIPE || e->err == EDESTADDRREQ));
+    if (unconnected) return Finding{"io-unconnected", "a read or write on a socket with no connection: " + line_of(*e)};
+  }
+  return std::nullopt;
+}
+
+std::optional<Finding> socket_leak(std::span<const Event* const> events, int returned_fd) {
+  std::set<int> open;
+  for (const Event* e : events) {
+    if (e->call == Call::socket && e->result >= 0) open.insert(static_cast<int>(e->result));
+    if (e->call == Call::close) open.erase(e->fd);  // on Linux close frees the fd even when it fails
+  }
+  open.erase(returned_fd);
+  for (int fd : open) {
+    if (inject::real().fcntl(fd, F_GETFD) < 0) continue;  // closed by a path connfuzz does not see
+    return Finding{"socket-leak", "socket " + std::to_string(fd) + " was opened during the input and never closed"};
+  }
+  return std::nullopt;
+}
+
+std::optional<Finding> undocumented(std::span<const Event* const> events) {
+  for (const Event* e : events) {
+    if (e->mark != Mark::None || e->result >= 0) continue;
+    if ((e->call == Call::connect || e->call == Call::socket) && inject::find_row(e->call, e->err) == nullptr)
+      return Finding{"undocumented-errno", name(e->err) + " is documented by no source for " +
+                                               std::string(inject::call_name(e->call)) + ": " + line_of(*e)};
+  }
+  return std::nullopt;
+}
+
+// A connect that answers EALREADY, EISCONN or EINPROGRESS while an earlier attempt
+// on the same socket is under way says "still connecting", whatever its row says.
+bool continues_attempt(const Event& e, std::span<const Event* const> before) {
+  if (e.call != Call::connect || (e.err != EALREADY && e.err != EISCONN && e.err != EINPROGRESS)) return false;
+  return std::any_of(before.begin(), before.end(), [&](const Event* p) {
+    return p->call == Call::connect && p->fd == e.fd && p->result < 0 &&
+           (p->err == EINTR || p->err == EINPROGRESS || p->err == EALREADY);
+  });
+}
+
+bool still_connecting(const Event& e, std::span<const Event* const> before) {
+  const inject::ErrnoRow* row = inject::find_row(e.call, reported_error(e));
+  return (row && row->klass == ErrnoClass::StillConnecting) || continues_attempt(e, before);
+}
+
+// The documented translations an implementation may apply to an errno.
+bool translates_to(int seen, int reported, bool asio) {
+  return seen == reported || (asio && seen == EAGAIN && reported == ENOBUFS);
+}
+
+std::optional<Finding> outcome(const OracleInput& in) {
+  const auto& result = in.result;
+  auto events = in.events;
+  if (result.connected()) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof(peer);
+    if (inject::real().getpeername(result.fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0)
+      return Finding{"false-success", "the target reported a connection on fd " + std::to_string(result.fd) +
+                                          " but the kernel has none (getpeername: " + name(errno) + ")"};
+    return std::nullopt;
+  }
+  if (result.rejected_input) return std::nullopt;  // the caller's own check of its input
+
+  int reported = result.err;
+  bool timed_out_wait = false;
+  int not_yet = 0;  // answers of the still-connecting class
+  std::string still;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = *events[i];
+    int err = reported_error(e);
+    if (is_wait(e.call) && (e.result == 0 || e.result < 0)) timed_out_wait = true;
+    if (err == 0) continue;
+    bool impossible_fault = in.any_mode && e.mark == Mark::Injected;
+    if (!impossible_fault && still_connecting(e, events.first(i))) {
+      ++not_yet;
+      if (still.empty()) still = line_of(e);
+      continue;
+    }
+    if (translates_to(err, reported, in.asio_errors)) return std::nullopt;
+  }
+  // The target's own deadline: a wait ran out, or "not yet" came back again and again.
+  if (reported == ETIMEDOUT && (timed_out_wait || not_yet >= kPatienceShown)) return std::nullopt;
+  std::string how = result.how.empty() ? "" : " (" + result.how + ")";
+  if (!still.empty())
+    return Finding{"still-connecting-failure", "the target failed with " + name(reported) + how +
+                                                   " while the attempt was still going on; first sign: " + still};
+  return Finding{"unexplained-failure",
+                 "the target failed with " + name(reported) + how + ", which no call on its path returned"};
+}
+
+}  // namespace
+
+std::optional<Finding> check_oracles(const OracleInput& input) {
+  if (auto f = bad_descriptor(input.events)) return f;
+  if (auto f = io_unconnected(input.events)) return f;
+  if (auto f = socket_leak(input.events, input.result.fd)) return f;
+  // The kernel target passes answers through: what it owes is documented errnos,
+  // not outcomes (a connect to AF_UNSPEC returns 0 having dissolved, as documented).
+  if (input.kernel) return undocumented(input.events);
+  return outcome(input);
+}
+
+Finding spin_finding(std::uint32_t calls) {
+  return Finding{"spin", "the target made " + std::to_string(calls) +
+                             " intercepted calls for one input: a retry without bound"};
+}
+
+std::vector<const inject::Event*> logged_events() {
+  const inject::EventLog& log = inject::runtime().log();
+  std::vector<const inject::Event*> events;
+  for (std::uint32_t i = 0; i < log.size(); ++i) events.push_back(&log.at(i));
+  return events;
+}
+
+}  // namespace connfuzz::fuzz
