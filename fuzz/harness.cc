@@ -27,7 +27,12 @@ void on_call_budget_exhausted(std::uint32_t calls) {
     char line[512];
     calls_text.append(line, inject::format_event(log.at(i), line, sizeof(line)));
   }
-  std::cerr << Harness::report(spin_finding(calls), *g_current, "  ... (the last 20 calls)\n" + calls_text);
+  // A spinning target cannot be let go on, documented or not: say which it is, and stop.
+  Finding finding = spin_finding(calls);
+  auto events = logged_events();
+  std::string_view known = documented_finding(*g_current, targets::ConnectResult{}, events, finding);
+  if (!known.empty()) finding.reason += " (documented: " + std::string(known) + ")";
+  std::cerr << Harness::report(finding, *g_current, "  ... (the last 20 calls)\n" + calls_text);
   std::abort();
 }
 
@@ -119,6 +124,8 @@ void Harness::count(const Verdict& verdict) {
   ++stats_.executions;
   if (verdict.finding) ++stats_.findings;
   if (!verdict.known_as.empty()) ++stats_.known_findings;
+  // A crash ends the process without exit handlers: keep the file recent.
+  if (stats_.executions % 4096 == 0) write_stats();
 }
 
 std::string Harness::report(const Finding& finding, const Scenario& scenario, std::string_view calls) {
@@ -129,7 +136,9 @@ std::string Harness::report(const Finding& finding, const Scenario& scenario, st
   return text;
 }
 
-void Harness::write_stats(const char* path) const {
+void Harness::write_stats() const {
+  const char* path = std::getenv("CONNFUZZ_STATS");
+  if (path == nullptr) return;
   FILE* out = std::fopen(path, "w");
   if (out == nullptr) return;
   std::string classes;
@@ -152,7 +161,7 @@ void Harness::write_stats(const char* path) const {
 void initialize_fuzzer(const char* family) {
   harness().initialize(family);
   if (std::getenv("CONNFUZZ_STATS") != nullptr)
-    std::atexit([] { harness().write_stats(std::getenv("CONNFUZZ_STATS")); });
+    std::atexit([] { harness().write_stats(); });
   std::cerr << "connfuzz: " << family << " fuzzer: " << harness().network_note() << "\n";
 }
 

@@ -38,14 +38,14 @@ class Harness {
   const RunStats& stats() const noexcept { return stats_; }
   const std::string& family() const noexcept { return family_; }
   const std::string& network_note() const noexcept { return network_note_; }
-  // Writes the stats as JSON to `path` (CONNFUZZ_STATS): what the main job's summary reads.
-  void write_stats(const char* path) const;
+  // Writes the stats as JSON to $CONNFUZZ_STATS, if set: what the main job's summary reads.
+  void write_stats() const;
 
   // The finding contract: ERROR:, the scenario, the calls, SUMMARY:, to stderr.
   static std::string report(const Finding& finding, const Scenario& scenario, std::string_view calls);
 
  private:
-  void count(const Verdict& verdict);
+  void count(const Verdict& verdict);  // and every 4096 inputs, write_stats()
   std::string family_;
   std::string network_note_;
   Listeners listeners_;

@@ -20,14 +20,35 @@ using Events = std::span<const inject::Event* const>;
 
 bool asio_af_unspec(const Scenario& s, const targets::ConnectResult&, Events) { return first_address_is(s, AF_UNSPEC); }
 
-// Asio's range_connect_op takes a socket it could not open for one the user closed.
+// Asio's range_connect_op takes a socket it could not open (socket() or the reactor's
+// epoll_ctl failed) for one the user closed.
 bool asio_range_open_failure(const Scenario& s, const targets::ConnectResult& r, Events events) {
-  bool open_failed = std::any_of(events.begin(), events.end(),
-                                 [](auto* e) { return e->call == inject::Call::socket && e->result < 0; });
+  bool open_failed = std::any_of(events.begin(), events.end(), [](auto* e) {
+    return (e->call == inject::Call::socket || e->call == inject::Call::epoll_ctl) && e->result < 0;
+  });
   return s.mode == Mode::asio_async_range && r.err == ECANCELED && open_failed;
 }
 
+// Asio's synchronous connect returns the EINTR of an interrupted connect() to the caller.
+bool asio_sync_eintr(const Scenario& s, const targets::ConnectResult& r, Events) {
+  return r.err == EINTR && s.mode != Mode::asio_async_connect && s.mode != Mode::asio_async_range;
+}
+
+// Every epoll_wait interrupted, for ever: the io_context retries without end, and the
+// deadline's timerfd can only be heard through the same interrupted epoll_wait.
+bool asio_eintr_storm(const Scenario& s, const targets::ConnectResult&, Events) {
+  for (int i = 0; i < s.plan.rule_count; ++i) {
+    const inject::Rule& rule = s.plan.rules[i];
+    bool unbounded = rule.which == inject::Which::Every || rule.last == inject::Rule::kOpenEnd;
+    if (rule.call == inject::Call::epoll_wait && rule.err == EINTR && unbounded) return true;
+  }
+  return false;
+}
+
 constexpr KnownFinding kKnown[] = {
+    {"asio", "spin", asio_eintr_storm, "asio-reactor-eintr-storm"},
+    {"asio", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
+    {"endpoint", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
     {"asio", "false-success", asio_af_unspec, "asio-connect-af-unspec"},
     {"endpoint", "false-success", asio_af_unspec, "asio-connect-af-unspec"},
     {"asio", "unexplained-failure", asio_range_open_failure, "asio-async-range-open-failure"},

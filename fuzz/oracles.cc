@@ -105,9 +105,19 @@ bool still_connecting(const Event& e, std::span<const Event* const> before) {
   return (row && row->klass == ErrnoClass::StillConnecting) || continues_attempt(e, before);
 }
 
-// The documented translations an implementation may apply to an errno.
+// Asio's own renamings, recorded rather than hidden: socket_ops::connect turns a
+// connect() EAGAIN into ENOBUFS on Linux, and epoll_reactor keeps a descriptor that
+// epoll_ctl refused with EPERM, then fails its operations with EOPNOTSUPP.
+struct Translation {
+  int seen, reported;
+};
+constexpr Translation kAsioTranslations[] = {{EAGAIN, ENOBUFS}, {EPERM, EOPNOTSUPP}};
+
 bool translates_to(int seen, int reported, bool asio) {
-  return seen == reported || (asio && seen == EAGAIN && reported == ENOBUFS);
+  if (seen == reported) return true;
+  if (!asio) return false;
+  return std::any_of(std::begin(kAsioTranslations), std::end(kAsioTranslations),
+                     [&](const Translation& t) { return t.seen == seen && t.reported == reported; });
 }
 
 std::optional<Finding> outcome(const OracleInput& in) {
@@ -132,13 +142,14 @@ std::optional<Finding> outcome(const OracleInput& in) {
     int err = reported_error(e);
     if (is_wait(e.call) && (e.result == 0 || e.result < 0)) timed_out_wait = true;
     if (err == 0) continue;
+    bool waiting = still_connecting(e, events.first(i));
+    if (waiting) ++not_yet;
     bool impossible_fault = in.any_mode && e.mark == Mark::Injected;
-    if (!impossible_fault && still_connecting(e, events.first(i))) {
-      ++not_yet;
-      if (still.empty()) still = line_of(e);
+    if (!waiting || impossible_fault) {
+      if (translates_to(err, reported, in.asio_errors)) return std::nullopt;
       continue;
     }
-    if (translates_to(err, reported, in.asio_errors)) return std::nullopt;
+    if (still.empty()) still = line_of(e);
   }
   // The target's own deadline: a wait ran out, or "not yet" came back again and again.
   if (reported == ETIMEDOUT && (timed_out_wait || not_yet >= kPatienceShown)) return std::nullopt;

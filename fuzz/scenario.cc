@@ -510,6 +510,7 @@ std::optional<Scenario> parse_text(std::string_view text, TextError& error) {
 }
 
 Scenario for_family(Scenario scenario, std::string_view family) {
+  if (family == "kernel") scenario.plan = Plan{};  // the kernel's own answers, nothing injected
   if (mode_family(scenario.mode) == family) return scenario;
   auto modes = family_modes(family);
   if (!modes.empty()) scenario.mode = modes[static_cast<std::size_t>(scenario.mode) % modes.size()];

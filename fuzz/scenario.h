@@ -84,6 +84,7 @@ std::optional<Scenario> parse_text(std::string_view text, TextError& error);
 
 // The scenario restricted to a fuzzer's family: its mode is mapped onto the family's
 // own modes the same way every time, so a fuzzer's crash file replays on its own.
+// The kernel family drops the plan: it judges the kernel's own answers.
 Scenario for_family(Scenario scenario, std::string_view family);
 
 }  // namespace connfuzz::fuzz

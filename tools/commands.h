@@ -19,6 +19,7 @@ inline constexpr int kExitUsage = 2;
 void add_errnos_command(CLI::App& app, int& status);
 void add_plan_command(CLI::App& app, int& status);
 void add_run_command(CLI::App& app, int& status);
+void add_scenario_commands(CLI::App& app, int& status);  // decode, encode
 
 // "connfuzz: plan: column 9: ...", the plan again, and a caret under the column.
 std::string describe_plan_error(const std::string& text, std::size_t column, const std::string& message);

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   add_errnos_command(app, status);
   add_plan_command(app, status);
   add_run_command(app, status);
+  add_scenario_commands(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -5,12 +5,14 @@ namespace connfuzz::targets::examples {
 
 ConnectResult eagain_spin(const ConnectRequest& request) {
   const Endpoint& to = request.endpoints.front();
+  if (dissolves(to)) return rejected_unspec();
   int fd = open_socket(request, false);
   if (fd < 0) return failure(errno, "socket");
-  int r;
-  while ((r = connect(fd, to.addr, to.len)) != 0 && errno == EAGAIN) {
+  int err;
+  while ((err = connect(fd, to.addr, to.len) == 0 ? 0 : errno) == EAGAIN) {
   }
-  if (r != 0) return closed_failure(fd, errno);
+  if (err == EINTR) err = wait_then_so_error(fd, request.timeout_ms);
+  if (err != 0) return closed_failure(fd, err);
   return connected(fd);
 }
 

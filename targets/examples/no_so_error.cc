@@ -7,6 +7,7 @@ namespace connfuzz::targets::examples {
 
 ConnectResult no_so_error(const ConnectRequest& request) {
   const Endpoint& to = request.endpoints.front();
+  if (dissolves(to)) return rejected_unspec();
   int fd = open_socket(request, true);
   if (fd < 0) return failure(errno, "socket");
   if (connect(fd, to.addr, to.len) != 0) {

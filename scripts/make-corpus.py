@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus: corpus/<fuzzer>/<name>.txt (the scenario's text) and
+corpus/<fuzzer>/<name> (its bytes, from `connfuzz encode`). Seeds cover every
+family, the length edges of connect-contract.md and every errno class.
+
+  scripts/make-corpus.py build/dev/bin/connfuzz
+
+Existing files of the same name are rewritten; other files (found crashes kept
+as regressions) are left alone."""
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LISTENER = {"AF_INET": "listener,AF_INET", "AF_INET6": "listener,AF_INET6", "AF_UNIX": "listener,AF_UNIX"}
+
+# Claimed lengths: off the true size by one, tiny, near 2^8, 2^16, 2^32 (negative as an
+# int), sizeof(sockaddr_storage) and one past it.
+LENGTH_EDGES = ["true-1", "true+1", "0", "1", "2", "128", "129", "255", "256", "65536",
+                "2147483648", "4294967295"]
+
+# One plan per errno class, and the calls around connect.
+STREAM_PLANS = {
+    "still-connecting-eintr": ("posix_blocking", "connect@1=EINTR"),
+    "still-connecting-inprogress": ("posix_nonblocking", "connect@1=EINPROGRESS>ECONNREFUSED"),
+    "still-connecting-inprogress-ok": ("posix_nonblocking", "connect@1=EINPROGRESS"),
+    "still-connecting-timeout": ("posix_nonblocking", "connect@1=EINPROGRESS>ETIMEDOUT"),
+    "still-connecting-poll-eintr": ("posix_nonblocking", "poll@1-3=EINTR"),
+    "out-of-resources-eagain": ("posix_nonblocking", "connect@1=EAGAIN"),
+    "out-of-resources-enobufs": ("posix_blocking", "connect@1=ENOBUFS"),
+    "out-of-resources-enosr": ("posix_blocking", "connect@1=ENOSR"),
+    "out-of-resources-so-error": ("posix_nonblocking", "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR"),
+    "out-of-resources-emfile": ("posix_blocking", "socket@1=EMFILE"),
+    "out-of-resources-send": ("posix_nonblocking", "send@1=EAGAIN"),
+    "refused-econnrefused": ("posix_blocking", "connect@1=ECONNREFUSED"),
+    "refused-etimedout": ("posix_blocking", "connect@1=ETIMEDOUT"),
+    "refused-eacces": ("posix_blocking", "connect@1=EACCES"),
+    "bad-request-einval": ("posix_blocking", "connect@1=EINVAL"),
+    "bad-request-fcntl": ("posix_nonblocking", "fcntl@1=EINVAL"),
+    "close-eintr": ("posix_nonblocking", "connect@1=ECONNREFUSED close@1=EINTR"),
+}
+
+
+def scenario(mode, domain="AF_INET", type_="SOCK_STREAM", plan="", addresses=None):
+    addresses = addresses or [f"{LISTENER[domain]},length=true"]
+    lines = [f"mode={mode}", f"socket={domain},{type_},0", f"plan={plan}"]
+    lines += [f"address={a}" for a in addresses]
+    return "\n".join(lines) + "\n"
+
+
+def unix_bytes(path: bytes, length="true"):
+    return f"bytes,AF_UNIX,length={length},bytes={path.hex()}"
+
+
+def posix_seeds():
+    seeds = {}
+    for mode in ("posix_blocking", "posix_nonblocking", "posix_address_list"):
+        for domain in LISTENER:
+            seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+    for name, (mode, plan) in STREAM_PLANS.items():
+        seeds[name] = scenario(mode, plan=plan)
+    for length in LENGTH_EDGES:
+        seeds[f"length-{length}"] = scenario("posix_nonblocking", addresses=[f"listener,AF_INET,length={length}"])
+    seeds["refusing-then-listener"] = scenario(
+        "posix_address_list", addresses=["refusing,AF_INET,length=true", "listener,AF_INET,length=true"])
+    seeds["offsite-then-listener"] = scenario(
+        "posix_address_list", addresses=["bytes,AF_INET,length=true,bytes=0035080808080000000000000000",
+                                         "listener,AF_INET,length=true"])
+    seeds["unspec-family"] = scenario("posix_blocking", addresses=["listener,AF_UNSPEC,length=true"])
+    seeds["family-mismatch"] = scenario("posix_blocking", "AF_INET6", addresses=["listener,AF_INET,length=true"])
+    seeds["unix-no-nul"] = scenario("posix_blocking", "AF_UNIX", addresses=[unix_bytes(b"/tmp/x" * 18)])
+    seeds["unix-108"] = scenario("posix_blocking", "AF_UNIX", addresses=[unix_bytes(b"a" * 108)])
+    seeds["unix-abstract"] = scenario("posix_blocking", "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-seed")])
+    seeds["unix-eagain"] = scenario("posix_nonblocking", "AF_UNIX", plan="connect@1=EAGAIN")
+    seeds["inet6-scope"] = scenario("posix_blocking", "AF_INET6", addresses=[
+        "bytes,AF_INET6,length=true,bytes=1f90ffffffff00000000000000000000000000000001ffffffff"])
+    return seeds
+
+
+def datagram_seeds():
+    seeds = {}
+    for domain in LISTENER:
+        seeds[f"dgram-{domain.lower()}"] = scenario("posix_datagram", domain, "SOCK_DGRAM")
+    seeds["dgram-refusing"] = scenario("posix_datagram", type_="SOCK_DGRAM", addresses=["refusing,AF_INET,length=true"])
+    seeds["dgram-eagain"] = scenario("posix_datagram", "AF_UNIX", "SOCK_DGRAM", plan="connect@2=EAGAIN")
+    seeds["dgram-dissolve-fails"] = scenario("posix_datagram", type_="SOCK_DGRAM", plan="connect[unspec]@1=EINVAL")
+    seeds["dgram-offsite"] = scenario("posix_datagram", type_="SOCK_DGRAM",
+                                      addresses=["bytes,AF_INET,length=true,bytes=0035080808080000000000000000"])
+    for length in ("true-1", "0", "129", "4294967295"):
+        seeds[f"dgram-length-{length}"] = scenario("posix_datagram", type_="SOCK_DGRAM",
+                                                   addresses=[f"listener,AF_INET,length={length}"])
+    return seeds
+
+
+def kernel_seeds():
+    seeds = {}
+    for domain in ("AF_INET", "AF_INET6", "AF_UNIX"):
+        for type_ in ("SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET"):
+            seeds[f"{domain.lower()}-{type_.lower()}"] = scenario("kernel_raw", domain, type_)
+        for length in LENGTH_EDGES:
+            seeds[f"{domain.lower()}-length-{length}"] = scenario(
+                "kernel_raw", domain, addresses=[f"{LISTENER[domain]},length={length}"])
+    seeds["unspec-on-stream"] = scenario("kernel_raw", addresses=["listener,AF_UNSPEC,length=true"])
+    seeds["inet-on-inet6"] = scenario("kernel_raw", "AF_INET6", addresses=["listener,AF_INET,length=true"])
+    seeds["unix-no-nul"] = scenario("kernel_raw", "AF_UNIX", addresses=[unix_bytes(b"b" * 108)])
+    seeds["unix-abstract"] = scenario("kernel_raw", "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-k")])
+    seeds["refusing"] = scenario("kernel_raw", addresses=["refusing,AF_INET,length=true"])
+    return seeds
+
+
+def asio_seeds():
+    seeds = {}
+    modes = ("asio_connect_ec", "asio_connect_throw", "asio_async_connect", "asio_range_connect", "asio_async_range")
+    for mode in modes:
+        for domain in LISTENER:
+            seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-refused"] = scenario(mode, addresses=["refusing,AF_INET,length=true"])
+        seeds[f"{mode}-too-long"] = scenario(mode, addresses=["listener,AF_INET,length=129"])
+    seeds["async-inprogress-refused"] = scenario("asio_async_connect", plan="connect@1=EINPROGRESS>ECONNREFUSED")
+    seeds["async-inprogress-timeout"] = scenario("asio_async_connect", plan="connect@1=EINPROGRESS>ETIMEDOUT")
+    seeds["async-epoll-eintr"] = scenario("asio_async_connect", plan="epoll_wait@1=EINTR")
+    seeds["sync-eagain"] = scenario("asio_connect_ec", "AF_UNIX", plan="connect@1=EAGAIN")
+    seeds["sync-enosr"] = scenario("asio_connect_ec", plan="connect@1=ENOSR")
+    seeds["range-refused-then-listener"] = scenario(
+        "asio_range_connect", addresses=["refusing,AF_INET,length=true", "listener,AF_INET,length=true"])
+    seeds["async-range-refused-then-listener"] = scenario(
+        "asio_async_range", addresses=["refusing,AF_INET,length=true", "listener,AF_INET,length=true"])
+    return seeds
+
+
+def endpoint_seeds():
+    seeds = {}
+    for mode, domain in (("endpoint_generic", "AF_INET"), ("endpoint_local", "AF_UNIX"),
+                         ("endpoint_tcp_resize", "AF_INET6")):
+        seeds[f"{mode}"] = scenario(mode, domain)
+        for length in ("true-1", "true+1", "2", "128", "129", "4294967295"):
+            seeds[f"{mode}-length-{length}"] = scenario(mode, domain,
+                                                        addresses=[f"{LISTENER[domain]},length={length}"])
+    seeds["local-no-nul"] = scenario("endpoint_local", "AF_UNIX", addresses=[unix_bytes(b"c" * 108)])
+    seeds["local-abstract"] = scenario("endpoint_local", "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-e")])
+    return seeds
+
+
+def example_seeds():
+    """Seeds that do NOT show the bug: the fuzzer has to find it."""
+    benign = {
+        "example_eintr_reconnect": "connect@1=EINTR",
+        "example_inprogress_success": "",
+        "example_no_so_error": "connect@1=EINPROGRESS",
+        "example_eagain_spin": "connect@1=EAGAIN",
+        "example_leak_on_refused": "connect@1=ETIMEDOUT",
+        "example_unknown_errno": "connect@1=ECONNREFUSED",
+        "example_unbounded_path": "",
+    }
+    corpora = {}
+    for fuzzer, plan in benign.items():
+        domain = "AF_UNIX" if fuzzer in ("example_unbounded_path", "example_eagain_spin") else "AF_INET"
+        corpora[fuzzer] = {"listener": scenario(fuzzer, domain), "near-miss": scenario(fuzzer, domain, plan=plan)}
+    return corpora
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    connfuzz = sys.argv[1]
+    corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
+               "asio": asio_seeds(), "endpoint": endpoint_seeds(), **example_seeds()}
+    for fuzzer, seeds in corpora.items():
+        folder = ROOT / "corpus" / fuzzer
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in seeds.items():
+            (folder / f"{name}.txt").write_text(text)
+            subprocess.run([connfuzz, "encode", "--file", str(folder / f"{name}.txt"), "-o", str(folder / name)],
+                           check=True)
+        print(f"corpus/{fuzzer}: {len(seeds)} seeds")
+
+
+if __name__ == "__main__":
+    main()

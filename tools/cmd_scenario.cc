@@ -1,0 +1,69 @@
+// `connfuzz decode FILE` and `connfuzz encode`: a scenario file's bytes <-> its text.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "commands.h"
+#include "scenario.h"
+
+namespace connfuzz::tools {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read " + path + ": " + std::strerror(errno));
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+fuzz::Scenario parse_or_throw(const std::string& text, const std::string& where) {
+  fuzz::TextError error;
+  auto scenario = fuzz::parse_text(text, error);
+  if (!scenario) throw UsageError(where + ": " + error.what());
+  return *scenario;
+}
+
+}  // namespace
+
+void add_scenario_commands(CLI::App& app, int& status) {
+  auto* decode = app.add_subcommand("decode", "Print a corpus or crash file as a scenario's text");
+  auto file = std::make_shared<std::string>();
+  decode->add_option("file", *file, "A libFuzzer/AFL++/corpus file (any bytes are a scenario)")->required();
+  decode->callback([file, &status] {
+    std::string bytes = read_file(*file);
+    auto scenario = fuzz::decode({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+    std::cout << fuzz::to_text(scenario);
+    status = 0;
+  });
+
+  auto* encode = app.add_subcommand("encode", "Turn a scenario's text into the bytes a fuzzer reads");
+  auto text = std::make_shared<std::string>();
+  auto from = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  encode->add_option("text", *text, "The scenario, lines of KEY=VALUE (see connfuzz decode)");
+  encode->add_option("-f,--file", *from, "Read the text from this file");
+  encode->add_option("-o,--output", *out, "Write the bytes here instead of standard output");
+  encode->callback([text, from, out, &status] {
+    if (text->empty() == from->empty()) throw UsageError("encode: give the text, or --file FILE, not both");
+    std::string source = from->empty() ? *text : read_file(*from);
+    fuzz::Scenario scenario = parse_or_throw(source, from->empty() ? "encode" : *from);
+    std::vector<std::uint8_t> bytes;
+    try {
+      bytes = fuzz::encode(scenario);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("encode: ") + e.what());
+    }
+    if (out->empty()) {
+      std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    } else {
+      std::ofstream file(*out, std::ios::binary | std::ios::trunc);
+      file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      if (!file) throw UsageError("cannot write " + *out + ": " + std::strerror(errno));
+    }
+    status = 0;
+  });
+}
+
+}  // namespace connfuzz::tools
