@@ -102,7 +102,9 @@ Verdict Harness::run(const Scenario& scenario) {
   oracle_input.any_mode = scenario.plan.mode == inject::Mode::Any;
   oracle_input.kernel = scenario.mode == Mode::kernel_raw;
   verdict.finding = check_oracles(oracle_input);
-  verdict.calls = calls_text(events);
+  // Formatting every call costs more than many targets: only for a finding or a trace.
+  static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
+  if (verdict.finding || trace) verdict.calls = calls_text(events);
   if (verdict.finding) verdict.known_as = documented_finding(scenario, result, events, *verdict.finding);
   for (const auto* e : events) {
     if (e->mark != inject::Mark::Injected) continue;
