@@ -7,7 +7,7 @@ namespace connfuzz::targets::examples {
 
 ConnectResult unbounded_path(const ConnectRequest& request) {
   const Endpoint& to = request.endpoints.front();
-  if (dissolves(to)) return rejected_unspec();
+  if (dissolves(to)) return unspec_refused();  // every example refuses it: its only bug is its own
   sockaddr_un local{};
   local.sun_family = AF_UNIX;
   if (to.len > sizeof(sa_family_t) && to.addr->sa_family == AF_UNIX)

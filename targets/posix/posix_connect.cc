@@ -26,37 +26,6 @@ ConnectResult fail_and_close(int fd, int err, const char* step) {
   return failure(err, std::string(step) + ": " + std::strerror(err));
 }
 
-// After EINPROGRESS or EINTR: wait for writability, then SO_ERROR says how it ended.
-int wait_connected(int fd, int timeout_ms) {
-  long long deadline = now_ms() + timeout_ms;
-  for (int wait = 0; wait < kMaxWaits; ++wait) {
-    long long left = deadline - now_ms();
-    if (left <= 0) return ETIMEDOUT;
-    pollfd p{fd, POLLOUT, 0};
-    int n = poll(&p, 1, static_cast<int>(left));
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n < 0) return errno;
-    if (n == 0) return ETIMEDOUT;
-    int err = 0;
-    socklen_t len = sizeof(err);
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return errno;
-    return err;
-  }
-  // Interrupted every time: the deadline cannot be kept, which is what ETIMEDOUT says.
-  return ETIMEDOUT;
-}
-
-// connect() to AF_UNSPEC returns 0 having dissolved, not made, a connection.
-bool dissolves(const Endpoint& to) {
-  return to.len >= sizeof(sa_family_t) && to.addr->sa_family == AF_UNSPEC;
-}
-
-ConnectResult rejected(const char* why) {
-  ConnectResult result = failure(EAFNOSUPPORT, why);
-  result.rejected_input = true;
-  return result;
-}
-
 int open_socket(const ConnectRequest& request, int type) {
   return socket(request.domain, type | SOCK_CLOEXEC, request.protocol);
 }
@@ -80,7 +49,7 @@ int send_greeting(int fd) {
 }
 
 ConnectResult connect_nonblocking(const ConnectRequest& request, const Endpoint& to) {
-  if (dissolves(to)) return rejected("AF_UNSPEC is no destination");
+  if (dissolves(to)) return unspec_refused();
   int fd = open_socket(request, request.type);
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
   if (!set_nonblocking(fd)) return fail_and_close(fd, errno, "fcntl");
@@ -104,9 +73,28 @@ ConnectResult connect_nonblocking(const ConnectRequest& request, const Endpoint&
 
 }  // namespace
 
+int wait_connected(int fd, int timeout_ms) {
+  long long deadline = now_ms() + timeout_ms;
+  for (int wait = 0; wait < kMaxWaits; ++wait) {
+    long long left = deadline - now_ms();
+    if (left <= 0) return ETIMEDOUT;
+    pollfd p{fd, POLLOUT, 0};
+    int n = poll(&p, 1, static_cast<int>(left));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) return errno;
+    if (n == 0) return ETIMEDOUT;
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return errno;
+    return err;
+  }
+  // Interrupted every time: the deadline cannot be kept, which is what ETIMEDOUT says.
+  return ETIMEDOUT;
+}
+
 ConnectResult posix_blocking_connect(const ConnectRequest& request) {
   const Endpoint& to = request.endpoints.front();
-  if (dissolves(to)) return rejected("AF_UNSPEC is no destination");
+  if (dissolves(to)) return unspec_refused();
   int fd = open_socket(request, request.type);
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
   for (int attempt = 0;; ++attempt) {
@@ -138,7 +126,7 @@ ConnectResult posix_address_list_connect(const ConnectRequest& request) {
 
 ConnectResult posix_datagram_connect(const ConnectRequest& request) {
   const Endpoint& to = request.endpoints.front();
-  if (dissolves(to)) return rejected("AF_UNSPEC is no destination");
+  if (dissolves(to)) return unspec_refused();
   int fd = open_socket(request, SOCK_DGRAM);
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
   sockaddr unspec{};

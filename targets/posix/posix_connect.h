@@ -5,6 +5,11 @@
 
 namespace connfuzz::targets {
 
+// After EINPROGRESS or EINTR the attempt goes on: waits (poll, EINTR retried a bounded
+// number of times) for writability until the deadline, then returns SO_ERROR's value;
+// ETIMEDOUT when the deadline cannot be kept.
+int wait_connected(int fd, int timeout_ms);
+
 // A blocking connect; an EINTR is waited out with poll() and SO_ERROR.
 ConnectResult posix_blocking_connect(const ConnectRequest& request);
 
