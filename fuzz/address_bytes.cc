@@ -14,7 +14,7 @@ AddressBytes build_address(const Address& address, int type, const Listeners& pe
     content.insert(content.end(), address.bytes.begin(), address.bytes.end());
   } else {
     const Peer& peer = address.destination == Destination::listener ? peers.accepting(type, address.family)
-                                                                    : peers.refusing(type, address.family);
+                                                                    : peers.refusing(address.family);
     const auto* raw = reinterpret_cast<const std::uint8_t*>(&peer.addr);
     content.assign(raw, raw + peer.len);
   }

@@ -4,13 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 
-namespace connfuzz::fuzz {
-// Enters the private network namespace, opens the peers, arranges CONNFUZZ_STATS.
-void initialize_fuzzer(const char* family);
-int fuzz_one_input(std::string_view family, const std::uint8_t* data, std::size_t size);
-}  // namespace connfuzz::fuzz
+#include "harness.h"
 
 #define CONNFUZZ_FUZZER(family)                                                        \
   extern "C" int LLVMFuzzerInitialize(int*, char***) {                                 \

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -20,22 +21,6 @@ namespace {
 // What the spin hook needs: it fires inside the target's call, far from run().
 const Scenario* g_current = nullptr;
 
-void on_call_budget_exhausted(std::uint32_t calls) {
-  std::string calls_text;
-  const auto& log = inject::runtime().log();
-  for (std::uint32_t i = log.size() > 20 ? log.size() - 20 : 0; i < log.size(); ++i) {
-    char line[512];
-    calls_text.append(line, inject::format_event(log.at(i), line, sizeof(line)));
-  }
-  // A spinning target cannot be let go on, documented or not: say which it is, and stop.
-  Finding finding = spin_finding(calls);
-  auto events = logged_events();
-  std::string_view known = documented_finding(*g_current, targets::ConnectResult{}, events, finding);
-  if (!known.empty()) finding.reason += " (documented: " + std::string(known) + ")";
-  std::cerr << Harness::report(finding, *g_current, "  ... (the last 20 calls)\n" + calls_text);
-  std::abort();
-}
-
 std::string calls_text(std::span<const inject::Event* const> events) {
   std::string text;
   for (const auto* e : events) {
@@ -43,6 +28,22 @@ std::string calls_text(std::span<const inject::Event* const> events) {
     text.append(line, inject::format_event(*e, line, sizeof(line)));
   }
   return text;
+}
+
+void on_call_budget_exhausted(std::uint32_t calls) {
+  // A spinning target cannot be let go on, documented or not: say which it is, and stop.
+  Finding finding = spin_finding(calls);
+  auto events = logged_events();
+  auto last = std::span(events).last(std::min<std::size_t>(events.size(), 20));
+  std::string_view known = documented_finding(*g_current, targets::ConnectResult{}, events, finding);
+  if (!known.empty()) finding.reason += " (documented: " + std::string(known) + ")";
+  std::cerr << Harness::report(finding, *g_current, "  ... (the last 20 calls)\n" + calls_text(last));
+  std::abort();
+}
+
+bool tracing() {
+  static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
+  return trace;
 }
 
 std::string indent(std::string_view text) {
@@ -103,8 +104,7 @@ Verdict Harness::run(const Scenario& scenario) {
   oracle_input.kernel = scenario.mode == Mode::kernel_raw;
   verdict.finding = check_oracles(oracle_input);
   // Formatting every call costs more than many targets: only for a finding or a trace.
-  static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
-  if (verdict.finding || trace) verdict.calls = calls_text(events);
+  if (verdict.finding || tracing()) verdict.calls = calls_text(events);
   if (verdict.finding) verdict.known_as = documented_finding(scenario, result, events, *verdict.finding);
   for (const auto* e : events) {
     if (e->mark != inject::Mark::Injected) continue;
@@ -170,8 +170,7 @@ void initialize_fuzzer(const char* family) {
 int fuzz_one_input(std::string_view family, const std::uint8_t* data, std::size_t size) {
   Scenario scenario = for_family(decode({data, size}), family);
   Verdict verdict = harness().run(scenario);
-  static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
-  if (trace) std::cerr << "scenario:\n" << indent(to_text(scenario)) << "calls:\n" << indent(verdict.calls);
+  if (tracing()) std::cerr << "scenario:\n" << indent(to_text(scenario)) << "calls:\n" << indent(verdict.calls);
   if (!verdict.finding) return 0;
   if (!verdict.known_as.empty()) {
     static bool told = false;

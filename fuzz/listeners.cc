@@ -60,11 +60,9 @@ void Listeners::open() {
   dgram_[kUnix] = bound(AF_UNIX, SOCK_DGRAM, dir_ + "/dgram", false);
   seqpacket_ = bound(AF_UNIX, SOCK_SEQPACKET, dir_ + "/seqpacket", true);
   // Bound and never listening: a stream connect there is refused.
-  refusing_stream_[kInet] = bound(AF_INET, SOCK_STREAM, "", false);
-  refusing_stream_[kInet6] = bound(AF_INET6, SOCK_STREAM, "", false);
-  refusing_stream_[kUnix] = bound(AF_UNIX, SOCK_STREAM, dir_ + "/refusing", false);
-  // A datagram peer that is gone: its port and path exist in no socket.
-  for (int s = 0; s < kSlots; ++s) refusing_dgram_[s] = refusing_stream_[s];
+  refusing_[kInet] = bound(AF_INET, SOCK_STREAM, "", false);
+  refusing_[kInet6] = bound(AF_INET6, SOCK_STREAM, "", false);
+  refusing_[kUnix] = bound(AF_UNIX, SOCK_STREAM, dir_ + "/refusing", false);
 }
 
 void Listeners::drain() noexcept {
@@ -91,8 +89,6 @@ const Peer& Listeners::accepting(int type, int family) const noexcept {
   return stream_[slot_of(family)];
 }
 
-const Peer& Listeners::refusing(int type, int family) const noexcept {
-  return type == SOCK_DGRAM ? refusing_dgram_[slot_of(family)] : refusing_stream_[slot_of(family)];
-}
+const Peer& Listeners::refusing(int family) const noexcept { return refusing_[slot_of(family)]; }
 
 }  // namespace connfuzz::fuzz

@@ -25,14 +25,16 @@ class Listeners {
   // The peer a scenario address means: by socket type, then by address family
   // (AF_INET6 and AF_UNIX have their own; anything else means the IPv4 one).
   const Peer& accepting(int type, int family) const noexcept;
-  const Peer& refusing(int type, int family) const noexcept;
+  // Bound, never listening: a stream connect is refused; for a datagram socket the
+  // port or path is one no datagram socket holds.
+  const Peer& refusing(int family) const noexcept;
 
  private:
   enum Slot { kInet, kInet6, kUnix, kSlots };
   static Slot slot_of(int family) noexcept;
   std::string dir_;
   Peer stream_[kSlots], dgram_[kSlots], seqpacket_;
-  Peer refusing_stream_[kSlots], refusing_dgram_[kSlots];
+  Peer refusing_[kSlots];
 };
 
 }  // namespace connfuzz::fuzz

@@ -140,7 +140,7 @@ std::optional<Finding> outcome(const OracleInput& in) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& e = *events[i];
     int err = reported_error(e);
-    if (is_wait(e.call) && (e.result == 0 || e.result < 0)) timed_out_wait = true;
+    if (is_wait(e.call) && e.result <= 0) timed_out_wait = true;  // ran out, or was interrupted
     if (err == 0) continue;
     bool waiting = still_connecting(e, events.first(i));
     if (waiting) ++not_yet;

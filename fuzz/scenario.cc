@@ -100,11 +100,14 @@ std::uint8_t unpick(int value, std::span<const int> table, const char* what) {
                               std::to_string(255 - kRawBase) + ", or a common value)");
 }
 
-std::vector<const inject::ErrnoRow*> rows_of(Call call) {
-  std::vector<const inject::ErrnoRow*> rows;
-  for (const auto& row : inject::errno_rows())
-    if (row.call == call) rows.push_back(&row);
-  return rows;
+// The table's rows per call, gathered once: decoding runs for every fuzz input.
+const std::vector<const inject::ErrnoRow*>& rows_of(Call call) {
+  static const auto by_call = [] {
+    std::array<std::vector<const inject::ErrnoRow*>, inject::kCallCount> table;
+    for (const auto& row : inject::errno_rows()) table[static_cast<int>(row.call)].push_back(&row);
+    return table;
+  }();
+  return by_call[static_cast<int>(call)];
 }
 
 bool takes_eventual(const Rule& rule) {
@@ -126,7 +129,7 @@ Rule decode_rule(ByteReader& in) {
     rule.where.has_port = true;
     rule.where.port = in.u16();
   }
-  auto rows = rows_of(rule.call);
+  const auto& rows = rows_of(rule.call);
   std::uint8_t e = in.u8();
   rule.err = (e < 128 && !rows.empty()) ? rows[e % rows.size()]->err : (e & 0x7f);
   switch (in.u8() % 5) {
@@ -138,7 +141,7 @@ Rule decode_rule(ByteReader& in) {
   }
   if (takes_eventual(rule)) {
     std::uint8_t v = in.u8();
-    auto connect_rows = rows_of(Call::connect);
+    const auto& connect_rows = rows_of(Call::connect);
     rule.eventual = v == 0 ? 0 : connect_rows[(v - 1u) % connect_rows.size()]->err;
   }
   return rule;
@@ -199,7 +202,7 @@ void put_rule(std::vector<std::uint8_t>& out, const Rule& rule) {
     out.push_back(rule.where.port & 0xff);
     out.push_back(rule.where.port >> 8);
   }
-  auto rows = rows_of(rule.call);
+  const auto& rows = rows_of(rule.call);
   auto row = std::find_if(rows.begin(), rows.end(), [&](auto* r) { return r->err == rule.err; });
   if (row != rows.end()) {
     out.push_back(static_cast<std::uint8_t>(row - rows.begin()));
@@ -228,7 +231,7 @@ void put_rule(std::vector<std::uint8_t>& out, const Rule& rule) {
     if (rule.eventual == 0) {
       out.push_back(0);
     } else {
-      auto connect_rows = rows_of(Call::connect);
+      const auto& connect_rows = rows_of(Call::connect);
       auto it = std::find_if(connect_rows.begin(), connect_rows.end(), [&](auto* r) { return r->err == rule.eventual; });
       if (it == connect_rows.end()) throw std::invalid_argument("an eventual errno outside connect's rows has no byte form");
       out.push_back(static_cast<std::uint8_t>(1 + (it - connect_rows.begin())));
