@@ -162,6 +162,7 @@ void Harness::write_stats() const {
 
 void initialize_fuzzer(const char* family) {
   harness().initialize(family);
+  std::atexit([] { harness().remove_temporary_files(); });
   if (std::getenv("CONNFUZZ_STATS") != nullptr)
     std::atexit([] { harness().write_stats(); });
   std::cerr << "connfuzz: " << family << " fuzzer: " << harness().network_note() << "\n";

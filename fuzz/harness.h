@@ -40,6 +40,8 @@ class Harness {
   const std::string& network_note() const noexcept { return network_note_; }
   // Writes the stats as JSON to $CONNFUZZ_STATS, if set: what the main job's summary reads.
   void write_stats() const;
+  // What the process leaves behind at a normal exit: nothing in /tmp.
+  void remove_temporary_files() noexcept { listeners_.remove_directory(); }
 
   // The finding contract: ERROR:, the scenario, the calls, SUMMARY:, to stderr.
   static std::string report(const Finding& finding, const Scenario& scenario, std::string_view calls);

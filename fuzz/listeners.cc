@@ -79,6 +79,12 @@ void Listeners::drain() noexcept {
     }
 }
 
+void Listeners::remove_directory() noexcept {
+  if (dir_.empty()) return;
+  for (const char* name : {"/stream", "/dgram", "/seqpacket", "/refusing"}) unlink((dir_ + name).c_str());
+  rmdir(dir_.c_str());
+}
+
 Listeners::Slot Listeners::slot_of(int family) noexcept {
   return family == AF_INET6 ? kInet6 : family == AF_UNIX ? kUnix : kInet;
 }

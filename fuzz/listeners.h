@@ -20,6 +20,8 @@ class Listeners {
   void open();
   // Accepts and closes whatever connected meanwhile, so backlogs never fill.
   void drain() noexcept;
+  // Removes the sockets' paths and the directory (at exit; a crash leaves them in /tmp).
+  void remove_directory() noexcept;
   const std::string& directory() const noexcept { return dir_; }
 
   // The peer a scenario address means: by socket type, then by address family
