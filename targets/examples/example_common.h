@@ -27,4 +27,11 @@ inline int open_socket(const ConnectRequest& request, bool nonblocking) {
   return socket(request.domain, request.type | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), request.protocol);
 }
 
+// connect() on a blocking socket with an interrupted attempt waited out, as a correct
+// caller does: 0 or the errno. Examples whose bug lies elsewhere connect with this.
+inline int connect_blocking(int fd, const sockaddr* addr, socklen_t len, int timeout_ms) {
+  int err = connect(fd, addr, len) == 0 ? 0 : errno;
+  return err == EINTR ? wait_connected(fd, timeout_ms) : err;
+}
+
 }  // namespace connfuzz::targets::examples

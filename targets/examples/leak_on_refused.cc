@@ -8,9 +8,9 @@ ConnectResult leak_on_refused(const ConnectRequest& request) {
   if (dissolves(to)) return unspec_refused();  // every example refuses it: its only bug is its own
   int fd = open_socket(request, false);
   if (fd < 0) return failure(errno, "socket");
-  if (connect(fd, to.addr, to.len) != 0) {
-    if (errno == ECONNREFUSED) return failure(ECONNREFUSED, "refused");
-    return closed_failure(fd, errno);
+  if (int err = connect_blocking(fd, to.addr, to.len, request.timeout_ms); err != 0) {
+    if (err == ECONNREFUSED) return failure(ECONNREFUSED, "refused");
+    return closed_failure(fd, err);
   }
   return connected(fd);
 }

@@ -14,7 +14,8 @@ ConnectResult unbounded_path(const ConnectRequest& request) {
     std::strcpy(local.sun_path, reinterpret_cast<const sockaddr_un*>(to.addr)->sun_path);
   int fd = open_socket(request, false);
   if (fd < 0) return failure(errno, "socket");
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&local), sizeof(local)) != 0) return closed_failure(fd, errno);
+  if (int err = connect_blocking(fd, reinterpret_cast<const sockaddr*>(&local), sizeof(local), request.timeout_ms))
+    return closed_failure(fd, err);
   return connected(fd);
 }
 
