@@ -171,14 +171,23 @@ void initialize_fuzzer(const char* family) {
 int fuzz_one_input(std::string_view family, const std::uint8_t* data, std::size_t size) {
   Scenario scenario = for_family(decode({data, size}), family);
   Verdict verdict = harness().run(scenario);
-  if (tracing()) std::cerr << "scenario:\n" << indent(to_text(scenario)) << "calls:\n" << indent(verdict.calls);
-  if (!verdict.finding) return 0;
-  if (!verdict.known_as.empty()) {
-    static bool told = false;
-    if (!told) std::cerr << "connfuzz: documented finding (" << verdict.known_as << "): " << verdict.finding->oracle
-                         << "; counted, not stopping (first of its kind shown once)\n";
-    told = true;
+  if (!verdict.finding) {
+    if (tracing()) std::cerr << "scenario:\n" << indent(to_text(scenario)) << "calls:\n" << indent(verdict.calls)
+                             << "connfuzz: no finding\n";
     return 0;
+  }
+  if (!verdict.known_as.empty()) {
+    // `connfuzz repro` asks for every finding to stop the process, documented or not.
+    static const bool stop_on_documented = std::getenv("CONNFUZZ_REPRO") != nullptr;
+    if (stop_on_documented) {
+      verdict.finding->reason += " (documented: " + verdict.known_as + ")";
+    } else {
+      static bool told = false;
+      if (!told) std::cerr << "connfuzz: documented finding (" << verdict.known_as << "): " << verdict.finding->oracle
+                           << "; counted, not stopping (first of its kind shown once)\n";
+      told = true;
+      return 0;
+    }
   }
   std::cerr << Harness::report(*verdict.finding, scenario, verdict.calls);
   std::abort();

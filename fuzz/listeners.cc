@@ -49,8 +49,12 @@ Peer bound(int family, int type, const std::string& path, bool listening) {
 }  // namespace
 
 void Listeners::open() {
-  char pattern[] = "/tmp/connfuzz-harness-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) fail("mkdtemp");
+  // $TMPDIR lets a caller (connfuzz repro) collect what a crashed run leaves; a long one
+  // would not leave room in sun_path for the socket names, so /tmp stands in for it.
+  const char* tmp = std::getenv("TMPDIR");
+  std::string base = tmp != nullptr && *tmp == '/' && std::strlen(tmp) <= 64 ? tmp : "/tmp";
+  std::string pattern = base + "/connfuzz-harness-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) fail("mkdtemp in " + base);
   dir_ = pattern;
   stream_[kInet] = bound(AF_INET, SOCK_STREAM, "", true);
   stream_[kInet6] = bound(AF_INET6, SOCK_STREAM, "", true);

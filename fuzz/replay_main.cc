@@ -30,7 +30,12 @@ namespace fs = std::filesystem;
 std::vector<std::uint8_t> read_input(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) usage_error("cannot read " + path.string() + ": " + std::strerror(errno));
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content;
+  try {
+    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception& e) {  // libstdc++ throws from underflow on a read error (EIO)
+    usage_error("cannot read " + path.string() + ": " + e.what());
+  }
   if (path.extension() != ".txt") return {content.begin(), content.end()};
   connfuzz::fuzz::TextError error;
   auto scenario = connfuzz::fuzz::parse_text(content, error);

@@ -455,6 +455,12 @@ std::vector<std::uint8_t> encode(const Scenario& s) {
   return out;
 }
 
+std::vector<std::uint8_t> encode_shortest(const Scenario& scenario) {
+  std::vector<std::uint8_t> bytes = encode(scenario);
+  while (!bytes.empty() && bytes.back() == 0) bytes.pop_back();
+  return bytes;
+}
+
 std::string to_text(const Scenario& s) {
   std::string text = "mode=" + std::string(mode_name(s.mode)) + "\n";
   text += "socket=" + name_or_number(s.domain, kFamilyNames) + "," + name_or_number(s.type, kTypeNames) + "," +

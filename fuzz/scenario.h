@@ -70,6 +70,8 @@ Scenario decode(std::span<const std::uint8_t> bytes);
 // The bytes that decode to `scenario`. Throws std::invalid_argument naming the part
 // the byte form cannot hold (a seed above 255, a domain outside the table, ...).
 std::vector<std::uint8_t> encode(const Scenario& scenario);
+// The same without the trailing zero bytes, which decode reads back as they were.
+std::vector<std::uint8_t> encode_shortest(const Scenario& scenario);
 
 // Line per part: "mode=posix_nonblocking", "socket=AF_INET,SOCK_STREAM,0",
 // "address=listener,AF_INET,length=true-1", "plan=connect@1=EINTR".
