@@ -1,35 +1,15 @@
 // `connfuzz` as a user runs it: exit statuses, messages, and real programs under plans.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
+
+#include "connfuzz_command.h"
 
 namespace {
 
-struct Outcome {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-Outcome connfuzz(const std::string& args) {
-  std::string command = quote(CONNFUZZ_BINARY) + " " + args + " 2>&1 </dev/null";
-  Outcome out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.output += buffer.data();
-  int raw = pclose(pipe);
-  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
-}
+using connfuzz::testing::connfuzz;
+using connfuzz::testing::quote;
+using Outcome = connfuzz::testing::CommandResult;
 
 TEST(RunCommand, PythonRaisesTheInjectedEnosr) {
   Outcome out = connfuzz(

@@ -7,16 +7,11 @@
 #include <iterator>
 
 #include "commands.h"
+#include "finding_file.h"
 #include "scenario.h"
 
 namespace connfuzz::tools {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("cannot read " + path + ": " + std::strerror(errno));
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 fuzz::Scenario parse_or_throw(const std::string& text, const std::string& where) {
   fuzz::TextError error;
@@ -32,7 +27,7 @@ void add_scenario_commands(CLI::App& app, int& status) {
   auto file = std::make_shared<std::string>();
   decode->add_option("file", *file, "A libFuzzer/AFL++/corpus file (any bytes are a scenario)")->required();
   decode->callback([file, &status] {
-    std::string bytes = read_file(*file);
+    std::string bytes = read_user_file(*file);
     auto scenario = fuzz::decode({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
     std::cout << fuzz::to_text(scenario);
     status = 0;
@@ -47,7 +42,7 @@ void add_scenario_commands(CLI::App& app, int& status) {
   encode->add_option("-o,--output", *out, "Write the bytes here instead of standard output");
   encode->callback([text, from, out, &status] {
     if (text->empty() == from->empty()) throw UsageError("encode: give the text, or --file FILE, not both");
-    std::string source = from->empty() ? *text : read_file(*from);
+    std::string source = from->empty() ? *text : read_user_file(*from);
     fuzz::Scenario scenario = parse_or_throw(source, from->empty() ? "encode" : *from);
     std::vector<std::uint8_t> bytes;
     try {

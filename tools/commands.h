@@ -20,6 +20,8 @@ void add_errnos_command(CLI::App& app, int& status);
 void add_plan_command(CLI::App& app, int& status);
 void add_run_command(CLI::App& app, int& status);
 void add_scenario_commands(CLI::App& app, int& status);  // decode, encode
+void add_repro_commands(CLI::App& app, int& status);     // repro, minimize
+void add_report_command(CLI::App& app, int& status);
 
 // "connfuzz: plan: column 9: ...", the plan again, and a caret under the column.
 std::string describe_plan_error(const std::string& text, std::size_t column, const std::string& message);

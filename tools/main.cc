@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   add_plan_command(app, status);
   add_run_command(app, status);
   add_scenario_commands(app, status);
+  add_repro_commands(app, status);
+  add_report_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

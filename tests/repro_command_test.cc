@@ -1,0 +1,245 @@
+// `connfuzz repro`, `minimize` and `report` on real crash files of the buggy examples,
+// on the documented findings, and on files that are not inputs at all.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+
+#include "connfuzz_command.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using connfuzz::testing::CommandResult;
+using connfuzz::testing::connfuzz;
+using connfuzz::testing::connfuzz_stdout;
+using connfuzz::testing::quote;
+
+const fs::path kSource = CONNFUZZ_SOURCE_DIR;
+
+// The finding each example's crash file (tests/crashes/, kept from libFuzzer runs) shows.
+const std::map<std::string, std::string> kExampleFinding = {
+    {"example_eagain_spin", "connfuzz: spin"},
+    {"example_eintr_reconnect", "connfuzz: still-connecting-failure"},
+    {"example_inprogress_success", "connfuzz: false-success"},
+    {"example_leak_on_refused", "connfuzz: socket-leak"},
+    {"example_no_so_error", "connfuzz: io-unconnected"},
+    {"example_unbounded_path", "AddressSanitizer: heap-buffer-overflow"},
+    {"example_unknown_errno", "uncaught exception std::out_of_range"},
+};
+
+bool sees(const std::string& example) {
+  return example != "example_unbounded_path" || std::string(CONNFUZZ_SANITIZE).find("address") != std::string::npos;
+}
+
+fs::path crash_file(const std::string& example) {
+  for (const auto& entry : fs::directory_iterator(kSource / "tests" / "crashes" / example)) return entry.path();
+  return {};
+}
+
+class ScratchDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/connfuzz-test-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  void write(const fs::path& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+  }
+  fs::path dir;
+};
+
+class ExampleCrash : public ScratchDir, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(ExampleCrash, ReplaysWithItsFindingNamed) {
+  if (!sees(GetParam())) GTEST_SKIP() << "the overflow is visible only under AddressSanitizer";
+  CommandResult out = connfuzz("repro " + quote(crash_file(GetParam())));
+  EXPECT_EQ(out.status, 1) << out.output;
+  EXPECT_TRUE(out.says("on the " + GetParam() + " fuzzer, chosen by the directory")) << out.output;
+  EXPECT_TRUE(out.says("mode=" + GetParam())) << out.output;
+  EXPECT_TRUE(out.says("verdict: FINDING reproduces - " + kExampleFinding.at(GetParam()))) << out.output;
+  EXPECT_TRUE(out.says("the deliberate bug of targets/examples/")) << out.output;
+}
+
+TEST_P(ExampleCrash, MinimizedInputFiresTheSameFindingAndIsNoLarger) {
+  if (!sees(GetParam())) GTEST_SKIP() << "the overflow is visible only under AddressSanitizer";
+  fs::path original = crash_file(GetParam());
+  fs::path minimized = dir / "min";
+  CommandResult out = connfuzz("minimize " + quote(original) + " -o " + quote(minimized));
+  ASSERT_EQ(out.status, 1) << out.output;
+  ASSERT_TRUE(fs::exists(minimized)) << out.output;
+  EXPECT_LE(fs::file_size(minimized), fs::file_size(original)) << out.output;
+  std::ifstream text(dir / "min.txt");
+  std::string first_line;
+  std::getline(text, first_line);
+  EXPECT_EQ(first_line, "# fuzzer: " + GetParam());
+
+  for (const fs::path& replay : {minimized, dir / "min.txt"}) {
+    CommandResult again = connfuzz("repro --target " + GetParam() + " " + quote(replay));
+    EXPECT_EQ(again.status, 1) << again.output;
+    EXPECT_TRUE(again.says("verdict: FINDING reproduces - " + kExampleFinding.at(GetParam()))) << again.output;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, ExampleCrash,
+                         ::testing::Values("example_eagain_spin", "example_eintr_reconnect",
+                                           "example_inprogress_success", "example_leak_on_refused",
+                                           "example_no_so_error", "example_unbounded_path",
+                                           "example_unknown_errno"));
+
+using Minimize = ScratchDir;
+
+TEST_F(Minimize, DropsTheRulesAndAddressesTheFindingDoesNotNeed) {
+  write(dir / "big.txt",
+        "mode=example_inprogress_success\n"
+        "socket=AF_INET,SOCK_STREAM,0\n"
+        "plan=connect@1=EINPROGRESS>ECONNREFUSED socket@3-5=EMFILE poll@*=EINTR close@2=EIO mode=any\n"
+        "address=listener,AF_INET,length=true+3\n"
+        "address=bytes,AF_INET,length=true+3,bytes=7f00000100000000000000000000000000000000\n");
+  CommandResult out = connfuzz("minimize " + quote(dir / "big.txt"));
+  ASSERT_EQ(out.status, 1) << out.output;
+  std::ifstream in(dir / "big.txt.min.txt");
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  EXPECT_NE(text.find("\nplan=connect@1=EINPROGRESS>ECONNREFUSED\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\naddress=listener,AF_INET,length=true\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("address=bytes"), std::string::npos) << text;
+}
+
+TEST_F(Minimize, AnInputThatFindsNothingIsLeftAlone) {
+  CommandResult out = connfuzz("minimize " + quote(kSource / "corpus/posix/bad-request-einval"));
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_TRUE(out.says("finds nothing on the posix fuzzer")) << out.output;
+}
+
+TEST(Repro, AHandledCorpusFileShowsItsCallsAndExitsZero) {
+  CommandResult out = connfuzz("repro " + quote(kSource / "corpus/posix/bad-request-einval"));
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_TRUE(out.says("= -1 EINVAL (INJECTED connect@1=EINVAL)")) << out.output;
+  EXPECT_TRUE(out.says("verdict: no finding")) << out.output;
+}
+
+TEST(Repro, ADocumentedFindingIsNamed) {
+  CommandResult out = connfuzz("repro " + quote(kSource / "docs/findings/asio-sync-connect-eintr.txt"));
+  EXPECT_EQ(out.status, 1) << out.output;
+  EXPECT_TRUE(out.says("chosen by the file's '# fuzzer:' line")) << out.output;
+  EXPECT_TRUE(out.says("documented in docs/FINDINGS.md as asio-sync-connect-eintr")) << out.output;
+}
+
+TEST(Repro, AnUnknownTargetIsAUsersMistake) {
+  CommandResult out = connfuzz("repro --target nonesuch " + quote(kSource / "corpus/posix/bad-request-einval"));
+  EXPECT_EQ(out.status, 2) << out.output;
+  EXPECT_TRUE(out.says("--target nonesuch: no such fuzzer; the fuzzers are: posix,")) << out.output;
+  out = connfuzz("repro --fuzzers /nonexistent " + quote(kSource / "corpus/posix/bad-request-einval"));
+  EXPECT_EQ(out.status, 2) << out.output;
+  EXPECT_TRUE(out.says("no posix_fuzzer in /nonexistent")) << out.output;
+}
+
+using BadFile = ScratchDir;
+
+TEST_F(BadFile, AnyBytesAreAScenarioAndNothingCrashes) {
+  std::ifstream seed(kSource / "corpus/posix/bad-request-einval", std::ios::binary);
+  std::string corpus{std::istreambuf_iterator<char>(seed), std::istreambuf_iterator<char>()};
+  std::mt19937 random(20261121);
+  std::string noise(1000, '\0'), large(3u << 20, '\0');
+  for (char& c : noise) c = static_cast<char>(random());
+  for (char& c : large) c = static_cast<char>(random());
+  write(dir / "empty", "");
+  write(dir / "truncated", corpus.substr(0, 3));
+  write(dir / "random", noise);
+  write(dir / "large", large);
+  for (const char* name : {"empty", "truncated", "random", "large"}) {
+    for (const char* command : {"decode", "repro", "minimize"}) {
+      CommandResult out = connfuzz(std::string(command) + " " + quote(dir / name));
+      EXPECT_TRUE(out.status == 0 || out.status == 1) << command << " " << name << ": " << out.output;
+      EXPECT_FALSE(out.says("internal error")) << command << " " << name << ": " << out.output;
+    }
+  }
+}
+
+TEST_F(BadFile, MissingDirectoryOrUnreadableFilesExitTwoWithTheReason) {
+  const std::map<std::string, std::string> files = {
+      {(dir / "missing").string(), "cannot read " + (dir / "missing").string() + ": No such file or directory"},
+      {dir.string(), dir.string() + " is a directory"},
+      {"/proc/self/mem", "cannot read /proc/self/mem: Input/output error"},  // unreadable even for root
+  };
+  for (const auto& [file, message] : files) {
+    for (const char* command : {"decode", "repro", "minimize"}) {
+      CommandResult out = connfuzz(std::string(command) + " " + quote(file));
+      EXPECT_EQ(out.status, 2) << command << " " << file << ": " << out.output;
+      EXPECT_TRUE(out.says("connfuzz: " + message)) << command << " " << file << ": " << out.output;
+    }
+  }
+}
+
+TEST_F(BadFile, ATextScenarioWithAMistakeNamesItsLine) {
+  write(dir / "bad.txt", "mode=posix_blocking\nsocket=AF_INET,SOCK_STREAM,0\nplan=connect@1=ENOSUCH\n");
+  CommandResult out = connfuzz("repro " + quote(dir / "bad.txt"));
+  EXPECT_EQ(out.status, 2) << out.output;
+  EXPECT_TRUE(out.says("bad.txt: line 3")) << out.output;
+}
+
+// The report: every target lists all 29 connect() rows, in every format.
+TEST(Report, JsonCoversEveryConnectErrnoForEveryTarget) {
+  CommandResult out = connfuzz_stdout("report --format json");
+  ASSERT_EQ(out.status, 0) << out.output;
+  auto report = nlohmann::json::parse(out.output);
+  ASSERT_EQ(report["targets"].size(), 13u);
+  for (const auto& target : report["targets"]) {
+    int connect_rows = 0;
+    for (const auto& cell : target["cells"]) connect_rows += cell["call"] == "connect";
+    EXPECT_EQ(connect_rows, 29) << target["target"];
+    EXPECT_EQ(target["connect"]["rows"], 29) << target["target"];
+  }
+  // Documented findings are there, and named.
+  bool eintr = false;
+  for (const auto& f : report["findings"]) eintr |= f["documented_as"] == "asio-sync-connect-eintr";
+  EXPECT_TRUE(eintr) << out.output;
+  EXPECT_EQ(report["inputs_new_findings"], 0) << out.output;
+}
+
+TEST(Report, MarkdownAndSarifSayTheSame) {
+  CommandResult md = connfuzz_stdout("report");
+  ASSERT_EQ(md.status, 0) << md.output;
+  EXPECT_TRUE(md.says("| posix_nonblocking | posix | ")) << md.output;
+  EXPECT_TRUE(md.says("| connect | ENOSR | out-of-resources |")) << md.output;
+  EXPECT_TRUE(md.says("documented: asio-sync-connect-eintr")) << md.output;
+  CommandResult sarif = connfuzz_stdout("report --format sarif");
+  ASSERT_EQ(sarif.status, 0) << sarif.output;
+  auto log = nlohmann::json::parse(sarif.output);
+  EXPECT_EQ(log["version"], "2.1.0");
+  ASSERT_FALSE(log["runs"][0]["results"].empty());
+  for (const auto& result : log["runs"][0]["results"]) EXPECT_EQ(result["level"], "note") << result;
+}
+
+// The oracle of the report itself: on targets that have bugs, it shows new findings.
+TEST(Report, TheExamplesCrashesAreNewFindingsOnTheirTargets) {
+  CommandResult out = connfuzz_stdout("report --examples --format json --corpus " + quote(kSource / "tests/crashes") +
+                               " --findings " + quote(kSource / "tests/findings/example_leak_on_refused.txt"));
+  ASSERT_EQ(out.status, 1) << out.output;
+  auto report = nlohmann::json::parse(out.output);
+  std::map<std::string, std::string> found;
+  for (const auto& f : report["findings"]) {
+    EXPECT_EQ(f["documented_as"], "") << f;
+    found[f["target"]] = f["signature"];
+  }
+  for (const auto& [example, signature] : kExampleFinding)
+    if (sees(example)) {
+      EXPECT_EQ(found[example], signature) << example;
+    }
+  for (const auto& target : report["targets"]) {
+    if (target["target"] != "example_leak_on_refused") continue;
+    for (const auto& cell : target["cells"])
+      if (cell["call"] == "connect" && cell["errno"] == "ECONNREFUSED") {
+        EXPECT_EQ(cell["outcome"], "finding") << cell;
+      }
+  }
+}
+
+}  // namespace

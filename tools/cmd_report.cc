@@ -1,0 +1,96 @@
+// `connfuzz report`: errno coverage target by target, in markdown, HTML, JSON or SARIF.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "coverage.h"
+#include "finding_file.h"
+#include "report_formats.h"
+
+namespace connfuzz::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReportOptions {
+  std::string format = "md";
+  std::string out;
+  std::vector<std::string> corpus;
+  std::vector<std::string> findings;
+  std::string fuzzers;
+  bool examples = false;
+  double timeout = 30;
+};
+
+// A --findings argument: a file, or every file in a directory (a fuzzer's findings/).
+void add_finding_files(const std::string& arg, std::vector<std::string>& files) {
+  std::error_code ec;
+  if (!fs::exists(arg, ec)) throw UsageError("report: --findings " + arg + ": no such file or directory");
+  if (!fs::is_directory(arg, ec)) {
+    files.push_back(arg);
+    return;
+  }
+  std::vector<std::string> found;
+  for (const auto& entry : fs::recursive_directory_iterator(arg, ec))
+    if (entry.is_regular_file() && entry.path().filename().string().find("README") == std::string::npos)
+      found.push_back(entry.path().string());
+  std::sort(found.begin(), found.end());
+  files.insert(files.end(), found.begin(), found.end());
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, int& status) {
+  auto* report = app.add_subcommand("report", "Errno coverage of the table, target by target, from the corpus");
+  auto o = std::make_shared<ReportOptions>();
+  report->add_option("--format", o->format, "md (default), html, json or sarif")
+      ->check(CLI::IsMember({"md", "html", "json", "sarif"}));
+  report->add_option("--out", o->out, "Write the report here (default: standard output)");
+  report->add_option("--corpus", o->corpus, "A directory of <fuzzer>/ corpus directories (default: the repository's corpus/)");
+  report->add_option("--findings", o->findings,
+                     "Finding files or directories to replay too (default: docs/findings/); crash files count here");
+  report->add_option("--fuzzers", o->fuzzers, "Directory of the *_fuzzer binaries (default: beside connfuzz)");
+  report->add_flag("--examples", o->examples, "Include the buggy examples' targets");
+  report->add_option("--timeout", o->timeout, "Seconds per input before it counts as a hang (default 30)")
+      ->check(CLI::PositiveNumber);
+  report->callback([o, &status] {
+    CoverageOptions options;
+    fs::path findings_dir = documented_findings_dir();
+    fs::path repository = findings_dir.empty() ? fs::path() : findings_dir.parent_path().parent_path();
+    options.corpus_dirs = o->corpus;
+    if (options.corpus_dirs.empty()) {
+      if (repository.empty() || !fs::is_directory(repository / "corpus"))
+        throw UsageError("report: no corpus/ found above this executable or here; give --corpus DIR");
+      options.corpus_dirs.push_back((repository / "corpus").string());
+    }
+    if (o->findings.empty() && !findings_dir.empty()) o->findings.push_back(findings_dir.string());
+    for (const std::string& arg : o->findings) add_finding_files(arg, options.finding_files);
+    options.fuzzers_dir = o->fuzzers;
+    options.with_examples = o->examples;
+    options.timeout_seconds = o->timeout;
+
+    // The output file is opened first: a typo in its directory should not cost a replay.
+    std::ofstream file;
+    if (!o->out.empty()) {
+      file.open(o->out, std::ios::trunc);
+      if (!file) throw UsageError("report: cannot write " + o->out + ": " + std::strerror(errno));
+    }
+    Coverage coverage = collect_coverage(options);
+    fs::path page_dir = o->out.empty() ? fs::current_path() : fs::absolute(o->out).parent_path();
+    std::string text = o->format == "html"   ? report_html(coverage, page_dir)
+                       : o->format == "json"  ? report_json(coverage)
+                       : o->format == "sarif" ? report_sarif(coverage)
+                                              : report_markdown(coverage);
+    (o->out.empty() ? std::cout : file) << text;
+    if (!o->out.empty()) std::cerr << "connfuzz report: wrote " << o->out << "\n";
+    bool new_findings = false;
+    for (const InputResult& input : coverage.inputs) new_findings |= input.outcome == Outcome::found;
+    status = new_findings ? 1 : 0;
+  });
+}
+
+}  // namespace connfuzz::tools

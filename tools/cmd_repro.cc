@@ -1,0 +1,183 @@
+// `connfuzz repro FILE`: replays one input against its fuzz target and says what it
+// found. `connfuzz minimize FILE`: the smallest scenario on which the same finding fires.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "finding_file.h"
+#include "fuzzer_process.h"
+#include "scenario.h"
+#include "scenario_shrink.h"
+
+namespace connfuzz::tools {
+namespace {
+
+constexpr int kExitFinding = 1;
+
+struct TargetOptions {
+  std::string target;
+  std::string fuzzers;
+  double timeout = 60;
+};
+
+void add_target_options(CLI::App* command, TargetOptions& options) {
+  command->add_option("--target", options.target, "The fuzzer to replay on (posix, asio, example_eagain_spin, ...)");
+  command->add_option("--fuzzers", options.fuzzers,
+                      "Directory of the *_fuzzer binaries (default: $CONNFUZZ_FUZZERS, else beside connfuzz)");
+  command->add_option("--timeout", options.timeout, "Seconds before a run counts as a hang (default 60)")
+      ->check(CLI::PositiveNumber);
+}
+
+// The engine's own chatter says nothing about the finding.
+bool engine_chatter(std::string_view line) {
+  for (std::string_view prefix : {"INFO: ", "Running: ", "Executed ", "MS: ", "Base64: ", "artifact_prefix=",
+                                  "Test unit written", "connfuzz replay: "})
+    if (line.starts_with(prefix)) return true;
+  return line.find("Running 1 inputs") != std::string_view::npos ||
+         line.find("Reading 1 input") != std::string_view::npos;
+}
+
+void print_output(const std::string& output) {
+  std::size_t start = 0;
+  while (start < output.size()) {
+    std::size_t end = output.find('\n', start);
+    if (end == std::string::npos) end = output.size();
+    std::string_view line(output.data() + start, end - start);
+    if (!engine_chatter(line)) std::cout << "  " << line << "\n";
+    start = end + 1;
+  }
+}
+
+std::string indented(const std::string& text) {
+  std::string out;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = std::min(text.find('\n', start), text.size());
+    out += "  " + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+// A run's finding, with the documented name looked up in docs/findings when the
+// target itself did not know it (a sanitizer report, a crash).
+std::string documented_name(const FuzzerRun& run) {
+  return run.documented_as.empty() ? documented_finding_in(run.output) : run.documented_as;
+}
+
+void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  if (!out) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+void add_repro_commands(CLI::App& app, int& status) {
+  auto* repro = app.add_subcommand("repro", "Replay a crash, artifact or corpus file and say what it finds");
+  auto file = std::make_shared<std::string>();
+  auto options = std::make_shared<TargetOptions>();
+  repro->add_option("file", *file, "A libFuzzer artifact, an AFL++ crashes/ file, a corpus file or a FILE.txt scenario")
+      ->required();
+  add_target_options(repro, *options);
+  repro->callback([file, options, &status] {
+    FindingFile input = read_finding_file(*file, options->target);
+    std::string binary = fuzzer_binary(input.fuzzer, options->fuzzers);
+    std::cout << "connfuzz repro: " << input.path << " (" << input.bytes.size() << " bytes"
+              << (input.text ? ", encoded from text" : "") << ") on the " << input.fuzzer << " fuzzer, chosen by "
+              << input.fuzzer_reason << "\n  " << binary << "\n\n";
+    FuzzerRun run = run_fuzzer(binary, input.bytes, {options->timeout, false});
+    // A run that crashed inside the target never printed its scenario: say it here.
+    if (run.output.find("scenario:\n") == std::string::npos)
+      print_output("scenario:\n" + indented(fuzz::to_text(fuzz::for_family(fuzz::decode(input.bytes), input.fuzzer))));
+    print_output(run.output);
+    std::cout << "\n";
+    if (!run.finding()) {
+      std::cout << "verdict: no finding - the target handled this scenario (exit status " << run.exit_status << ")\n";
+      status = 0;
+      return;
+    }
+    std::string known = documented_name(run);
+    std::cout << "verdict: FINDING reproduces - " << run.signature << "\n  " << run.summary << "\n";
+    if (!known.empty()) std::cout << "  documented in docs/FINDINGS.md as " << known << "\n";
+    else if (input.fuzzer.starts_with("example_")) std::cout << "  the deliberate bug of targets/examples/" << input.fuzzer.substr(8) << ".cc\n";
+    else std::cout << "  not documented: a new finding (docs/FINDINGS.md says how to record one)\n";
+    status = kExitFinding;
+  });
+
+  auto* minimize = app.add_subcommand("minimize", "Shrink a finding while the same finding still fires");
+  auto min_file = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto min_options = std::make_shared<TargetOptions>();
+  auto max_runs = std::make_shared<int>(500);
+  minimize->add_option("file", *min_file, "The finding: a crash file or a FILE.txt scenario")->required();
+  minimize->add_option("-o,--output", *out, "Where the smallest input goes (default FILE.min); its text beside it as .txt");
+  minimize->add_option("--max-runs", *max_runs, "Stop after this many replays (default 500)")->check(CLI::PositiveNumber);
+  add_target_options(minimize, *min_options);
+  minimize->callback([min_file, out, min_options, max_runs, &status] {
+    FindingFile input = read_finding_file(*min_file, min_options->target);
+    std::string binary = fuzzer_binary(input.fuzzer, min_options->fuzzers);
+    FuzzerRunOptions run_options{min_options->timeout, false};
+    FuzzerRun first = run_fuzzer(binary, input.bytes, run_options);
+    if (!first.finding()) {
+      std::cout << "connfuzz minimize: " << input.path << " finds nothing on the " << input.fuzzer
+                << " fuzzer; nothing to minimize (connfuzz repro shows its run)\n";
+      status = 0;
+      return;
+    }
+    std::cout << "connfuzz minimize: " << input.path << " on the " << input.fuzzer << " fuzzer: " << first.signature
+              << "\n";
+
+    // The walk is over what the fuzzer runs: the scenario for its family.
+    fuzz::Scenario best = fuzz::for_family(fuzz::decode(input.bytes), input.fuzzer);
+    int runs = 1;
+    auto fires = [&](const std::vector<std::uint8_t>& bytes) {
+      ++runs;
+      return run_fuzzer(binary, bytes, run_options).signature == first.signature;
+    };
+    bool progress = true;
+    while (progress && runs < *max_runs) {
+      progress = false;
+      for (const fuzz::Scenario& candidate : fuzz::simpler_scenarios(best)) {
+        if (runs >= *max_runs) break;
+        std::vector<std::uint8_t> bytes;
+        try {
+          bytes = fuzz::encode_shortest(candidate);
+        } catch (const std::invalid_argument&) {
+          continue;  // a simplification the byte form cannot hold
+        }
+        if (!fires(bytes)) continue;
+        best = candidate;
+        progress = true;
+        break;  // the list of steps is for the new scenario
+      }
+    }
+    // Never larger than what came in: a fuzzer's short file can stand for a scenario
+    // whose canonical bytes are longer (missing bytes read as zero).
+    std::vector<std::uint8_t> best_bytes = input.bytes;
+    if (auto shortest = fuzz::encode_shortest(best); shortest.size() <= input.bytes.size() && fires(shortest))
+      best_bytes = std::move(shortest);
+    std::string target = out->empty() ? *min_file + ".min" : *out;
+    if (target.ends_with(".txt")) target.resize(target.size() - 4);
+    write_bytes(target, best_bytes);
+    std::string text = "# fuzzer: " + input.fuzzer + "\n# finding: " + first.signature + "\n" +
+                       fuzz::to_text(fuzz::for_family(fuzz::decode(best_bytes), input.fuzzer));
+    write_text(target + ".txt", text);
+    std::cout << "  " << runs << " replays; " << input.bytes.size() << " -> " << best_bytes.size() << " bytes"
+              << (runs >= *max_runs ? " (stopped at --max-runs)" : "") << "\n  wrote " << target << " and "
+              << target << ".txt:\n";
+    print_output(text);
+    status = kExitFinding;
+  });
+}
+
+}  // namespace connfuzz::tools

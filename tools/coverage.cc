@@ -1,0 +1,160 @@
+// Replaying the inputs and reading their traces into the table's rows.
+#include "coverage.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.h"
+#include "errno_table.h"
+#include "finding_file.h"
+#include "fuzzer_process.h"
+#include "scenario.h"
+
+namespace connfuzz::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_example(std::string_view fuzzer) { return fuzzer.starts_with("example_"); }
+
+// A corpus directory's inputs: the binaries, and the texts that have no binary twin.
+std::vector<std::string> corpus_files(const fs::path& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    const fs::path& p = entry.path();
+    if (p.extension() == ".txt" && fs::exists(fs::path(p).replace_extension(""))) continue;
+    files.push_back(p.string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// One trace line: "    4242 connect#1(3, {AF_INET, ...}, 16) = -1 EINTR (INJECTED connect@1=EINTR)".
+void read_trace_line(std::string_view line, std::vector<std::size_t>& injected, std::vector<std::size_t>& real) {
+  std::size_t start = line.find_first_not_of(' ');
+  if (start == std::string_view::npos || !std::isdigit(static_cast<unsigned char>(line[start]))) return;
+  std::size_t space = line.find(' ', start);
+  std::size_t hash = line.find('#', start);
+  if (space == std::string_view::npos || hash == std::string_view::npos || hash < space) return;
+  auto call = inject::call_from_name(line.substr(space + 1, hash - space - 1));
+  std::size_t equals = line.rfind(") = ");
+  if (!call || equals == std::string_view::npos) return;
+  std::string_view rest = line.substr(equals + 4);
+  long result = 0;
+  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), result);
+  if (ec != std::errc()) return;
+  rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
+  // SO_ERROR's value is "[ECONNREFUSED]" after a result of 0; a failed call's errno follows it.
+  bool pending_error = *call == inject::Call::so_error && result == 0;
+  if (!pending_error && result >= 0) return;
+  if (rest.starts_with(" [") || rest.starts_with(" ")) rest.remove_prefix(pending_error ? 2 : 1);
+  std::string_view name = rest.substr(0, rest.find_first_of("] "));
+  auto err = inject::errno_from_text(name);
+  if (!err) return;
+  const inject::ErrnoRow* row = inject::find_row(*call, *err);
+  if (row == nullptr) return;
+  auto index = static_cast<std::size_t>(row - inject::errno_rows().data());
+  bool was_injected = line.find(" (INJECTED ", equals) != std::string_view::npos;
+  auto& into = was_injected ? injected : real;
+  if (std::find(into.begin(), into.end(), index) == into.end()) into.push_back(index);
+}
+
+InputResult replay(const std::string& path, const std::string& fuzzer, const CoverageOptions& options) {
+  FindingFile input = read_finding_file(path, fuzzer);
+  InputResult result;
+  result.file = path;
+  result.fuzzer = input.fuzzer;
+  result.target = std::string(fuzz::mode_name(fuzz::for_family(fuzz::decode(input.bytes), input.fuzzer).mode));
+  FuzzerRun run = run_fuzzer(fuzzer_binary(input.fuzzer, options.fuzzers_dir), input.bytes,
+                             {options.timeout_seconds, false});
+  read_trace_rows(run.output, result.injected_rows, result.real_rows);
+  if (run.finding()) {
+    result.signature = run.signature;
+    result.summary = run.summary;
+    result.documented_as = run.documented_as.empty() ? documented_finding_in(run.output) : run.documented_as;
+    result.outcome = result.documented_as.empty() ? Outcome::found : Outcome::documented;
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string_view outcome_name(Outcome outcome) noexcept {
+  switch (outcome) {
+    case Outcome::untested: return "untested";
+    case Outcome::handled: return "handled";
+    case Outcome::documented: return "documented";
+    case Outcome::found: return "finding";
+  }
+  return "?";
+}
+
+void read_trace_rows(const std::string& output, std::vector<std::size_t>& injected, std::vector<std::size_t>& real) {
+  std::string_view text = output;
+  while (!text.empty()) {
+    std::size_t end = text.find('\n');
+    read_trace_line(text.substr(0, end), injected, real);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+}
+
+void tally(Coverage& coverage) {
+  const std::size_t rows = inject::errno_rows().size();
+  coverage.cells.assign(coverage.targets.size(), std::vector<Cell>(rows));
+  for (std::size_t i = 0; i < coverage.inputs.size(); ++i) {
+    const InputResult& input = coverage.inputs[i];
+    auto t = std::find(coverage.targets.begin(), coverage.targets.end(), input.target);
+    if (t == coverage.targets.end()) continue;
+    auto& cells = coverage.cells[static_cast<std::size_t>(t - coverage.targets.begin())];
+    auto mark = [&](std::size_t row, int Cell::*count) {
+      Cell& cell = cells[row];
+      ++(cell.*count);
+      cell.outcome = std::max(cell.outcome, input.outcome);
+      if (input.outcome >= Outcome::documented) cell.findings.push_back(i);
+    };
+    for (std::size_t row : input.injected_rows) mark(row, &Cell::injected);
+    for (std::size_t row : input.real_rows)
+      if (std::find(input.injected_rows.begin(), input.injected_rows.end(), row) == input.injected_rows.end())
+        mark(row, &Cell::real);
+  }
+}
+
+Coverage collect_coverage(const CoverageOptions& options) {
+  Coverage coverage;
+  std::vector<std::string> fuzzers;
+  for (std::string_view family : fuzz::families())
+    if (options.with_examples || !is_example(family)) fuzzers.emplace_back(family);
+  for (fuzz::Mode mode : fuzz::all_modes()) {
+    std::string_view family = fuzz::mode_family(mode);
+    if (std::find(fuzzers.begin(), fuzzers.end(), family) == fuzzers.end()) continue;
+    coverage.targets.emplace_back(fuzz::mode_name(mode));
+    coverage.target_fuzzer.emplace_back(family);
+  }
+  for (const std::string& dir : options.corpus_dirs)
+    if (!fs::is_directory(dir)) throw UsageError("report: no corpus directory " + dir);
+
+  for (const std::string& fuzzer : fuzzers) {
+    std::size_t before = coverage.inputs.size();
+    for (const std::string& dir : options.corpus_dirs)
+      for (const std::string& file : corpus_files(fs::path(dir) / fuzzer))
+        coverage.inputs.push_back(replay(file, fuzzer, options));
+    if (options.progress)
+      std::cerr << "connfuzz report: " << fuzzer << ": " << coverage.inputs.size() - before << " corpus inputs replayed\n";
+  }
+  for (const std::string& file : options.finding_files) {
+    FindingFile input = read_finding_file(file, "");
+    if (!options.with_examples && is_example(input.fuzzer)) continue;
+    coverage.inputs.push_back(replay(file, input.fuzzer, options));
+  }
+  if (options.progress)
+    std::cerr << "connfuzz report: " << options.finding_files.size() << " finding files replayed\n";
+  tally(coverage);
+  return coverage;
+}
+
+}  // namespace connfuzz::tools

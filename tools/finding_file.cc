@@ -1,0 +1,184 @@
+// Reading a user's file and finding the fuzzer it belongs to.
+#include "finding_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+#include "commands.h"
+#include "scenario.h"
+
+namespace connfuzz::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Far above any fuzz input (libFuzzer's default -max_len is 4096): a file this large
+// was named by mistake.
+constexpr off_t kMaxInputBytes = off_t{64} << 20;
+
+bool is_fuzzer(std::string_view name) {
+  auto names = fuzz::families();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string known_fuzzers() {
+  std::string list;
+  for (std::string_view name : fuzz::families()) list += (list.empty() ? "" : ", ") + std::string(name);
+  return list;
+}
+
+// "posix" or "posix_fuzzer" -> "posix"; "" when the name is neither.
+std::string fuzzer_named(std::string name) {
+  if (name.ends_with("_fuzzer")) name.resize(name.size() - 7);
+  return is_fuzzer(name) ? name : std::string();
+}
+
+fs::path executable_dir() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : self.parent_path();
+}
+
+}  // namespace
+
+std::string read_user_file(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw UsageError("cannot read " + path + ": " + std::strerror(errno));
+  struct stat st{};
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    throw UsageError(path + " is a directory; give one file");
+  }
+  std::string content;
+  char buffer[65536];
+  while (true) {
+    ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      throw UsageError("cannot read " + path + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+    if (static_cast<off_t>(content.size()) > kMaxInputBytes) {
+      close(fd);
+      throw UsageError(path + " is larger than 64 MiB; fuzz inputs are far smaller");
+    }
+  }
+  close(fd);
+  return content;
+}
+
+FindingFile read_finding_file(const std::string& path, const std::string& target) {
+  FindingFile file;
+  file.path = path;
+  std::string content = read_user_file(path);
+  file.text = path.ends_with(".txt");
+  if (file.text) {
+    fuzz::TextError error;
+    auto scenario = fuzz::parse_text(content, error);
+    if (!scenario) throw UsageError(path + ": " + error.what());
+    try {
+      file.bytes = fuzz::encode(*scenario);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(path + ": " + e.what());
+    }
+  } else {
+    file.bytes.assign(content.begin(), content.end());
+  }
+
+  if (!target.empty()) {
+    file.fuzzer = fuzzer_named(target);
+    if (file.fuzzer.empty()) throw UsageError("--target " + target + ": no such fuzzer; the fuzzers are: " + known_fuzzers());
+    file.fuzzer_reason = "--target";
+    return file;
+  }
+  if (file.text) {
+    std::size_t at = content.find("# fuzzer: ");
+    if (at != std::string::npos && (at == 0 || content[at - 1] == '\n')) {
+      std::string name = content.substr(at + 10, content.find('\n', at) - at - 10);
+      file.fuzzer = fuzzer_named(name);
+      if (file.fuzzer.empty()) throw UsageError(path + ": '# fuzzer: " + name + "' names no fuzzer; the fuzzers are: " + known_fuzzers());
+      file.fuzzer_reason = "the file's '# fuzzer:' line";
+      return file;
+    }
+  }
+  // The nearest directory named after a fuzzer: corpus/posix/x, fuzz-work/asio/findings/crash-x.
+  fs::path dir = fs::absolute(path).parent_path();
+  for (fs::path d = dir; !d.empty() && d != d.root_path(); d = d.parent_path()) {
+    if (std::string name = fuzzer_named(d.filename().string()); !name.empty()) {
+      file.fuzzer = name;
+      file.fuzzer_reason = "the directory " + d.string();
+      return file;
+    }
+  }
+  file.fuzzer = std::string(fuzz::mode_family(fuzz::decode(file.bytes).mode));
+  file.fuzzer_reason = "the mode the bytes decode to";
+  return file;
+}
+
+std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir) {
+  fs::path where = !dir.empty() ? fs::path(dir)
+                   : std::getenv("CONNFUZZ_FUZZERS") != nullptr ? fs::path(std::getenv("CONNFUZZ_FUZZERS"))
+                                                                : executable_dir();
+  fs::path binary = where / (fuzzer + "_fuzzer");
+  if (access(binary.c_str(), X_OK) != 0)
+    throw UsageError("no " + fuzzer + "_fuzzer in " + where.string() +
+                     ": build the fuzzers (cmake --build --preset dev) or name their directory with --fuzzers DIR");
+  return binary.string();
+}
+
+fs::path documented_findings_dir() {
+  std::error_code ec;
+  for (fs::path start : {executable_dir(), fs::current_path(ec)}) {
+    for (fs::path d = start; !d.empty() && d != d.root_path(); d = d.parent_path())
+      if (fs::is_directory(d / "docs" / "findings", ec)) return d / "docs" / "findings";
+  }
+  return {};
+}
+
+std::string documented_finding_in(const std::string& output) {
+  fs::path dir = documented_findings_dir();
+  if (dir.empty()) return {};
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".txt") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.starts_with("# expect: ")) continue;
+      try {
+        // Line by line, as grep reads it (std::regex recurses per character: a whole
+        // trace at once could exhaust the stack).
+        std::regex pattern(line.substr(10), std::regex::extended);
+        std::size_t start = 0;
+        while (start < output.size()) {
+          std::size_t end = output.find('\n', start);
+          if (end == std::string::npos) end = output.size();
+          if (end - start < 4096 && std::regex_search(output.begin() + static_cast<std::ptrdiff_t>(start),
+                                                       output.begin() + static_cast<std::ptrdiff_t>(end), pattern))
+            return file.stem().string();
+          start = end + 1;
+        }
+      } catch (const std::regex_error&) {
+        // A pattern grep -E takes and std::regex does not: that file cannot be matched here.
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace connfuzz::tools
