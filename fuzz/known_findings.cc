@@ -36,23 +36,49 @@ bool asio_sync_eintr(const Scenario& s, const targets::ConnectResult& r, Events)
 
 // Every epoll_wait interrupted, for ever: the io_context retries without end, and the
 // deadline's timerfd can only be heard through the same interrupted epoll_wait.
-bool asio_eintr_storm(const Scenario& s, const targets::ConnectResult&, Events) {
+bool fails_every_epoll_wait(const Scenario& s, bool (*errno_matches)(int)) {
   for (int i = 0; i < s.plan.rule_count; ++i) {
     const inject::Rule& rule = s.plan.rules[i];
     bool unbounded = rule.which == inject::Which::Every || rule.last == inject::Rule::kOpenEnd;
-    if (rule.call == inject::Call::epoll_wait && rule.err == EINTR && unbounded) return true;
+    if (rule.call == inject::Call::epoll_wait && errno_matches(rule.err) && unbounded) return true;
+  }
+  return false;
+}
+
+bool asio_eintr_storm(const Scenario& s, const targets::ConnectResult&, Events) {
+  return fails_every_epoll_wait(s, [](int err) { return err == EINTR; });
+}
+
+// epoll_reactor::run never looks at epoll_wait's -1: any lasting error is a busy loop.
+bool asio_epoll_error_ignored(const Scenario& s, const targets::ConnectResult&, Events) {
+  return fails_every_epoll_wait(s, [](int err) { return err != EINTR; });
+}
+
+// Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
+// says ENOTCONN: the socket is "connected" to nothing (ip4_datagram_connect keeps
+// dport 0, inet_getname treats dport 0 as unconnected).
+bool kernel_udp_port_zero(const Scenario&, const targets::ConnectResult& r, Events events) {
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    const inject::Event& e = **it;
+    if (e.call != inject::Call::connect || e.fd != r.fd) continue;
+    std::string_view args = e.args;
+    return e.mark == inject::Mark::None && e.result == 0 && args.find("{AF_INET") != std::string_view::npos &&
+           args.find(":0}") != std::string_view::npos;
   }
   return false;
 }
 
 constexpr KnownFinding kKnown[] = {
     {"asio", "spin", asio_eintr_storm, "asio-reactor-eintr-storm"},
+    {"asio", "spin", asio_epoll_error_ignored, "asio-reactor-epoll-error-ignored"},
     {"asio", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
     {"endpoint", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
     {"asio", "false-success", asio_af_unspec, "asio-connect-af-unspec"},
     {"endpoint", "false-success", asio_af_unspec, "asio-connect-af-unspec"},
     {"asio", "unexplained-failure", asio_range_open_failure, "asio-async-range-open-failure"},
     {"asio", "still-connecting-failure", asio_range_open_failure, "asio-async-range-open-failure"},
+    {"posix", "false-success", kernel_udp_port_zero, "kernel-udp-connect-port-zero"},
+    {"datagram", "false-success", kernel_udp_port_zero, "kernel-udp-connect-port-zero"},
     {"kernel", "undocumented-errno",
      [](const Scenario&, const targets::ConnectResult& r, Events) { return r.err == ESOCKTNOSUPPORT; },
      "kernel-socket-esocktnosupport"},
