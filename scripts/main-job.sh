@@ -17,18 +17,6 @@ echo "== building the libfuzzer preset"
 cmake --preset libfuzzer >/dev/null
 cmake --build --preset libfuzzer -j "$(nproc)" >/dev/null
 
-# A crash whose log matches a documented finding's "# expect:" pattern is documented.
-# (Documented oracle findings never crash: the harness counts them and goes on.)
-documented() {
-  local log=$1 f pattern
-  for f in docs/findings/*.txt; do
-    pattern=$(sed -n 's/^# expect: //p' "$f")
-    case $pattern in ''|"documented finding"*) continue ;; esac
-    grep -Eq -- "$pattern" "$log" && { basename "$f" .txt; return 0; }
-  done
-  return 1
-}
-
 work=build/fuzz-work
 summary=$(mktemp /tmp/connfuzz-summary-XXXXXX)
 trap 'rm -f "$summary"' EXIT
@@ -50,10 +38,14 @@ for fuzzer in $fuzzers; do
       -max_total_time="$left" -timeout=10 -print_final_stats=1 -artifact_prefix="$dir/findings/" \
       -dict=fuzz/connfuzz.dict "$dir/corpus" >"$log" 2>&1 || status=$?
     [ "$status" -eq 0 ] && break
-    if name=$(documented "$log"); then
+    # The crash file libFuzzer kept, judged by `connfuzz repro` (documented or new).
+    crash=$(sed -n "s/.*Test unit written to \(.*\)/\1/p" "$log" | tail -1)
+    build/libfuzzer/bin/connfuzz repro --target "$fuzzer" "${crash:-/dev/null}" >"$log.repro" 2>&1
+    name=$(sed -n 's/^  documented in docs\/FINDINGS.md as //p' "$log.repro")
+    if [ -n "$name" ]; then
       known=$((known + 1)); echo "   documented finding ($name), resuming"
     else
-      new=$((new + 1)); echo "   NEW FINDING: $(grep -m1 -E 'ERROR: ' "$log")"; echo "   log: $log"
+      new=$((new + 1)); echo "   NEW FINDING: $(grep -m1 -E 'ERROR: ' "$log")"; echo "   crash: $crash (connfuzz repro $crash)"
     fi
   done
   elapsed=$(( $(date +%s) - start ))
@@ -76,6 +68,17 @@ done
 echo
 printf '%-10s %10s %9s %5s %6s   %-7s  %s\n' FUZZER EXECUTIONS EXEC/S NEW KNOWN ROWS "ERRNO CLASSES EXERCISED"
 cat "$summary"
+
+# The errno coverage of the seed corpus and of every finding, documented or kept today.
+findings=(--findings docs/findings)
+for fuzzer in $fuzzers; do
+  [ -n "$(ls -A "$work/$fuzzer/findings" 2>/dev/null)" ] && findings+=(--findings "$work/$fuzzer/findings")
+done
+build/libfuzzer/bin/connfuzz report "${findings[@]}" --out "$work/report.md" 2>/dev/null || true
+build/libfuzzer/bin/connfuzz report "${findings[@]}" --format html --out "$work/report.html" 2>/dev/null || true
+echo
+sed -n '/^## Per target/,/^## Row by row/p' "$work/report.md" | sed '$d'
+echo "The whole report: $work/report.md and $work/report.html (one row per errno of the table)."
 echo
 echo "main-job: $new_total new findings (documented ones: docs/FINDINGS.md; crash files: $work/*/findings/)"
 [ "$new_total" -eq 0 ]

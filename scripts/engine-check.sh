@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Issue 3's "done when" for one engine: every real fuzzer runs SECONDS (default 60)
+# without a finding other than a documented one, and every example fuzzer finds its
+# bug within SECONDS. Prints one line per fuzzer; exit 1 if any line says FAIL.
+#
+#   scripts/engine-check.sh afl|libfuzzer [SECONDS]
+#
+# Needs the preset of that name built (cmake --build --preset afl|libfuzzer).
+# Work files go to build/engine-check/<engine>/<fuzzer>/; nothing in the source tree.
+# Each crash is classified by `connfuzz repro` (documented in docs/FINDINGS.md or new).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+engine=${1:?usage: engine-check.sh afl|libfuzzer [SECONDS]}
+seconds=${2:-60}
+bin=build/$engine/bin
+case $engine in afl|libfuzzer) ;; *) echo "engine-check: unknown engine '$engine' (afl or libfuzzer)" >&2; exit 2 ;; esac
+[ -x "$bin/posix_fuzzer" ] || { echo "engine-check: $bin/posix_fuzzer missing: build the $engine preset first" >&2; exit 2; }
+
+# Runs one fuzzer for $2 seconds ($4 = stop: stop at the first crash); prints the
+# crash files it kept, one per line. AFL++ goes on after a crash by itself; libFuzzer
+# is restarted on the same corpus until the time is used.
+fuzz_once() {
+  local fuzzer=$1 seconds=$2 work=$3 stop=$4 start left runs=0
+  if [ "$engine" = afl ]; then
+    rm -rf "$work/out"
+    local until_crash=; [ "$stop" = stop ] && until_crash=1
+    AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
+    AFL_BENCH_UNTIL_CRASH=$until_crash \
+      timeout $((seconds + 30)) afl-fuzz -V "$seconds" -i "$work/in" -o "$work/out" -x fuzz/connfuzz.dict \
+      -t 5000 -- "$bin/${fuzzer}_fuzzer" >"$work/engine.log" 2>&1
+    find "$work/out" -path '*/crashes/id:*' -type f 2>/dev/null
+  else
+    mkdir -p "$work/crashes"; start=$(date +%s)
+    while left=$((seconds - ($(date +%s) - start))); [ "$left" -gt 0 ] && [ "$runs" -lt 20 ]; do
+      runs=$((runs + 1))
+      timeout $((left + 30)) "$bin/${fuzzer}_fuzzer" -max_total_time="$left" -timeout=10 \
+        -artifact_prefix="$work/crashes/" -dict=fuzz/connfuzz.dict "$work/in" >>"$work/engine.log" 2>&1 && break
+      [ "$stop" = stop ] && break
+    done
+    find "$work/crashes" -type f 2>/dev/null
+  fi
+}
+
+failed=0
+check() {
+  local fuzzer=$1 want=$2 work=build/engine-check/$engine/$1 start crashes crash log verdict
+  rm -rf "$work"; mkdir -p "$work/in"
+  if [ -d "corpus/$fuzzer" ]; then
+    find "corpus/$fuzzer" -type f ! -name '*.txt' -exec cp {} "$work/in/" \;
+  else
+    printf '\0' >"$work/in/empty"   # the examples start from nothing
+  fi
+  start=$(date +%s)
+  local stop=go; [ "$want" = bug ] && stop=stop
+  crashes=$(fuzz_once "$fuzzer" "$seconds" "$work" $stop)
+  local took=$(( $(date +%s) - start ))
+  verdict="clean"; local known=
+  for crash in $(echo "$crashes" | head -50); do
+    log=$work/$(basename "$crash").log
+    "$bin/connfuzz" repro --target "$fuzzer" "$crash" >"$log" 2>&1
+    if name=$(sed -n 's/^  documented in docs\/FINDINGS.md as //p' "$log") && [ -n "$name" ]; then
+      case " $known " in *" $name "*) ;; *) known="$known $name" ;; esac; verdict="documented:$known"
+    elif [ "$want" = bug ]; then verdict="found: $(sed -n 's/^verdict: FINDING reproduces - //p' "$log")"
+    else verdict="NEW: $(sed -n 's/^verdict: //p' "$log") ($crash)"; break; fi
+  done
+  local result=ok
+  if [ "$want" = bug ]; then
+    [ -n "$crashes" ] || { result=FAIL; verdict="did not find its bug"; }
+  else
+    case $verdict in NEW*) result=FAIL ;; esac
+  fi
+  [ $result = FAIL ] && failed=1
+  printf '%-34s %-4s %4ss  %s\n' "$fuzzer" "$result" "$took" "$verdict"
+}
+
+echo "== $engine, ${seconds}s per fuzzer, on $(nproc) cores"
+for f in ${CONNFUZZ_CHECK:-posix datagram kernel asio endpoint}; do check "${f}" clean; done
+for f in $(cd "$bin" && ls example_*_fuzzer | sed 's/_fuzzer$//'); do check "$f" bug; done
+exit $failed
