@@ -7,6 +7,7 @@ family, the length edges of connect-contract.md and every errno class.
 
 Existing files of the same name are rewritten; other files (found crashes kept
 as regressions) are left alone."""
+import json
 import pathlib
 import subprocess
 import sys
@@ -159,6 +160,35 @@ def example_seeds():
     return corpora
 
 
+# Every mode that takes a plan, with the socket its listener needs: the errno sweep runs
+# each of connect()'s documented errnos through each of them (the coverage report's rows).
+SWEEP = {
+    "posix": [("posix_blocking", "AF_INET", "SOCK_STREAM"), ("posix_nonblocking", "AF_INET", "SOCK_STREAM"),
+              ("posix_address_list", "AF_INET", "SOCK_STREAM")],
+    "datagram": [("posix_datagram", "AF_INET", "SOCK_DGRAM")],
+    "asio": [(m, "AF_INET", "SOCK_STREAM") for m in ("asio_connect_ec", "asio_connect_throw", "asio_async_connect",
+                                                      "asio_range_connect", "asio_async_range")],
+    "endpoint": [("endpoint_generic", "AF_INET", "SOCK_STREAM"), ("endpoint_local", "AF_UNIX", "SOCK_STREAM"),
+                 ("endpoint_tcp_resize", "AF_INET6", "SOCK_STREAM")],
+}
+
+
+def errno_sweep(connfuzz, fuzzer):
+    """connect@1=E for every connect() errno of the table. Failures go in "any" mode so
+    that they fire whatever the socket's state; the still-connecting errnos stay
+    realistic, where the oracles hold a caller to finishing the attempt (in "any" mode an
+    injected EINTR may end a connect), and fire only where the kernel could send them."""
+    rows = json.loads(subprocess.check_output([connfuzz, "errnos", "connect", "--json"]))
+    seeds = {}
+    for mode, domain, type_ in SWEEP.get(fuzzer, []):
+        for row in rows:
+            name = f"sweep-{mode}-{row['errno'].lower()}"
+            realistic = row["class"] == "still-connecting"
+            plan = f"connect@1={row['errno']}" + ("" if realistic else " mode=any")
+            seeds[name] = scenario(mode, domain, type_, plan=plan)
+    return seeds
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -166,6 +196,7 @@ def main():
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
                "asio": asio_seeds(), "endpoint": endpoint_seeds(), **example_seeds()}
     for fuzzer, seeds in corpora.items():
+        seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in seeds.items():
