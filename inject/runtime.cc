@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -64,9 +65,13 @@ std::uint16_t state_bits(const SocketInfo& s) noexcept {
 
 void Runtime::install(const Plan& plan) {
   plan_ = plan;
-  for (int i = 0; i < Plan::kMaxRules; ++i) {
-    std::string text = i < plan.rule_count ? to_text(plan.rules[i]) : "";
-    std::snprintf(rule_texts_[i], sizeof(rule_texts_[i]), "%s", text.c_str());
+  // Only the plan's own rules are ever named in the log; a fuzzer installs a plan per
+  // input, so the other slots are left as they are.
+  for (int i = 0; i < plan.rule_count; ++i) {
+    std::string text = to_text(plan.rules[i]);
+    std::size_t n = std::min(text.size(), sizeof(rule_texts_[i]) - 1);
+    std::memcpy(rule_texts_[i], text.data(), n);
+    rule_texts_[i][n] = '\0';
   }
   reset_for_input();
 }
