@@ -40,7 +40,7 @@ for fuzzer in $fuzzers; do
     [ "$status" -eq 0 ] && break
     # The crash file libFuzzer kept, judged by `connfuzz repro` (documented or new).
     crash=$(sed -n "s/.*Test unit written to \(.*\)/\1/p" "$log" | tail -1)
-    build/libfuzzer/bin/connfuzz repro --target "$fuzzer" "${crash:-/dev/null}" >"$log.repro" 2>&1
+    build/libfuzzer/bin/connfuzz repro --target "$fuzzer" "${crash:-/dev/null}" >"$log.repro" 2>&1 || true
     name=$(sed -n 's/^  documented in docs\/FINDINGS.md as //p' "$log.repro")
     if [ -n "$name" ]; then
       known=$((known + 1)); echo "   documented finding ($name), resuming"
