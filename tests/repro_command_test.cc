@@ -113,9 +113,10 @@ TEST_F(Minimize, DropsTheRulesAndAddressesTheFindingDoesNotNeed) {
 }
 
 TEST_F(Minimize, AnInputThatFindsNothingIsLeftAlone) {
-  CommandResult out = connfuzz("minimize " + quote(kSource / "corpus/posix/bad-request-einval"));
+  CommandResult out = connfuzz("minimize " + quote(kSource / "corpus/posix/bad-request-einval") + " -o " + quote(dir / "min"));
   EXPECT_EQ(out.status, 0) << out.output;
   EXPECT_TRUE(out.says("finds nothing on the posix fuzzer")) << out.output;
+  EXPECT_TRUE(fs::is_empty(dir)) << "no output, and no temporary file left";
 }
 
 TEST(Repro, AHandledCorpusFileShowsItsCallsAndExitsZero) {
@@ -183,6 +184,34 @@ TEST_F(BadFile, ATextScenarioWithAMistakeNamesItsLine) {
   CommandResult out = connfuzz("repro " + quote(dir / "bad.txt"));
   EXPECT_EQ(out.status, 2) << out.output;
   EXPECT_TRUE(out.says("bad.txt: line 3")) << out.output;
+}
+
+using Output = ScratchDir;
+
+// Every file connfuzz writes appears whole or not at all: a failed run leaves the old
+// file as it was and no temporary file beside it.
+TEST_F(Output, AFailedReportLeavesTheOldFileAndNoTemporary) {
+  write(dir / "report.md", "the old report\n");
+  CommandResult out = connfuzz("report --out " + quote(dir / "report.md") + " --corpus " + quote(dir / "nonesuch"));
+  EXPECT_EQ(out.status, 2) << out.output;
+  EXPECT_TRUE(out.says("no corpus directory")) << out.output;
+  std::ifstream in(dir / "report.md");
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  EXPECT_EQ(text, "the old report\n");
+  int files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1);
+}
+
+TEST_F(Output, AnUnwritablePlaceIsNamedBeforeAnyWork) {
+  for (const std::string& command :
+       {"report --out " + quote(dir / "no/such/dir/report.md"),
+        "minimize -o " + quote(dir / "no/such/min") + " " + quote(crash_file("example_leak_on_refused")),
+        "encode 'mode=posix_blocking' -o " + quote(dir / "no/such/seed")}) {
+    CommandResult out = connfuzz(command);
+    EXPECT_EQ(out.status, 2) << command << ": " << out.output;
+    EXPECT_TRUE(out.says("cannot write " + (dir / "no/such").string())) << command << ": " << out.output;
+  }
 }
 
 // The report: every target lists all 29 connect() rows, in every format.

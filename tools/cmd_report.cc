@@ -1,11 +1,9 @@
 // `connfuzz report`: errno coverage target by target, in markdown, HTML, JSON or SARIF.
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
+#include "atomic_file.h"
 #include "commands.h"
 #include "coverage.h"
 #include "finding_file.h"
@@ -73,20 +71,22 @@ void add_report_command(CLI::App& app, int& status) {
     options.with_examples = o->examples;
     options.timeout_seconds = o->timeout;
 
-    // The output file is opened first: a typo in its directory should not cost a replay.
-    std::ofstream file;
-    if (!o->out.empty()) {
-      file.open(o->out, std::ios::trunc);
-      if (!file) throw UsageError("report: cannot write " + o->out + ": " + std::strerror(errno));
-    }
+    // The output file is created first: a typo in its directory should not cost a replay.
+    std::unique_ptr<AtomicFile> file;
+    if (!o->out.empty()) file = std::make_unique<AtomicFile>(o->out);
     Coverage coverage = collect_coverage(options);
     fs::path page_dir = o->out.empty() ? fs::current_path() : fs::absolute(o->out).parent_path();
     std::string text = o->format == "html"   ? report_html(coverage, page_dir)
                        : o->format == "json"  ? report_json(coverage)
                        : o->format == "sarif" ? report_sarif(coverage)
                                               : report_markdown(coverage);
-    (o->out.empty() ? std::cout : file) << text;
-    if (!o->out.empty()) std::cerr << "connfuzz report: wrote " << o->out << "\n";
+    if (file) {
+      file->write(text);
+      file->commit();
+      std::cerr << "connfuzz report: wrote " << o->out << "\n";
+    } else {
+      std::cout << text;
+    }
     bool new_findings = false;
     for (const InputResult& input : coverage.inputs) new_findings |= input.outcome == Outcome::found;
     status = new_findings ? 1 : 0;

@@ -1,12 +1,10 @@
 // `connfuzz repro FILE`: replays one input against its fuzz target and says what it
 // found. `connfuzz minimize FILE`: the smallest scenario on which the same finding fires.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
+#include "atomic_file.h"
 #include "commands.h"
 #include "finding_file.h"
 #include "fuzzer_process.h"
@@ -68,18 +66,6 @@ std::string documented_name(const FuzzerRun& run) {
   return run.documented_as.empty() ? documented_finding_in(run.output) : run.documented_as;
 }
 
-void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  if (!out) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
-}
-
 }  // namespace
 
 void add_repro_commands(CLI::App& app, int& status) {
@@ -127,6 +113,12 @@ void add_repro_commands(CLI::App& app, int& status) {
     FindingFile input = read_finding_file(*min_file, min_options->target);
     std::string binary = fuzzer_binary(input.fuzzer, min_options->fuzzers);
     FuzzerRunOptions run_options{min_options->timeout, false};
+    // The outputs exist (as temporary files) before the first replay: a place that cannot
+    // be written is known at once.
+    std::string target = out->empty() ? *min_file + ".min" : *out;
+    if (target.ends_with(".txt")) target.resize(target.size() - 4);
+    AtomicFile bytes_out(target);
+    AtomicFile text_out(target + ".txt");
     FuzzerRun first = run_fuzzer(binary, input.bytes, run_options);
     if (!first.finding()) {
       std::cout << "connfuzz minimize: " << input.path << " finds nothing on the " << input.fuzzer
@@ -166,12 +158,12 @@ void add_repro_commands(CLI::App& app, int& status) {
     std::vector<std::uint8_t> best_bytes = input.bytes;
     if (auto shortest = fuzz::encode_shortest(best); shortest.size() <= input.bytes.size() && fires(shortest))
       best_bytes = std::move(shortest);
-    std::string target = out->empty() ? *min_file + ".min" : *out;
-    if (target.ends_with(".txt")) target.resize(target.size() - 4);
-    write_bytes(target, best_bytes);
+    bytes_out.write({reinterpret_cast<const char*>(best_bytes.data()), best_bytes.size()});
+    bytes_out.commit();
     std::string text = "# fuzzer: " + input.fuzzer + "\n# finding: " + first.signature + "\n" +
                        fuzz::to_text(fuzz::for_family(fuzz::decode(best_bytes), input.fuzzer));
-    write_text(target + ".txt", text);
+    text_out.write(text);
+    text_out.commit();
     std::cout << "  " << runs << " replays; " << input.bytes.size() << " -> " << best_bytes.size() << " bytes"
               << (runs >= *max_runs ? " (stopped at --max-runs)" : "") << "\n  wrote " << target << " and "
               << target << ".txt:\n";

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "atomic_file.h"
 #include "commands.h"
 #include "finding_file.h"
 #include "scenario.h"
@@ -53,9 +54,7 @@ void add_scenario_commands(CLI::App& app, int& status) {
     if (out->empty()) {
       std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     } else {
-      std::ofstream file(*out, std::ios::binary | std::ios::trunc);
-      file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-      if (!file) throw UsageError("cannot write " + *out + ": " + std::strerror(errno));
+      write_file_atomically(*out, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
     }
     status = 0;
   });
