@@ -24,7 +24,9 @@ inline std::string quote(const std::string& s) {
 // `stderr_too`: the output has both streams; else only stdout (a report to parse).
 inline CommandResult run_shell(const std::string& command, bool stderr_too = true) {
   CommandResult out;
-  FILE* pipe = popen((command + (stderr_too ? " 2>&1" : " 2>/dev/null") + " </dev/null").c_str(), "r");
+  // A group, so that the command's own redirections (a "< file") win over ours.
+  std::string line = "{ " + command + "; }" + (stderr_too ? " 2>&1" : " 2>/dev/null") + " </dev/null";
+  FILE* pipe = popen(line.c_str(), "r");
   if (pipe == nullptr) return out;
   std::array<char, 4096> buffer{};
   while (std::fgets(buffer.data(), buffer.size(), pipe)) out.output += buffer.data();

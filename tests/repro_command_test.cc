@@ -142,6 +142,41 @@ TEST(Repro, AnUnknownTargetIsAUsersMistake) {
   EXPECT_TRUE(out.says("no posix_fuzzer in /nonexistent")) << out.output;
 }
 
+using FakeFuzzer = ScratchDir;
+
+// repro reads what any engine prints: a stand-in posix_fuzzer says what a real one
+// would on a leak, and one that hangs is stopped by --timeout.
+TEST_F(FakeFuzzer, ALeakIsNamedWithoutItsByteCount) {
+  write(dir / "posix_fuzzer",
+        "#!/bin/sh\necho '==7==ERROR: LeakSanitizer: detected memory leaks'\n"
+        "echo 'SUMMARY: AddressSanitizer: 24 byte(s) leaked in 1 allocation(s).'\nexit 1\n");
+  fs::permissions(dir / "posix_fuzzer", fs::perms::owner_all);
+  CommandResult out = connfuzz("repro --fuzzers " + quote(dir) + " --target posix " +
+                               quote(kSource / "corpus/posix/bad-request-einval"));
+  EXPECT_EQ(out.status, 1) << out.output;
+  EXPECT_TRUE(out.says("verdict: FINDING reproduces - LeakSanitizer: detected memory leaks")) << out.output;
+  EXPECT_TRUE(out.says("SUMMARY: AddressSanitizer: 24 byte(s) leaked")) << out.output;
+}
+
+TEST_F(FakeFuzzer, AHangIsStoppedAndCalledATimeout) {
+  write(dir / "posix_fuzzer", "#!/bin/sh\nexec sleep 30\n");
+  fs::permissions(dir / "posix_fuzzer", fs::perms::owner_all);
+  CommandResult out = connfuzz("repro --timeout 1 --fuzzers " + quote(dir) + " --target posix " +
+                               quote(kSource / "corpus/posix/bad-request-einval"));
+  EXPECT_EQ(out.status, 1) << out.output;
+  EXPECT_TRUE(out.says("verdict: FINDING reproduces - timeout")) << out.output;
+}
+
+TEST(StandardInput, DecodeAndEncodeReadDash) {
+  const fs::path seed = kSource / "corpus/posix/bad-request-einval";
+  CommandResult from_file = connfuzz("decode " + quote(seed));
+  CommandResult from_stdin = connfuzz_stdout("decode - < " + quote(seed));
+  EXPECT_EQ(from_stdin.status, 0);
+  EXPECT_EQ(from_stdin.output, from_file.output);
+  CommandResult encoded = connfuzz_stdout("encode - < " + quote(fs::path(seed).concat(".txt")) + " | cmp - " + quote(seed));
+  EXPECT_EQ(encoded.status, 0) << encoded.output;
+}
+
 using BadFile = ScratchDir;
 
 TEST_F(BadFile, AnyBytesAreAScenarioAndNothingCrashes) {

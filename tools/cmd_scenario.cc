@@ -26,7 +26,7 @@ fuzz::Scenario parse_or_throw(const std::string& text, const std::string& where)
 void add_scenario_commands(CLI::App& app, int& status) {
   auto* decode = app.add_subcommand("decode", "Print a corpus or crash file as a scenario's text");
   auto file = std::make_shared<std::string>();
-  decode->add_option("file", *file, "A libFuzzer/AFL++/corpus file (any bytes are a scenario)")->required();
+  decode->add_option("file", *file, "A libFuzzer/AFL++/corpus file, or - for standard input (any bytes are a scenario)")->required();
   decode->callback([file, &status] {
     std::string bytes = read_user_file(*file);
     auto scenario = fuzz::decode({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
@@ -38,12 +38,12 @@ void add_scenario_commands(CLI::App& app, int& status) {
   auto text = std::make_shared<std::string>();
   auto from = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
-  encode->add_option("text", *text, "The scenario, lines of KEY=VALUE (see connfuzz decode)");
-  encode->add_option("-f,--file", *from, "Read the text from this file");
+  encode->add_option("text", *text, "The scenario, lines of KEY=VALUE (see connfuzz decode); - reads standard input");
+  encode->add_option("-f,--file", *from, "Read the text from this file (- for standard input)");
   encode->add_option("-o,--output", *out, "Write the bytes here instead of standard output");
   encode->callback([text, from, out, &status] {
     if (text->empty() == from->empty()) throw UsageError("encode: give the text, or --file FILE, not both");
-    std::string source = from->empty() ? *text : read_user_file(*from);
+    std::string source = !from->empty() ? read_user_file(*from) : *text == "-" ? read_user_file("-") : *text;
     fuzz::Scenario scenario = parse_or_throw(source, from->empty() ? "encode" : *from);
     std::vector<std::uint8_t> bytes;
     try {

@@ -51,7 +51,7 @@ fs::path executable_dir() {
 }  // namespace
 
 std::string read_user_file(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = path == "-" ? dup(STDIN_FILENO) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw UsageError("cannot read " + path + ": " + std::strerror(errno));
   struct stat st{};
   if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {

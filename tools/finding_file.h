@@ -9,7 +9,7 @@
 
 namespace connfuzz::tools {
 
-// The whole file. Throws UsageError naming the file when it is missing, a directory,
+// The whole file ("-": standard input). Throws UsageError naming the file when it is missing, a directory,
 // unreadable or too large to be a fuzz input.
 std::string read_user_file(const std::string& path);
 

@@ -76,6 +76,13 @@ void read_finding(FuzzerRun& run) {
     }
     return;
   }
+  // A leak's SUMMARY line counts bytes, which differ from run to run: its ERROR line names it.
+  if (std::string_view leak = line_with(out, "ERROR: LeakSanitizer: "); !leak.empty()) {
+    std::string_view summary = line_with(out, "SUMMARY: AddressSanitizer: ");
+    run.summary = std::string(summary.empty() ? leak : summary);
+    run.signature = "LeakSanitizer: detected memory leaks";
+    return;
+  }
   // Sanitizers: the report's own SUMMARY line names the kind of error.
   for (std::string_view tool : {"AddressSanitizer", "UndefinedBehaviorSanitizer", "LeakSanitizer",
                                 "MemorySanitizer", "ThreadSanitizer"}) {
