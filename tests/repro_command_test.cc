@@ -238,6 +238,21 @@ TEST_F(Output, AFailedReportLeavesTheOldFileAndNoTemporary) {
   EXPECT_EQ(files, 1);
 }
 
+TEST_F(Output, OneReportRunWritesEachOutInTheFormatOfItsExtension) {
+  CommandResult out = connfuzz("report --out " + quote(dir / "r.md") + " --out " + quote(dir / "r.html") +
+                               " --out " + quote(dir / "r.json"));
+  ASSERT_EQ(out.status, 0) << out.output;
+  auto head = [&](const char* name) {
+    std::ifstream in(dir / name);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  };
+  EXPECT_EQ(head("r.md"), "# connfuzz errno coverage");
+  EXPECT_EQ(head("r.html").rfind("<!DOCTYPE html>", 0), 0u) << head("r.html");
+  EXPECT_EQ(head("r.json"), "{");
+}
+
 TEST_F(Output, AnUnwritablePlaceIsNamedBeforeAnyWork) {
   for (const std::string& command :
        {"report --out " + quote(dir / "no/such/dir/report.md"),

@@ -1,4 +1,5 @@
 // `connfuzz report`: errno coverage target by target, in markdown, HTML, JSON or SARIF.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -15,8 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ReportOptions {
-  std::string format = "md";
-  std::string out;
+  std::string format;  // "": standard output in markdown, each --out by its extension
+  std::vector<std::string> out;
   std::vector<std::string> corpus;
   std::vector<std::string> findings;
   std::string fuzzers;
@@ -40,14 +41,32 @@ void add_finding_files(const std::string& arg, std::vector<std::string>& files) 
   files.insert(files.end(), found.begin(), found.end());
 }
 
+// An --out file's format: --format when given, else its extension, else markdown.
+std::string format_of(const std::string& path, const std::string& format) {
+  if (!format.empty()) return format;
+  std::string extension = fs::path(path).extension().string();
+  for (const char* known : {"html", "json", "sarif"})
+    if (extension == std::string(".") + known) return known;
+  return "md";
+}
+
+std::string render(const Coverage& coverage, const std::string& format, const fs::path& page_dir) {
+  if (format == "html") return report_html(coverage, page_dir);
+  if (format == "json") return report_json(coverage);
+  if (format == "sarif") return report_sarif(coverage);
+  return report_markdown(coverage);
+}
+
 }  // namespace
 
 void add_report_command(CLI::App& app, int& status) {
   auto* report = app.add_subcommand("report", "Errno coverage of the table, target by target, from the corpus");
   auto o = std::make_shared<ReportOptions>();
-  report->add_option("--format", o->format, "md (default), html, json or sarif")
+  report->add_option("--format", o->format,
+                     "md, html, json or sarif (default: md on standard output, each --out by its extension)")
       ->check(CLI::IsMember({"md", "html", "json", "sarif"}));
-  report->add_option("--out", o->out, "Write the report here (default: standard output)");
+  report->add_option("--out", o->out,
+                     "Write the report here instead of standard output; may be repeated (report.md --out report.html)");
   report->add_option("--corpus", o->corpus, "A directory of <fuzzer>/ corpus directories (default: the repository's corpus/)");
   report->add_option("--findings", o->findings,
                      "Finding files or directories to replay too (default: docs/findings/); crash files count here");
@@ -71,21 +90,15 @@ void add_report_command(CLI::App& app, int& status) {
     options.with_examples = o->examples;
     options.timeout_seconds = o->timeout;
 
-    // The output file is created first: a typo in its directory should not cost a replay.
-    std::unique_ptr<AtomicFile> file;
-    if (!o->out.empty()) file = std::make_unique<AtomicFile>(o->out);
+    // The output files are created first: a typo in a directory should not cost a replay.
+    std::vector<std::unique_ptr<AtomicFile>> files;
+    for (const std::string& path : o->out) files.push_back(std::make_unique<AtomicFile>(path));
     Coverage coverage = collect_coverage(options);
-    fs::path page_dir = o->out.empty() ? fs::current_path() : fs::absolute(o->out).parent_path();
-    std::string text = o->format == "html"   ? report_html(coverage, page_dir)
-                       : o->format == "json"  ? report_json(coverage)
-                       : o->format == "sarif" ? report_sarif(coverage)
-                                              : report_markdown(coverage);
-    if (file) {
-      file->write(text);
-      file->commit();
-      std::cerr << "connfuzz report: wrote " << o->out << "\n";
-    } else {
-      std::cout << text;
+    if (o->out.empty()) std::cout << render(coverage, o->format, fs::current_path());
+    for (std::size_t i = 0; i < o->out.size(); ++i) {
+      files[i]->write(render(coverage, format_of(o->out[i], o->format), fs::absolute(o->out[i]).parent_path()));
+      files[i]->commit();
+      std::cerr << "connfuzz report: wrote " << o->out[i] << "\n";
     }
     bool new_findings = false;
     for (const InputResult& input : coverage.inputs) new_findings |= input.outcome == Outcome::found;

@@ -10,6 +10,7 @@
 #include "fuzzer_process.h"
 #include "scenario.h"
 #include "scenario_shrink.h"
+#include "text_lines.h"
 
 namespace connfuzz::tools {
 namespace {
@@ -39,31 +40,12 @@ bool engine_chatter(std::string_view line) {
          line.find("Reading 1 input") != std::string_view::npos;
 }
 
-void print_output(const std::string& output) {
-  std::size_t start = 0;
-  while (start < output.size()) {
-    std::size_t end = output.find('\n', start);
-    if (end == std::string::npos) end = output.size();
-    std::string_view line(output.data() + start, end - start);
-    if (!engine_chatter(line)) std::cout << "  " << line << "\n";
-    start = end + 1;
-  }
-}
-
-std::string indented(const std::string& text) {
-  std::string out;
-  for (std::size_t start = 0; start < text.size();) {
-    std::size_t end = std::min(text.find('\n', start), text.size());
-    out += "  " + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
-}
-
-// A run's finding, with the documented name looked up in docs/findings when the
-// target itself did not know it (a sanitizer report, a crash).
-std::string documented_name(const FuzzerRun& run) {
-  return run.documented_as.empty() ? documented_finding_in(run.output) : run.documented_as;
+// The target's output, indented under connfuzz's own lines, without the engine's chatter.
+void print_output(std::string_view output, std::string_view indent = "  ") {
+  for_each_line(output, [&](std::string_view line) {
+    if (!engine_chatter(line)) std::cout << indent << line << "\n";
+    return true;
+  });
 }
 
 }  // namespace
@@ -81,10 +63,12 @@ void add_repro_commands(CLI::App& app, int& status) {
     std::cout << "connfuzz repro: " << input.path << " (" << input.bytes.size() << " bytes"
               << (input.text ? ", encoded from text" : "") << ") on the " << input.fuzzer << " fuzzer, chosen by "
               << input.fuzzer_reason << "\n  " << binary << "\n\n";
-    FuzzerRun run = run_fuzzer(binary, input.bytes, {options->timeout, false});
+    FuzzerRun run = run_fuzzer(binary, input.bytes, options->timeout);
     // A run that crashed inside the target never printed its scenario: say it here.
-    if (run.output.find("scenario:\n") == std::string::npos)
-      print_output("scenario:\n" + indented(fuzz::to_text(fuzz::for_family(fuzz::decode(input.bytes), input.fuzzer))));
+    if (run.output.find("scenario:\n") == std::string::npos) {
+      print_output("scenario:");
+      print_output(fuzz::to_text(fuzz::for_family(fuzz::decode(input.bytes), input.fuzzer)), "    ");
+    }
     print_output(run.output);
     std::cout << "\n";
     if (!run.finding()) {
@@ -92,7 +76,7 @@ void add_repro_commands(CLI::App& app, int& status) {
       status = 0;
       return;
     }
-    std::string known = documented_name(run);
+    const std::string& known = run.documented_as;
     std::cout << "verdict: FINDING reproduces - " << run.signature << "\n  " << run.summary << "\n";
     if (!known.empty()) std::cout << "  documented in docs/FINDINGS.md as " << known << "\n";
     else if (input.fuzzer.starts_with("example_")) std::cout << "  the deliberate bug of targets/examples/" << input.fuzzer.substr(8) << ".cc\n";
@@ -112,14 +96,13 @@ void add_repro_commands(CLI::App& app, int& status) {
   minimize->callback([min_file, out, min_options, max_runs, &status] {
     FindingFile input = read_finding_file(*min_file, min_options->target);
     std::string binary = fuzzer_binary(input.fuzzer, min_options->fuzzers);
-    FuzzerRunOptions run_options{min_options->timeout, false};
     // The outputs exist (as temporary files) before the first replay: a place that cannot
     // be written is known at once.
     std::string target = out->empty() ? *min_file + ".min" : *out;
     if (target.ends_with(".txt")) target.resize(target.size() - 4);
     AtomicFile bytes_out(target);
     AtomicFile text_out(target + ".txt");
-    FuzzerRun first = run_fuzzer(binary, input.bytes, run_options);
+    FuzzerRun first = run_fuzzer(binary, input.bytes, min_options->timeout);
     if (!first.finding()) {
       std::cout << "connfuzz minimize: " << input.path << " finds nothing on the " << input.fuzzer
                 << " fuzzer; nothing to minimize (connfuzz repro shows its run)\n";
@@ -134,7 +117,7 @@ void add_repro_commands(CLI::App& app, int& status) {
     int runs = 1;
     auto fires = [&](const std::vector<std::uint8_t>& bytes) {
       ++runs;
-      return run_fuzzer(binary, bytes, run_options).signature == first.signature;
+      return run_fuzzer(binary, bytes, min_options->timeout).signature == first.signature;
     };
     bool progress = true;
     while (progress && runs < *max_runs) {

@@ -1,10 +1,6 @@
 // `connfuzz decode FILE` and `connfuzz encode`: a scenario file's bytes <-> its text.
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
+#include <memory>
 
 #include "atomic_file.h"
 #include "commands.h"

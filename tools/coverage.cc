@@ -2,6 +2,7 @@
 #include "coverage.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "finding_file.h"
 #include "fuzzer_process.h"
 #include "scenario.h"
+#include "text_lines.h"
 
 namespace connfuzz::tools {
 namespace {
@@ -63,19 +65,17 @@ void read_trace_line(std::string_view line, std::vector<std::size_t>& injected, 
   if (std::find(into.begin(), into.end(), index) == into.end()) into.push_back(index);
 }
 
-InputResult replay(const std::string& path, const std::string& fuzzer, const CoverageOptions& options) {
-  FindingFile input = read_finding_file(path, fuzzer);
+InputResult replay(const FindingFile& input, const std::string& binary, double timeout_seconds) {
   InputResult result;
-  result.file = path;
+  result.file = input.path;
   result.fuzzer = input.fuzzer;
   result.target = std::string(fuzz::mode_name(fuzz::for_family(fuzz::decode(input.bytes), input.fuzzer).mode));
-  FuzzerRun run = run_fuzzer(fuzzer_binary(input.fuzzer, options.fuzzers_dir), input.bytes,
-                             {options.timeout_seconds, false});
+  FuzzerRun run = run_fuzzer(binary, input.bytes, timeout_seconds);
   read_trace_rows(run.output, result.injected_rows, result.real_rows);
   if (run.finding()) {
     result.signature = run.signature;
     result.summary = run.summary;
-    result.documented_as = run.documented_as.empty() ? documented_finding_in(run.output) : run.documented_as;
+    result.documented_as = run.documented_as;
     result.outcome = result.documented_as.empty() ? Outcome::found : Outcome::documented;
   }
   return result;
@@ -94,13 +94,10 @@ std::string_view outcome_name(Outcome outcome) noexcept {
 }
 
 void read_trace_rows(const std::string& output, std::vector<std::size_t>& injected, std::vector<std::size_t>& real) {
-  std::string_view text = output;
-  while (!text.empty()) {
-    std::size_t end = text.find('\n');
-    read_trace_line(text.substr(0, end), injected, real);
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
+  for_each_line(output, [&](std::string_view line) {
+    read_trace_line(line, injected, real);
+    return true;
+  });
 }
 
 void tally(Coverage& coverage) {
@@ -140,16 +137,20 @@ Coverage collect_coverage(const CoverageOptions& options) {
 
   for (const std::string& fuzzer : fuzzers) {
     std::size_t before = coverage.inputs.size();
-    for (const std::string& dir : options.corpus_dirs)
-      for (const std::string& file : corpus_files(fs::path(dir) / fuzzer))
-        coverage.inputs.push_back(replay(file, fuzzer, options));
+    std::string binary;  // looked up once the fuzzer has an input: a fuzzer without any may be unbuilt
+    for (const std::string& dir : options.corpus_dirs) {
+      for (const std::string& file : corpus_files(fs::path(dir) / fuzzer)) {
+        if (binary.empty()) binary = fuzzer_binary(fuzzer, options.fuzzers_dir);
+        coverage.inputs.push_back(replay(read_finding_file(file, fuzzer), binary, options.timeout_seconds));
+      }
+    }
     if (options.progress)
       std::cerr << "connfuzz report: " << fuzzer << ": " << coverage.inputs.size() - before << " corpus inputs replayed\n";
   }
   for (const std::string& file : options.finding_files) {
     FindingFile input = read_finding_file(file, "");
     if (!options.with_examples && is_example(input.fuzzer)) continue;
-    coverage.inputs.push_back(replay(file, input.fuzzer, options));
+    coverage.inputs.push_back(replay(input, fuzzer_binary(input.fuzzer, options.fuzzers_dir), options.timeout_seconds));
   }
   if (options.progress)
     std::cerr << "connfuzz report: " << options.finding_files.size() << " finding files replayed\n";

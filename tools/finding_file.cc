@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "scenario.h"
+#include "text_lines.h"
 
 namespace connfuzz::tools {
 namespace {
@@ -164,15 +165,12 @@ std::string documented_finding_in(const std::string& output) {
         // Line by line, as grep reads it (std::regex recurses per character: a whole
         // trace at once could exhaust the stack).
         std::regex pattern(line.substr(10), std::regex::extended);
-        std::size_t start = 0;
-        while (start < output.size()) {
-          std::size_t end = output.find('\n', start);
-          if (end == std::string::npos) end = output.size();
-          if (end - start < 4096 && std::regex_search(output.begin() + static_cast<std::ptrdiff_t>(start),
-                                                       output.begin() + static_cast<std::ptrdiff_t>(end), pattern))
-            return file.stem().string();
-          start = end + 1;
-        }
+        bool matched = false;
+        for_each_line(output, [&](std::string_view text) {
+          matched = text.size() < 4096 && std::regex_search(text.begin(), text.end(), pattern);
+          return !matched;
+        });
+        if (matched) return file.stem().string();
       } catch (const std::regex_error&) {
         // A pattern grep -E takes and std::regex does not: that file cannot be matched here.
       }

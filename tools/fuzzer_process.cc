@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include <string_view>
 
 #include "commands.h"
+#include "finding_file.h"
 
 namespace connfuzz::tools {
 namespace {
@@ -40,7 +42,7 @@ struct ScratchDirectory {
   }
 };
 
-// The first line holding `needle`, from `from` on; npos when there is none.
+// The first line holding `needle`; empty when there is none.
 std::string_view line_with(std::string_view text, std::string_view needle) {
   std::size_t at = text.find(needle);
   if (at == std::string_view::npos) return {};
@@ -58,9 +60,8 @@ std::string first_two_words(std::string_view text) {
   return std::string(text.substr(0, end == std::string_view::npos ? text.size() : end));
 }
 
-}  // namespace
-
-void read_finding(FuzzerRun& run) {
+// The finding itself: signature, summary, and the documented name when the target said it.
+void read_signature(FuzzerRun& run) {
   std::string_view out = run.output;
   run.signature.clear();
   run.summary.clear();
@@ -118,8 +119,15 @@ void read_finding(FuzzerRun& run) {
   }
 }
 
-FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>& input,
-                     const FuzzerRunOptions& options) {
+}  // namespace
+
+void read_finding(FuzzerRun& run) {
+  read_signature(run);
+  // A sanitizer report or a crash never names its FINDINGS.md section: the patterns do.
+  if (run.finding() && run.documented_as.empty()) run.documented_as = documented_finding_in(run.output);
+}
+
+FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>& input, double timeout_seconds) {
   ScratchDirectory scratch;
   std::string input_path = scratch.path + "/input";
   {
@@ -163,7 +171,7 @@ FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>&
   }
 
   FuzzerRun run;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.timeout_seconds);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
   char buffer[16384];
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -178,7 +186,6 @@ FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>&
     ssize_t n = read(out[0], buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // every writer is gone
-    if (options.echo) std::fwrite(buffer, 1, static_cast<std::size_t>(n), stdout);
     if (run.output.size() < kMaxOutput) run.output.append(buffer, static_cast<std::size_t>(n));
   }
   close(out[0]);
@@ -187,7 +194,6 @@ FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>&
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
-  if (options.echo) std::fflush(stdout);
   if (run.timed_out) run.exit_status = 124;
   else if (WIFEXITED(status)) run.exit_status = WEXITSTATUS(status);
   else if (WIFSIGNALED(status)) run.exit_status = 128 + WTERMSIG(status);

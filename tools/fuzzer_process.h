@@ -9,11 +9,6 @@
 
 namespace connfuzz::tools {
 
-struct FuzzerRunOptions {
-  double timeout_seconds = 60;  // then the run is killed and counts as a "timeout" finding
-  bool echo = false;            // copy the target's output to stdout as it comes
-};
-
 struct FuzzerRun {
   int exit_status = 0;  // as timeout(1): the program's, 128+N for signal N, 124 on timeout
   bool timed_out = false;
@@ -23,15 +18,16 @@ struct FuzzerRun {
   // "AddressSanitizer: stack-buffer-overflow", "timeout", ...; empty: no finding.
   std::string signature;
   std::string summary;        // the one line that says it (a SUMMARY: line when there is one)
-  std::string documented_as;  // the docs/FINDINGS.md section, when the target knows it
+  std::string documented_as;  // the docs/FINDINGS.md section: as the target named it, or as
+                              // a docs/findings "# expect:" pattern matches the output
   bool finding() const noexcept { return !signature.empty(); }
 };
 
 // The target's engine (libFuzzer, AFL++'s driver or connfuzz's replay driver) reads the
 // input from a file: it is written to the scratch directory, which goes afterwards with
 // whatever the run left there (libFuzzer's crash-* copy, the harness's socket directory).
-FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>& input,
-                     const FuzzerRunOptions& options);
+// After `timeout_seconds` the run is killed and counts as a "timeout" finding.
+FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>& input, double timeout_seconds);
 
 // The parse alone, for a run's output: fills signature, summary and documented_as.
 void read_finding(FuzzerRun& run);

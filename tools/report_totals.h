@@ -33,7 +33,7 @@ struct Totals {
 
 Totals totals_of(const Coverage& coverage);
 
-// "29/29" style counts and the short cell symbols of the text forms.
+// A cell's symbol in the text forms: "✓", "D", "✗" or "·".
 std::string cell_symbol(Outcome outcome);
 
 }  // namespace connfuzz::tools
