@@ -26,7 +26,7 @@ struct TargetOptions {
 void add_target_options(CLI::App* command, TargetOptions& options) {
   command->add_option("--target", options.target, "The fuzzer to replay on (posix, asio, example_eagain_spin, ...)");
   command->add_option("--fuzzers", options.fuzzers,
-                      "Directory of the *_fuzzer binaries (default: $CONNFUZZ_FUZZERS, else beside connfuzz)");
+                      "Directory of the *_fuzzer binaries (default: $CONNFUZZ_FUZZER_DIR, else beside connfuzz)");
   command->add_option("--timeout", options.timeout, "Seconds before a run counts as a hang (default 60)")
       ->check(CLI::PositiveNumber);
 }

@@ -130,7 +130,7 @@ FindingFile read_finding_file(const std::string& path, const std::string& target
 
 std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir) {
   fs::path where = !dir.empty() ? fs::path(dir)
-                   : std::getenv("CONNFUZZ_FUZZERS") != nullptr ? fs::path(std::getenv("CONNFUZZ_FUZZERS"))
+                   : std::getenv("CONNFUZZ_FUZZER_DIR") != nullptr ? fs::path(std::getenv("CONNFUZZ_FUZZER_DIR"))
                                                                 : executable_dir();
   fs::path binary = where / (fuzzer + "_fuzzer");
   if (access(binary.c_str(), X_OK) != 0)

@@ -27,7 +27,7 @@ struct FindingFile {
 // the bytes decode to. Throws UsageError for a bad file, text or target name.
 FindingFile read_finding_file(const std::string& path, const std::string& target);
 
-// Where the fuzzer binaries are: `dir` if given, else $CONNFUZZ_FUZZERS, else beside
+// Where the fuzzer binaries are: `dir` if given, else $CONNFUZZ_FUZZER_DIR, else beside
 // this executable. Throws UsageError when NAME_fuzzer is not there.
 std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir);
 
