@@ -34,8 +34,7 @@ bool asio_sync_eintr(const Scenario& s, const targets::ConnectResult& r, Events)
   return r.err == EINTR && s.mode != Mode::asio_async_connect && s.mode != Mode::asio_async_range;
 }
 
-// Every epoll_wait interrupted, for ever: the io_context retries without end, and the
-// deadline's timerfd can only be heard through the same interrupted epoll_wait.
+// A plan rule that fails every epoll_wait from some call on, with an errno `errno_matches`.
 bool fails_every_epoll_wait(const Scenario& s, bool (*errno_matches)(int)) {
   for (int i = 0; i < s.plan.rule_count; ++i) {
     const inject::Rule& rule = s.plan.rules[i];
@@ -45,6 +44,8 @@ bool fails_every_epoll_wait(const Scenario& s, bool (*errno_matches)(int)) {
   return false;
 }
 
+// Every epoll_wait interrupted, for ever: the io_context retries without end, and the
+// deadline's timerfd can only be heard through the same interrupted epoll_wait.
 bool asio_eintr_storm(const Scenario& s, const targets::ConnectResult&, Events) {
   return fails_every_epoll_wait(s, [](int err) { return err == EINTR; });
 }
