@@ -173,10 +173,14 @@ void EventLog::record(Event& event) noexcept {
 
 void EventLog::write_line(const Event& event) noexcept {
   char line[512];
-  std::size_t n = format_event(event, line, sizeof(line));
+  write_raw(line, format_event(event, line, sizeof(line)));
+}
+
+void EventLog::write_raw(const char* line, std::size_t n) noexcept {
   int saved = errno;
   for (int attempt = 0; attempt < 2; ++attempt) {
     int fd = fd_.load(std::memory_order_relaxed);
+    if (fd < 0) break;
     if (syscall(SYS_write, fd, line, n) >= 0) break;
     // The program closed or reused our descriptor (daemons close everything): reopen once.
     if (errno != EBADF || path_[0] == '\0') break;

@@ -65,6 +65,8 @@ class EventLog {
   // Log lines also go to this file (opened O_APPEND), reopened if the program closes it.
   void set_file(const char* path) noexcept;
   void set_fd(int fd) noexcept { fd_.store(fd, std::memory_order_relaxed); }
+  // A line that is no event (a note from connfuzz itself), to the file only.
+  void write_raw(const char* text, std::size_t size) noexcept;
 
   // Calls `on_exhausted` from inside the call that makes the log `calls` long since
   // the last clear(): how a fuzzer stops a target that retries without end.

@@ -294,7 +294,18 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
 int close(int fd) {
   Runtime& rt = runtime();
   SocketInfo info = rt.sockets().get(fd);
-  if (info.phase == Phase::Untracked) return real().close(fd);
+  if (info.phase == Phase::Untracked) {
+    int result = real().close(fd);
+    // A close of a descriptor that is not open is a bug worth a line (a double close
+    // may close another thread's new socket). Only where sockets have been: close(-1)
+    // and a daemon's close-everything loop are no socket bugs.
+    if (result < 0 && errno == EBADF && fd >= 0 && fd < rt.sockets().high_water()) {
+      Event ev = begin_event(Call::close, fd, Decision{});
+      fd_args(ev, fd);
+      return static_cast<int>(finish(ev, result, EBADF, Mark::None, nullptr));
+    }
+    return result;
+  }
   Decision d = rt.decide(Call::close, facts_for(info));
   Event ev = begin_event(Call::close, fd, d);
   fd_args(ev, fd);

@@ -51,6 +51,16 @@ bool matches(const Predicate& where, const Facts& facts) noexcept {
 
 }  // namespace
 
+// A program that keeps calling after its budget is spinning: say so in the log (the
+// matrix's "spin" verdict reads this line) and end it, as a fuzzer's budget does.
+static void stop_on_exhausted_budget(std::uint32_t calls) {
+  char line[128];
+  LineBuilder text(line, sizeof(line));
+  text.text(kBudgetExhausted).text(" after ").number(calls).text(" calls\n");
+  runtime().log().write_raw(line, text.size());
+  _exit(kBudgetExitStatus);
+}
+
 std::int64_t simulated_latency_ns(int err) noexcept { return err == ETIMEDOUT ? 127'000'000'000LL : 0; }
 
 std::uint16_t state_bits(const SocketInfo& s) noexcept {
@@ -139,6 +149,16 @@ bool Runtime::configure_from_environment() {
     }
   }
   if (const char* log = std::getenv("CONNFUZZ_LOG"); log && *log) log_.set_file(log);
+  if (const char* budget = std::getenv("CONNFUZZ_CALL_BUDGET"); budget && *budget) {
+    char* end = nullptr;
+    unsigned long calls = std::strtoul(budget, &end, 10);
+    if (*end != '\0' || calls == 0 || calls > UINT32_MAX) {
+      std::fprintf(stderr, "connfuzz: CONNFUZZ_CALL_BUDGET: expected a count from 1 to %u, got '%s'\n", UINT32_MAX,
+                   budget);
+      return false;
+    }
+    log_.set_budget(static_cast<std::uint32_t>(calls), stop_on_exhausted_budget);
+  }
   const char* text = std::getenv("CONNFUZZ_PLAN");
   if (text == nullptr || *text == '\0') return true;
   PlanError error;

@@ -62,8 +62,8 @@ class Runtime {
   // Between fuzz inputs: counters, sockets, log and clock start again.
   void reset_for_input() noexcept;
 
-  // Reads CONNFUZZ_PLAN, CONNFUZZ_LOG, CONNFUZZ_ALLOW_UNIX; returns false with a
-  // message on stderr when CONNFUZZ_PLAN does not parse.
+  // Reads CONNFUZZ_PLAN, CONNFUZZ_LOG, CONNFUZZ_ALLOW_UNIX, CONNFUZZ_CALL_BUDGET;
+  // returns false with a message on stderr when one of them does not parse.
   bool configure_from_environment();
 
  private:
@@ -79,6 +79,13 @@ class Runtime {
 };
 
 Runtime& runtime() noexcept;
+
+// With CONNFUZZ_CALL_BUDGET=N, the N-th logged call ends the program: this line goes
+// to the log and the process exits with this status.
+inline constexpr const char* kBudgetExhausted = "connfuzz: call budget exhausted";
+inline constexpr int kBudgetExitStatus = 125;
+// The preload backend notes each socket connected for real when the program exits.
+inline constexpr const char* kConnectedAtExit = "connfuzz: connected at exit:";
 
 // The When bits that hold for a socket in this state.
 std::uint16_t state_bits(const SocketInfo& info) noexcept;
