@@ -21,4 +21,14 @@ ConnectResult unknown_errno(const ConnectRequest& request);
 // Copies an AF_UNIX address's path with strcpy into its own sockaddr_un.
 ConnectResult unbounded_path(const ConnectRequest& request);
 
+// For the matrix's verdicts, as whole programs (example_client); no fuzzer of their own.
+// Closes the socket on failure, then again in its cleanup.
+ConnectResult double_close(const ConnectRequest& request);
+// Retries a refused connect on the same socket.
+ConnectResult reuse_after_refused(const ConnectRequest& request);
+// Reuses the address length for getsockopt's option length; the retry passes 4.
+ConnectResult shared_length(const ConnectRequest& request);
+// After EINTR, waits for POLLIN (not POLLOUT) with no deadline.
+ConnectResult eintr_wait_readable(const ConnectRequest& request);
+
 }  // namespace connfuzz::targets::examples

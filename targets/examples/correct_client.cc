@@ -17,22 +17,12 @@
 #include <cstdio>
 #include <cstring>
 
+#include "loopback_server.h"
+
 namespace {
 
 constexpr int kAttempts = 3;         // for out-of-resources errors, with back-off
 constexpr int kConnectTimeoutMs = 5000;
-
-sockaddr_in start_listener(int& listener) {
-  listener = static_cast<int>(syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  syscall(SYS_bind, listener, &addr, sizeof(addr));
-  syscall(SYS_getsockname, listener, &addr, &len);
-  syscall(SYS_listen, listener, 8);
-  return addr;
-}
 
 bool out_of_resources(int err) { return err == EAGAIN || err == ENOBUFS || err == ENOSR || err == EMFILE || err == ENFILE || err == ENOMEM; }
 
@@ -84,28 +74,20 @@ int attempt(const sockaddr_in& server, int& out_fd) {
 }
 
 int exchange(int fd, int listener) {
-  // The server side waits a bounded time: a client that only believes it connected must not hang here.
-  pollfd incoming{listener, POLLIN, 0};
-  timespec limit{2, 0};
-  if (syscall(SYS_ppoll, &incoming, 1, &limit, nullptr, 0) != 1) return ENOTCONN;
-  int peer = static_cast<int>(syscall(SYS_accept4, listener, nullptr, nullptr, SOCK_CLOEXEC));
-  if (peer < 0) return EPROTO;
   const char ping[] = "ping";
   ssize_t sent;
+  int busy = 0;  // EAGAIN: the send buffer is full (or a send timeout passed); a bounded number of retries
   do sent = send(fd, ping, sizeof(ping), MSG_NOSIGNAL);
-  while (sent < 0 && (errno == EINTR || errno == EAGAIN));
-  int err = sent == static_cast<ssize_t>(sizeof(ping)) ? 0 : (sent < 0 ? errno : EPROTO);
-  char got[sizeof(ping)] = {};
-  if (err == 0 && syscall(SYS_read, peer, got, sizeof(got)) != static_cast<long>(sizeof(ping))) err = EPROTO;
-  syscall(SYS_close, peer);
-  return err;
+  while (sent < 0 && (errno == EINTR || (errno == EAGAIN && ++busy < kAttempts)));
+  if (sent != static_cast<ssize_t>(sizeof(ping))) return sent < 0 ? errno : EPROTO;
+  return connfuzz::examples::accept_and_read(listener, sizeof(ping));
 }
 
 }  // namespace
 
 int main() {
-  int listener = -1;
-  sockaddr_in server = start_listener(listener);
+  sockaddr_in server{};
+  int listener = connfuzz::examples::start_loopback_listener(server);
   int err = 0;
   for (int i = 1; i <= kAttempts; ++i) {
     int fd = -1;

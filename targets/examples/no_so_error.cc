@@ -13,7 +13,10 @@ ConnectResult no_so_error(const ConnectRequest& request) {
   if (connect(fd, to.addr, to.len) != 0) {
     if (errno != EINPROGRESS) return closed_failure(fd, errno);
     pollfd p{fd, POLLOUT, 0};
-    if (poll(&p, 1, request.timeout_ms) != 1) return closed_failure(fd, ETIMEDOUT);
+    int ready;
+    while ((ready = poll(&p, 1, request.timeout_ms)) < 0 && errno == EINTR) {
+    }
+    if (ready != 1) return closed_failure(fd, ETIMEDOUT);
   }
   if (send(fd, "x", 1, MSG_NOSIGNAL) != 1) return closed_failure(fd, errno);
   return connected(fd);

@@ -100,8 +100,9 @@ ConnectResult posix_blocking_connect(const ConnectRequest& request) {
   for (int attempt = 0;; ++attempt) {
     if (connect(fd, to.addr, to.len) == 0) break;
     int err = errno;
-    // The attempt goes on in the kernel: wait for it, never connect() again.
-    if (err == EINTR) err = wait_connected(fd, request.timeout_ms);
+    // The attempt goes on in the kernel: wait for it, never connect() again. A blocking
+    // connect says EINPROGRESS too, when SO_SNDTIMEO runs out (Linux's socket(7)).
+    if (err == EINTR || err == EINPROGRESS || err == EALREADY) err = wait_connected(fd, request.timeout_ms);
     else if ((err == EAGAIN || err == ENOBUFS) && attempt < kMaxRetries) continue;
     if (err != 0) return fail_and_close(fd, err, "connect");
     break;
