@@ -7,7 +7,7 @@ packages=(
   g++ clang libclang-rt-14-dev cmake ninja-build
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   libboost-dev libseccomp-dev
-  python3 iproute2 procps afl++ chromium
+  python3 iproute2 procps afl++ chromium curl wget
 )
 
 missing=()

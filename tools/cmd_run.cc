@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "plan.h"
+#include "preload_environment.h"
 #include "supervisor.h"
 
 namespace connfuzz::tools {
@@ -43,17 +44,6 @@ std::string read_plan_file(const std::string& path) {
     if (line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] != '#')
       kept += line + "\n";
   return kept;
-}
-
-std::string preload_library() {
-  if (const char* path = std::getenv("CONNFUZZ_PRELOAD"); path && *path) return path;
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  for (const fs::path& candidate : {self.parent_path() / "libconnfuzz_preload.so",
-                                    self.parent_path() / "../lib/connfuzz/libconnfuzz_preload.so"})
-    if (fs::exists(candidate, ec)) return fs::canonical(candidate, ec).string();
-  throw UsageError("run: cannot find libconnfuzz_preload.so beside " + self.string() +
-                   " (build it, or set CONNFUZZ_PRELOAD)");
 }
 
 // The normalized plan, or "" for a run with the guard alone.
@@ -96,14 +86,7 @@ int run(const RunOptions& o) {
   if (!(o.timeout >= 0) || o.timeout > 86400 * 7)
     throw UsageError("run: --timeout must be from 0 (none) to 604800 seconds, got " + std::to_string(o.timeout));
   std::string plan = checked_plan(o);
-  std::vector<std::string> dirs;
-  const char* tmp = std::getenv("TMPDIR");
-  dirs.emplace_back(tmp && *tmp ? tmp : "/tmp");
-  for (const std::string& dir : o.allow_unix) {
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw UsageError("run: --allow-unix '" + dir + "' is not a directory");
-    dirs.push_back(fs::canonical(dir, ec).string());
-  }
+  std::vector<std::string> dirs = allowed_unix_dirs("run", o.allow_unix);
   std::string program = find_program(o.command[0]);
   if (program.empty()) throw UsageError("run: cannot find program '" + o.command[0] + "' (not in PATH or not executable)");
   if (is_static_elf(program))
@@ -127,12 +110,7 @@ int run(const RunOptions& o) {
     if (!truncate) throw UsageError("run: cannot write --log '" + o.log + "'");
     request.log_path = o.log;
   }
-  std::string allowed;
-  for (const std::string& d : dirs) allowed += (allowed.empty() ? "" : ":") + d;
-  const char* old_preload = std::getenv("LD_PRELOAD");
-  request.environment = {
-      "LD_PRELOAD=" + preload_library() + (old_preload && *old_preload ? std::string(" ") + old_preload : ""),
-      "CONNFUZZ_PLAN=" + plan, "CONNFUZZ_ALLOW_UNIX=" + allowed, "CONNFUZZ_LOG=" + request.log_path};
+  request.environment = preload_environment({preload_library("run"), plan, dirs, request.log_path});
 
   RunResult result = run_supervised(request);
   LogTally t = tally(request.log_path);
@@ -159,7 +137,10 @@ void add_run_command(CLI::App& app, int& status) {
   cmd->add_option("--timeout", o->timeout, "Kill the program after this many seconds (exit 124)");
   cmd->add_flag("--no-netns", o->no_netns, "Do not run the program in a private network namespace");
   cmd->add_option("command", o->command, "-- PROG ARGS...");
-  cmd->callback([o, &status] { status = run(*o); });
+  cmd->callback([o, &status] {
+    append_program_words(o->command);
+    status = run(*o);
+  });
 }
 
 }  // namespace connfuzz::tools

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace connfuzz::tools {
 
@@ -19,9 +20,16 @@ inline constexpr int kExitUsage = 2;
 void add_errnos_command(CLI::App& app, int& status);
 void add_plan_command(CLI::App& app, int& status);
 void add_run_command(CLI::App& app, int& status);
+void add_matrix_command(CLI::App& app, int& status);
 void add_scenario_commands(CLI::App& app, int& status);  // decode, encode
 void add_repro_commands(CLI::App& app, int& status);     // repro, minimize
 void add_report_command(CLI::App& app, int& status);
+
+// The words after the first "--" (the program and its arguments). main() takes them
+// out before CLI11 parses, because CLI11 2.1 hands "-x" after "--" to connfuzz when a
+// repeatable option came before it.
+void set_program_words(std::vector<std::string> words);
+void append_program_words(std::vector<std::string>& command);
 
 // "connfuzz: plan: column 9: ...", the plan again, and a caret under the column.
 std::string describe_plan_error(const std::string& text, std::size_t column, const std::string& message);

@@ -2,13 +2,12 @@
 #include "coverage.h"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <filesystem>
 #include <iostream>
 
 #include "commands.h"
 #include "errno_table.h"
+#include "event_line.h"
 #include "finding_file.h"
 #include "fuzzer_process.h"
 #include "scenario.h"
@@ -37,31 +36,12 @@ std::vector<std::string> corpus_files(const fs::path& dir) {
 
 // One trace line: "    4242 connect#1(3, {AF_INET, ...}, 16) = -1 EINTR (INJECTED connect@1=EINTR)".
 void read_trace_line(std::string_view line, std::vector<std::size_t>& injected, std::vector<std::size_t>& real) {
-  std::size_t start = line.find_first_not_of(' ');
-  if (start == std::string_view::npos || !std::isdigit(static_cast<unsigned char>(line[start]))) return;
-  std::size_t space = line.find(' ', start);
-  std::size_t hash = line.find('#', start);
-  if (space == std::string_view::npos || hash == std::string_view::npos || hash < space) return;
-  auto call = inject::call_from_name(line.substr(space + 1, hash - space - 1));
-  std::size_t equals = line.rfind(") = ");
-  if (!call || equals == std::string_view::npos) return;
-  std::string_view rest = line.substr(equals + 4);
-  long result = 0;
-  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), result);
-  if (ec != std::errc()) return;
-  rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
-  // SO_ERROR's value is "[ECONNREFUSED]" after a result of 0; a failed call's errno follows it.
-  bool pending_error = *call == inject::Call::so_error && result == 0;
-  if (!pending_error && result >= 0) return;
-  if (rest.starts_with(" [") || rest.starts_with(" ")) rest.remove_prefix(pending_error ? 2 : 1);
-  std::string_view name = rest.substr(0, rest.find_first_of("] "));
-  auto err = inject::errno_from_text(name);
-  if (!err) return;
-  const inject::ErrnoRow* row = inject::find_row(*call, *err);
+  auto event = parse_event_line(line);
+  if (!event || !(event->failed() || event->pending_error())) return;
+  const inject::ErrnoRow* row = inject::find_row(event->call, event->err);
   if (row == nullptr) return;
   auto index = static_cast<std::size_t>(row - inject::errno_rows().data());
-  bool was_injected = line.find(" (INJECTED ", equals) != std::string_view::npos;
-  auto& into = was_injected ? injected : real;
+  auto& into = event->mark == LineMark::injected ? injected : real;
   if (std::find(into.begin(), into.end(), index) == into.end()) into.push_back(index);
 }
 

@@ -2,8 +2,19 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <string_view>
 
 #include "commands.h"
+
+namespace connfuzz::tools {
+namespace {
+std::vector<std::string> g_program_words;
+}
+void set_program_words(std::vector<std::string> words) { g_program_words = std::move(words); }
+void append_program_words(std::vector<std::string>& command) {
+  command.insert(command.end(), g_program_words.begin(), g_program_words.end());
+}
+}  // namespace connfuzz::tools
 
 int main(int argc, char** argv) {
   using namespace connfuzz::tools;
@@ -14,11 +25,22 @@ int main(int argc, char** argv) {
   add_errnos_command(app, status);
   add_plan_command(app, status);
   add_run_command(app, status);
+  add_matrix_command(app, status);
   add_scenario_commands(app, status);
   add_repro_commands(app, status);
   add_report_command(app, status);
+  int words_before_dashes = argc;
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]) == "--") {
+      words_before_dashes = i;
+      set_program_words({argv + i + 1, argv + argc});
+      break;
+    }
   try {
-    app.parse(argc, argv);
+    std::string_view command = argc > 1 ? argv[1] : "";
+    if (words_before_dashes < argc && command != "run" && command != "matrix")
+      throw UsageError("'--' and a program follow only 'run' and 'matrix'");
+    app.parse(words_before_dashes, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

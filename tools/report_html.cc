@@ -3,31 +3,18 @@
 #include <filesystem>
 #include <sstream>
 
+#include "html_text.h"
 #include "report_formats.h"
 #include "report_totals.h"
 
 namespace connfuzz::tools {
 namespace {
 
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // A link that works from the page's directory; the path as given when there is none.
 std::string link_to(const std::string& file, const std::filesystem::path& from) {
   std::error_code ec;
   auto relative = std::filesystem::relative(std::filesystem::absolute(file, ec), from, ec);
-  return escaped(ec || relative.empty() ? file : relative.string());
+  return html_escaped(ec || relative.empty() ? file : relative.string());
 }
 
 constexpr const char* kStyle = R"(
@@ -68,7 +55,7 @@ std::string report_html(const Coverage& coverage, const std::filesystem::path& l
     << "<th>handled</th><th>all rows exercised</th><th>handled</th><th>documented</th><th>new</th></tr>\n";
   for (std::size_t t = 0; t < coverage.targets.size(); ++t) {
     const TargetTotals& tt = totals.targets[t];
-    h << "<tr><td>" << escaped(coverage.targets[t]) << "</td><td>" << escaped(coverage.target_fuzzer[t])
+    h << "<tr><td>" << html_escaped(coverage.targets[t]) << "</td><td>" << html_escaped(coverage.target_fuzzer[t])
       << "</td><td class=\"num\">" << tt.connect.exercised << "/" << tt.connect.rows << "</td><td class=\"num\">"
       << tt.connect.handled << "</td><td class=\"num\">" << tt.all.exercised << "/" << tt.all.rows
       << "</td><td class=\"num\">" << tt.all.handled << "</td><td class=\"num\">" << tt.all.documented
@@ -85,7 +72,7 @@ std::string report_html(const Coverage& coverage, const std::filesystem::path& l
   h << "</table>\n";
 
   h << "<h2>Row by row</h2>\n<table class=\"grid\" id=\"coverage\"><tr><th>call</th><th>errno</th><th>class</th>";
-  for (const std::string& target : coverage.targets) h << "<th class=\"target\">" << escaped(target) << "</th>";
+  for (const std::string& target : coverage.targets) h << "<th class=\"target\">" << html_escaped(target) << "</th>";
   h << "</tr>\n";
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::string_view call = inject::call_name(rows[r].call);
@@ -95,7 +82,7 @@ std::string report_html(const Coverage& coverage, const std::filesystem::path& l
     for (std::size_t t = 0; t < coverage.targets.size(); ++t) {
       const Cell& cell = coverage.cells[t][r];
       std::string name(outcome_name(cell.outcome));
-      h << "<td class=\"cell " << name << "\" title=\"" << escaped(coverage.targets[t]) << ", " << call << " "
+      h << "<td class=\"cell " << name << "\" title=\"" << html_escaped(coverage.targets[t]) << ", " << call << " "
         << inject::errno_name(rows[r].err) << ": " << name << "; injected by " << cell.injected
         << " inputs, from the kernel in " << cell.real << "\">";
       if (!cell.findings.empty())
@@ -111,9 +98,9 @@ std::string report_html(const Coverage& coverage, const std::filesystem::path& l
     << "<th>repro file</th></tr>\n";
   for (const InputResult& f : coverage.inputs) {
     if (f.outcome < Outcome::documented) continue;
-    h << "<tr><td>" << escaped(f.signature) << "</td><td>" << escaped(f.target) << "</td><td class=\""
-      << outcome_name(f.outcome) << "\">" << (f.documented_as.empty() ? "new" : escaped(f.documented_as))
-      << "</td><td><a href=\"" << link_to(f.file, links_from) << "\">" << escaped(f.file) << "</a></td></tr>\n";
+    h << "<tr><td>" << html_escaped(f.signature) << "</td><td>" << html_escaped(f.target) << "</td><td class=\""
+      << outcome_name(f.outcome) << "\">" << (f.documented_as.empty() ? "new" : html_escaped(f.documented_as))
+      << "</td><td><a href=\"" << link_to(f.file, links_from) << "\">" << html_escaped(f.file) << "</a></td></tr>\n";
   }
   h << "</table>\n</body></html>\n";
   return h.str();

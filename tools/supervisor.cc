@@ -84,7 +84,7 @@ bool is_static_elf(const std::string& path) {
   return true;
 }
 
-RunResult run_supervised(const RunRequest& request) {
+StartedProgram start_supervised(const RunRequest& request) {
   std::string program = find_program(request.argv.at(0));
   if (program.empty()) throw UsageError("run: cannot find program '" + request.argv[0] + "' (not in PATH or not executable)");
 
@@ -102,6 +102,11 @@ RunResult run_supervised(const RunRequest& request) {
   for (std::string& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
 
+  int output = -1;
+  if (!request.output_path.empty()) {
+    output = open(request.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (output < 0) throw UsageError("run: cannot write the program's output to '" + request.output_path + "'");
+  }
   int exec_error[2];
   if (pipe2(exec_error, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
   int network_note[2];
@@ -111,6 +116,7 @@ RunResult run_supervised(const RunRequest& request) {
   if (child < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (child == 0) {
     setpgid(0, 0);
+    if (output >= 0) dup2(output, 1), dup2(output, 2);
     std::string network = request.private_network ? inject::enter_private_network() : "not requested (--no-netns)";
     (void)!write(network_note[1], network.data(), network.size());
     close(network_note[1]);
@@ -120,16 +126,17 @@ RunResult run_supervised(const RunRequest& request) {
     _exit(127);
   }
   setpgid(child, child);
-  g_child_group = child;
+  if (output >= 0) close(output);
   close(exec_error[1]);
   close(network_note[1]);
 
-  RunResult result;
+  StartedProgram started;
+  started.pid = child;
   char note[256] = {};
   ssize_t note_len = read(network_note[0], note, sizeof(note) - 1);
   close(network_note[0]);
   std::string why(note, note_len > 0 ? static_cast<size_t>(note_len) : 0);
-  result.network = why.empty() ? "private (lo only)" : "shared with the host: " + why + "; the guard alone stands";
+  started.network = why.empty() ? "private (lo only)" : "shared with the host: " + why + "; the guard alone stands";
 
   int exec_errno = 0;
   if (read(exec_error[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
@@ -138,6 +145,23 @@ RunResult run_supervised(const RunRequest& request) {
     throw UsageError("run: cannot execute '" + program + "': " + std::strerror(exec_errno));
   }
   close(exec_error[0]);
+  return started;
+}
+
+void set_exit(RunResult& result, int wait_status, bool timed_out) {
+  result.timed_out = timed_out;
+  result.signal = !timed_out && WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0;
+  if (timed_out) result.exit_status = 124;
+  else if (WIFEXITED(wait_status)) result.exit_status = WEXITSTATUS(wait_status);
+  else if (WIFSIGNALED(wait_status)) result.exit_status = 128 + WTERMSIG(wait_status);
+}
+
+RunResult run_supervised(const RunRequest& request) {
+  StartedProgram started = start_supervised(request);
+  pid_t child = started.pid;
+  g_child_group = child;
+  RunResult result;
+  result.network = started.network;
 
   struct sigaction forward{}, old_int{}, old_term{};
   forward.sa_handler = forward_signal;
@@ -169,9 +193,7 @@ RunResult run_supervised(const RunRequest& request) {
   sigaction(SIGTERM, &old_term, nullptr);
   g_child_group = 0;
 
-  if (result.timed_out) result.exit_status = 124;
-  else if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) result.exit_status = 128 + WTERMSIG(status);
+  set_exit(result, status, result.timed_out);
   return result;
 }
 

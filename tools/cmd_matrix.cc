@@ -1,0 +1,237 @@
+// `connfuzz matrix`: a fault-free run to learn the program's connect path, then one run
+// per (call, index, errno) cell it could meet, in parallel, each judged from its log.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "atomic_file.h"
+#include "commands.h"
+#include "matrix.h"
+#include "matrix_report.h"
+#include "preload_environment.h"
+#include "program_pool.h"
+#include "runtime.h"
+#include "supervisor.h"
+
+namespace connfuzz::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MatrixOptions {
+  std::vector<std::string> calls;
+  std::vector<std::string> errnos;
+  bool all = false;
+  unsigned long max_index = 4;
+  int jobs = 0;
+  double timeout = 10;
+  std::string mode = "realistic";
+  std::vector<std::string> allow_unix;
+  bool no_netns = false;
+  std::string format;
+  std::string out;
+  std::vector<std::string> command;
+};
+
+// "connect,poll" and repeated options alike.
+std::vector<std::string> split_list(const std::vector<std::string>& values) {
+  std::vector<std::string> items;
+  for (const std::string& value : values) {
+    std::stringstream in(value);
+    for (std::string item; std::getline(in, item, ',');)
+      if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+CellFilter checked_filter(const MatrixOptions& o) {
+  CellFilter filter;
+  filter.any_mode = o.mode == "any";
+  filter.max_index = o.max_index;
+  for (const std::string& name : split_list(o.calls)) {
+    auto call = inject::call_from_name(name);
+    if (!call) {
+      std::string known;
+      for (int c = 0; c < inject::kCallCount; ++c)
+        known += (known.empty() ? "" : ", ") + std::string(inject::call_name(static_cast<inject::Call>(c)));
+      throw UsageError("matrix: --calls: unknown call '" + name + "'; the calls are: " + known);
+    }
+    filter.calls.push_back(*call);
+  }
+  for (const std::string& text : split_list(o.errnos)) {
+    auto err = inject::errno_from_text(text);
+    if (!err) throw UsageError("matrix: --errnos: '" + text + "' is no errno this platform defines");
+    bool documented = false;
+    for (const inject::ErrnoRow& row : inject::errno_rows()) documented |= row.err == *err;
+    if (!documented) throw UsageError("matrix: --errnos: " + text + " is documented for none of the calls (see connfuzz errnos)");
+    filter.errnos.push_back(*err);
+  }
+  return filter;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class WorkDir {
+ public:
+  WorkDir() {
+    char pattern[] = "/tmp/connfuzz-matrix-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) throw UsageError("matrix: cannot make a working directory in /tmp");
+    path_ = pattern;
+  }
+  ~WorkDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+class Progress {
+ public:
+  explicit Progress(std::size_t total) : total_(total), tty_(isatty(2)) {}
+  void step(bool finding) {
+    ++done_;
+    not_ok_ += finding;
+    // On a terminal one line redrawn; in a log a line per tenth.
+    if (tty_) std::fprintf(stderr, "\rconnfuzz: matrix: %zu/%zu cells, %zu not ok", done_, total_, not_ok_);
+    else if (done_ == total_ || done_ * 10 / total_ != (done_ - 1) * 10 / total_)
+      std::fprintf(stderr, "connfuzz: matrix: %zu/%zu cells, %zu not ok\n", done_, total_, not_ok_);
+    if (tty_ && done_ == total_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  std::size_t total_, done_ = 0, not_ok_ = 0;
+  bool tty_;
+};
+
+int matrix(const MatrixOptions& o) {
+  if (o.command.empty()) throw UsageError("matrix: no program given; usage: connfuzz matrix [options] -- PROG ARGS...");
+  if (!(o.timeout > 0) || o.timeout > 3600)
+    throw UsageError("matrix: --timeout must be more than 0 and at most 3600 seconds, got " + std::to_string(o.timeout));
+  int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.jobs < 0 || jobs > 256) throw UsageError("matrix: --jobs must be from 1 to 256, got " + std::to_string(o.jobs));
+  if (o.max_index < 1 || o.max_index > 1000)
+    throw UsageError("matrix: --max-index must be from 1 to 1000, got " + std::to_string(o.max_index));
+  std::string format = o.format;
+  if (format.empty()) {
+    std::string ext = fs::path(o.out).extension().string();
+    format = ext == ".md" ? "md" : ext == ".json" ? "json" : ext == ".html" ? "html" : "text";
+  }
+  CellFilter filter = checked_filter(o);
+  std::string program = find_program(o.command[0]);
+  if (program.empty()) throw UsageError("matrix: cannot find program '" + o.command[0] + "' (not in PATH or not executable)");
+  std::optional<AtomicFile> out;
+  if (!o.out.empty()) out.emplace(o.out);  // an unwritable --out is known before any run
+
+  WorkDir work;
+  PreloadSettings preload{preload_library("matrix"), "", allowed_unix_dirs("matrix", o.allow_unix), "", 0};
+  auto request_for = [&](const std::string& plan, const std::string& name, std::uint32_t budget) {
+    RunRequest request;
+    request.argv = o.command;
+    request.timeout_seconds = o.timeout;
+    request.private_network = !o.no_netns;
+    request.log_path = work.file(name + ".log");
+    request.output_path = work.file(name + ".out");
+    preload.plan = plan;
+    preload.log_path = request.log_path;
+    preload.call_budget = budget;
+    request.environment = preload_environment(preload);
+    return request;
+  };
+
+  MatrixReport report;
+  report.command = o.command;
+  report.run_options = o.no_netns ? "--no-netns " : "";
+  for (const std::string& dir : o.allow_unix) report.run_options += "--allow-unix " + dir + " ";
+
+  // The fault-free run: what the program does, and whether it works at all.
+  RunRequest clean_request = request_for("", "clean", 0);
+  RunResult clean_result = run_supervised(clean_request);
+  CellRun clean_run{clean_result.exit_status, clean_result.signal, clean_result.timed_out, read_text(clean_request.log_path)};
+  CleanRun clean = learn_clean_run(clean_run.log);
+  report.clean = judge(nullptr, clean, clean_run);
+  report.clean_exit_status = clean_result.exit_status;
+  if (clean_result.timed_out)
+    throw UsageError("matrix: the program did not end within --timeout " + std::to_string(o.timeout) +
+                     " s without any fault; give it a longer --timeout, or a job that ends");
+  if (clean_result.signal == 0 && clean_result.exit_status != 0)
+    throw UsageError("matrix: the program exited " + std::to_string(clean_result.exit_status) +
+                     " without any fault, so a failure under a fault would say nothing; its output:\n" +
+                     read_text(clean_request.output_path).substr(0, 2000) +
+                     "(the program's side of the contract: exit 0 if and only if it connected and did its job)");
+  if (clean.sites.empty() && clean_result.signal == 0)
+    throw UsageError("matrix: the program made no call on a connect path that connfuzz could see" +
+                     std::string(is_static_elf(program) ? " (it is statically linked: the preload backend cannot reach it)"
+                                                        : ""));
+
+  std::vector<MatrixCell> cells = clean_result.signal ? std::vector<MatrixCell>{} : plan_cells(clean, filter);
+  std::uint32_t budget = static_cast<std::uint32_t>(std::max<std::size_t>(2000, clean.events * 50));
+  std::vector<RunRequest> requests;
+  for (std::size_t i = 0; i < cells.size(); ++i) requests.push_back(request_for(cells[i].plan, "cell" + std::to_string(i), budget));
+  std::fprintf(stderr, "connfuzz: matrix: the fault-free run made %zu calls at %zu sites; %zu cells on %d jobs\n",
+               clean.events, clean.sites.size(), cells.size(), jobs);
+
+  report.cells.resize(cells.size());
+  Progress progress(cells.size());
+  bool complete = run_all(requests, jobs, [&](std::size_t i, const RunResult& result) {
+    CellRun run{result.exit_status, result.signal, result.timed_out, read_text(requests[i].log_path)};
+    report.cells[i] = {cells[i], judge(&cells[i], clean, run), result.exit_status};
+    progress.step(report.cells[i].judgement.verdict() != Verdict::ok);
+    // Logs can be large (a spinning program fills its budget): keep only what is judged.
+    std::error_code ec;
+    fs::remove(requests[i].log_path, ec);
+    fs::remove(requests[i].output_path, ec);
+  });
+  if (!complete) {
+    std::fprintf(stderr, "connfuzz: matrix: interrupted; no report written\n");
+    return 130;
+  }
+
+  std::string text = format_matrix(report, format);
+  if (out) {
+    out->write(text);
+    out->commit();
+    std::fprintf(stderr, "connfuzz: matrix: %d not ok; report in %s\n", report.not_ok(), o.out.c_str());
+  } else {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  return report.not_ok() > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void add_matrix_command(CLI::App& app, int& status) {
+  auto o = std::make_shared<MatrixOptions>();
+  auto* cmd = app.add_subcommand("matrix", "Run a program once per documented failure it could meet; a verdict per cell");
+  cmd->add_option("--calls", o->calls, "Only these calls (comma-separated names, as in connfuzz errnos)");
+  auto* errnos = cmd->add_option("--errnos", o->errnos, "Only these errnos (comma-separated names or numbers)");
+  cmd->add_flag("--all", o->all, "Every documented errno of each call (the default)")->excludes(errnos);
+  cmd->add_option("--max-index", o->max_index, "Faults at call indexes up to this (default 4)");
+  cmd->add_option("--jobs", o->jobs, "Cells run at once (default: the number of CPUs)");
+  cmd->add_option("--timeout", o->timeout, "Seconds before a cell counts as a hang (default 10)");
+  cmd->add_option("--mode", o->mode, "realistic (default): errnos the kernel could return in that state; any: all")
+      ->check(CLI::IsMember({"realistic", "any"}));
+  cmd->add_option("--allow-unix", o->allow_unix, "Also allow AF_UNIX connects below this directory");
+  cmd->add_flag("--no-netns", o->no_netns, "Run the program in connfuzz's network namespace (to reach a local server)");
+  cmd->add_option("--format", o->format, "text, md, json or html (default: from --out's extension, else text)")
+      ->check(CLI::IsMember({"text", "md", "json", "html"}));
+  cmd->add_option("--out", o->out, "Write the report here (atomically) instead of standard output");
+  cmd->add_option("command", o->command, "-- PROG ARGS...");
+  cmd->callback([o, &status] {
+    append_program_words(o->command);
+    status = matrix(*o);
+  });
+}
+
+}  // namespace connfuzz::tools

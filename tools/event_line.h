@@ -1,0 +1,31 @@
+// One line of the event log read back: "4242 connect#1(3, {AF_INET, ...}, 16) = -1 EINTR (INJECTED connect@1=EINTR)".
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "errno_table.h"
+
+namespace connfuzz::tools {
+
+enum class LineMark { none, injected, guard, simulated, refused };
+
+struct EventLine {
+  long pid = 0;
+  inject::Call call = inject::Call::connect;
+  unsigned long index = 0;
+  int fd = -1;       // the first argument of a call on a descriptor; socket's result for socket
+  long result = 0;
+  int err = 0;       // the errno of a failed call; for getsockopt.SO_ERROR, the value it read
+  LineMark mark = LineMark::none;
+  std::string_view note;  // the rule that fired, or the guard's reason
+
+  bool failed() const noexcept { return result < 0; }
+  bool pending_error() const noexcept { return call == inject::Call::so_error && result == 0 && err != 0; }
+};
+
+// Lines that are no event (connfuzz's own notes, a program's output) give nullopt.
+// `note` points into `line`.
+std::optional<EventLine> parse_event_line(std::string_view line);
+
+}  // namespace connfuzz::tools
