@@ -1,0 +1,216 @@
+// `connfuzz matrix` as a user runs it: on every example client (each buggy one found
+// with the verdict that names its bug, each correct one clean), on programs from
+// Debian, and on bad command lines.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "connfuzz_command.h"
+#include "loopback_http.h"
+
+namespace {
+
+using connfuzz::testing::connfuzz;
+using connfuzz::testing::connfuzz_stdout;
+using connfuzz::testing::quote;
+using connfuzz::testing::run_shell;
+
+const std::string kClient = quote(EXAMPLE_CLIENT);
+
+struct Matrix {
+  int status = -1;
+  nlohmann::json report;
+  std::map<std::string, std::string> not_ok;  // plan -> verdict
+  std::set<std::string> verdicts;
+};
+
+Matrix run_matrix(const std::string& options, const std::string& program) {
+  auto result = connfuzz_stdout("matrix --format json " + options + " -- " + program);
+  Matrix m;
+  m.status = result.status;
+  m.report = nlohmann::json::parse(result.output, nullptr, false);
+  if (m.report.is_discarded()) {
+    ADD_FAILURE() << "not JSON: " << result.output;
+    return m;
+  }
+  for (const auto& cell : m.report["cells"]) {
+    if (cell["verdict"] == "ok") continue;
+    m.not_ok[cell["plan"]] = cell["verdict"];
+    m.verdicts.insert(cell["verdict"].get<std::string>());
+  }
+  for (const auto& finding : m.report["clean_run"]["findings"]) m.verdicts.insert(finding["verdict"].get<std::string>());
+  return m;
+}
+
+struct BuggyClient {
+  const char* style;
+  const char* verdict;     // the verdict that names its bug, and the only one it gets
+  const char* a_cell;      // one cell that finds it
+};
+
+class BuggyClientTest : public ::testing::TestWithParam<BuggyClient> {};
+
+TEST_P(BuggyClientTest, IsFoundWithTheVerdictThatNamesItsBug) {
+  const BuggyClient& c = GetParam();
+  Matrix m = run_matrix("--timeout 2", kClient + " " + c.style);
+  EXPECT_EQ(m.status, 1);
+  EXPECT_EQ(m.verdicts, std::set<std::string>{c.verdict});
+  ASSERT_TRUE(m.not_ok.count(c.a_cell)) << "expected " << c.a_cell << " among " << m.report["cells"].dump();
+  EXPECT_EQ(m.not_ok[c.a_cell], c.verdict);
+}
+
+std::string style_name(const ::testing::TestParamInfo<BuggyClient>& info) {
+  std::string name = info.param.style;
+  for (char& ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Examples, BuggyClientTest,
+    ::testing::Values(BuggyClient{"eintr_reconnect", "spurious-failure", "connect@1-=EINTR"},
+                      BuggyClient{"inprogress_success", "use-before-connect", "connect@1=EINPROGRESS>ECONNREFUSED"},
+                      BuggyClient{"inprogress_success --check", "false-success", "connect@1=EINPROGRESS>ECONNREFUSED"},
+                      BuggyClient{"no_so_error", "use-before-connect", "connect@1=EINPROGRESS>ECONNREFUSED"},
+                      BuggyClient{"eagain_spin", "spin", "connect@1-=EAGAIN"},
+                      BuggyClient{"leak_on_refused", "fd-leak", "connect@1=ECONNREFUSED"},
+                      BuggyClient{"unknown_errno", "crash", "connect@1=EACCES"},
+                      BuggyClient{"double_close", "bad-fd", "connect@1=ECONNREFUSED"},
+                      BuggyClient{"reuse_after_refused", "reuse-after-failure", "connect@1=ECONNREFUSED"},
+                      BuggyClient{"shared_length", "misuse", "connect@1=EINPROGRESS>ECONNREFUSED"},
+                      BuggyClient{"eintr_wait_readable", "hang", "connect@1=EINTR"}),
+    style_name);
+
+class CorrectClientTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CorrectClientTest, GetsNoFindingInEitherMode) {
+  for (const char* mode : {"realistic", "any"}) {
+    Matrix m = run_matrix(std::string("--mode ") + mode, GetParam());
+    EXPECT_EQ(m.status, 0) << mode;
+    EXPECT_TRUE(m.verdicts.empty()) << mode << ": " << m.report.dump(1);
+    EXPECT_GT(m.report["cells"].size(), 50u) << "the matrix ran too few cells to mean anything";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, CorrectClientTest,
+                         ::testing::Values(kClient + " blocking", kClient + " nonblocking", kClient + " backoff",
+                                           quote(CORRECT_CLIENT)),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string last = info.param.substr(info.param.find_last_of(" /") + 1);
+                           return last.substr(0, last.find('\''));
+                         });
+
+TEST(Matrix, TextReportGroupsByVerdictWithALineThatReproduces) {
+  auto result = connfuzz_stdout("matrix -- " + kClient + " leak_on_refused");
+  EXPECT_EQ(result.status, 1);
+  EXPECT_TRUE(result.says("fd-leak (")) << result.output;
+  EXPECT_TRUE(result.says("connect#1 failed with ECONNREFUSED and it was never closed")) << result.output;
+  std::string repro = "connfuzz run --plan connect@1=ECONNREFUSED -- " + std::string(EXAMPLE_CLIENT) + " leak_on_refused";
+  ASSERT_TRUE(result.says(repro)) << result.output;
+  // The line does what it says: the same fault, the same failure.
+  auto again = connfuzz("run --plan connect@1=ECONNREFUSED -- " + kClient + " leak_on_refused");
+  EXPECT_EQ(again.status, 1);
+  EXPECT_TRUE(again.says("connect#1(") && again.says("ECONNREFUSED (INJECTED")) << again.output;
+}
+
+TEST(Matrix, WritesEachFormatToOutAtomically) {
+  std::string dir = ::testing::TempDir() + "/matrix-out";
+  run_shell("rm -rf " + quote(dir) + " && mkdir -p " + quote(dir));
+  for (const char* ext : {"md", "html", "json", "txt"}) {
+    std::string out = dir + "/report." + ext;
+    auto result = connfuzz("matrix --calls connect --out " + quote(out) + " -- " + kClient + " leak_on_refused");
+    EXPECT_EQ(result.status, 1) << result.output;
+    auto text = run_shell("cat " + quote(out)).output;
+    EXPECT_NE(text.find("fd-leak"), std::string::npos) << ext << ": " << text;
+  }
+  EXPECT_TRUE(run_shell("cat " + quote(dir + "/report.html")).says("<h2 id=\"fd-leak\">"));
+  // Nothing but the reports: no temporary files left behind.
+  EXPECT_EQ(run_shell("ls " + quote(dir) + " | wc -l").output, "4\n");
+}
+
+TEST(Matrix, CallsAndErrnosNarrowTheCells) {
+  Matrix m = run_matrix("--calls connect --errnos ECONNREFUSED,EINTR", kClient + " blocking");
+  std::set<std::string> plans;
+  for (const auto& cell : m.report["cells"]) plans.insert(cell["plan"]);
+  EXPECT_EQ(plans, (std::set<std::string>{"connect@1=ECONNREFUSED", "connect@1-=ECONNREFUSED", "connect@1=EINTR",
+                                          "connect@1-=EINTR", "connect@1=EINTR>ECONNREFUSED"}));
+}
+
+// Programs that fork, exec, ignore signals or close their standard descriptors.
+TEST(Matrix, SurvivesProgramsThatForkExecAndCloseTheirStandardDescriptors) {
+  std::string forks = "sh -c " + quote(std::string(EXAMPLE_CLIENT) + " leak_on_refused; exit $?");
+  Matrix m = run_matrix("--calls connect", forks);
+  EXPECT_EQ(m.status, 1);
+  EXPECT_EQ(m.verdicts, std::set<std::string>{"fd-leak"});
+
+  std::string closes = "sh -c " + quote("trap '' INT TERM HUP; exec 0<&- 1>&- 2>&-; exec " + std::string(EXAMPLE_CLIENT) +
+                                        " nonblocking");
+  m = run_matrix("--calls connect,poll", closes);
+  EXPECT_EQ(m.status, 0) << m.report.dump(1);
+  EXPECT_TRUE(m.verdicts.empty());
+}
+
+// Programs from Debian against a loopback server of the test's own; the verdicts are
+// the ones README.md and docs/FINDINGS.md document.
+TEST(MatrixOnDebianPrograms, CurlHandlesEveryCell) {
+  connfuzz::testing::LoopbackHttpServer server;
+  Matrix m = run_matrix("--no-netns", "curl -sS -o /dev/null " + server.url());
+  EXPECT_EQ(m.status, 0) << m.report.dump(1);
+  EXPECT_TRUE(m.verdicts.empty());
+}
+
+TEST(MatrixOnDebianPrograms, PythonCreateConnectionFailsOnlyOnCloseEintr) {
+  connfuzz::testing::LoopbackHttpServer server;
+  std::string script = "import socket\ns = socket.create_connection(('127.0.0.1', " + std::to_string(server.port()) +
+                       "), timeout=5)\ns.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')\nassert s.recv(100)\ns.close()\n";
+  Matrix m = run_matrix("--no-netns", "/usr/bin/python3 -c " + quote(script));
+  EXPECT_EQ(m.status, 1);
+  EXPECT_EQ(m.not_ok, (std::map<std::string, std::string>{{"close@1=EINTR", "spurious-failure"}}));
+}
+
+TEST(MatrixOnDebianPrograms, WgetTakesConnectEintrForATimeout) {
+  connfuzz::testing::LoopbackHttpServer server;
+  Matrix m = run_matrix("--no-netns", "wget --tries=1 -q -O /dev/null " + server.url());
+  EXPECT_EQ(m.status, 1);
+  EXPECT_EQ(m.not_ok, (std::map<std::string, std::string>{{"connect@1=EINTR", "spurious-failure"},
+                                                          {"connect@1-=EINTR", "spurious-failure"}}));
+}
+
+struct BadMatrix {
+  const char* args;
+  const char* message;
+};
+
+class BadMatrixTest : public ::testing::TestWithParam<BadMatrix> {};
+
+TEST_P(BadMatrixTest, ExitsTwoNamingTheProblem) {
+  std::string args = GetParam().args;
+  for (std::string::size_type at; (at = args.find("CLIENT")) != std::string::npos;) args.replace(at, 6, kClient);
+  auto result = connfuzz("matrix " + args);
+  EXPECT_EQ(result.status, 2) << result.output;
+  EXPECT_TRUE(result.says(GetParam().message)) << result.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    CommandLines, BadMatrixTest,
+    ::testing::Values(BadMatrix{"--calls conect -- CLIENT blocking", "unknown call 'conect'"},
+                      BadMatrix{"--errnos ECONNREFUZED -- CLIENT blocking", "'ECONNREFUZED' is no errno"},
+                      BadMatrix{"--errnos EDOM -- CLIENT blocking", "EDOM is documented for none of the calls"},
+                      BadMatrix{"-- /nonexistent/client", "cannot find program '/nonexistent/client'"},
+                      BadMatrix{"--jobs 1000 -- CLIENT blocking", "--jobs must be from 1 to 256"},
+                      BadMatrix{"--jobs -3 -- CLIENT blocking", "--jobs must be from 1 to 256"},
+                      BadMatrix{"--timeout 0 -- CLIENT blocking", "--timeout must be more than 0"},
+                      BadMatrix{"--timeout soon -- CLIENT blocking", "--timeout"},
+                      BadMatrix{"--max-index 0 -- CLIENT blocking", "--max-index must be from 1"},
+                      BadMatrix{"--format pdf -- CLIENT blocking", "--format"},
+                      BadMatrix{"--errnos EINTR --all -- CLIENT blocking", "excludes"},
+                      BadMatrix{"--out /nonexistent/dir/report.md -- CLIENT blocking", "/nonexistent/dir/report.md"},
+                      BadMatrix{"", "no program given"},
+                      BadMatrix{"-- false", "exited 1 without any fault"},
+                      BadMatrix{"-- true", "made no call on a connect path"},
+                      BadMatrix{"-- CLIENT no_such_style", "exited 2 without any fault"}));
+
+}  // namespace
