@@ -5,29 +5,13 @@
 #include <atomic>
 #include <cstdint>
 
+#include "decider.h"
 #include "event_log.h"
 #include "guard.h"
 #include "plan.h"
 #include "socket_table.h"
 
 namespace connfuzz::inject {
-
-// What a call is about, for matching rule filters and realistic-mode states.
-struct Facts {
-  int family = -1;            // the destination's family for connect, else the socket's domain
-  int type = 0;               // SOCK_STREAM, SOCK_DGRAM
-  int port = -1;              // the destination port, when there is one
-  std::uint16_t state = 0;    // When bits that hold now
-};
-
-struct Decision {
-  std::uint32_t index = 0;  // this call's number among its kind
-  int rule = -1;            // the rule that fired, or -1
-  int err = 0;
-  int eventual = 0;
-  bool refused = false;  // a rule fired but realistic mode does not allow it here
-  bool fired() const noexcept { return rule >= 0 && !refused; }
-};
 
 // How long after it starts a simulated attempt ends with `err`: ETIMEDOUT takes
 // Linux's default SYN retries (tcp_syn_retries=6: 1+2+4+...+64 = 127 s); the
@@ -38,12 +22,12 @@ class Runtime {
  public:
   void install(const Plan& plan);  // resets counters; not while calls are in flight
   void clear_plan();
-  bool has_plan() const noexcept { return plan_.rule_count > 0; }
-  const Plan& plan() const noexcept { return plan_; }
-  Mode mode() const noexcept { return plan_.mode; }
+  bool has_plan() const noexcept { return decider_.plan().rule_count > 0; }
+  const Plan& plan() const noexcept { return decider_.plan(); }
+  Mode mode() const noexcept { return decider_.plan().mode; }
 
-  Decision decide(Call call, const Facts& facts) noexcept;
-  const char* rule_text(int rule) const noexcept { return rule >= 0 ? rule_texts_[rule] : ""; }
+  Decision decide(Call call, const Facts& facts) noexcept { return decider_.decide(call, facts); }
+  const char* rule_text(int rule) const noexcept { return decider_.rule_text(rule); }
 
   GuardConfig& guard() noexcept { return guard_; }
   EventLog& log() noexcept { return log_; }
@@ -67,10 +51,7 @@ class Runtime {
   bool configure_from_environment();
 
  private:
-  Plan plan_;
-  char rule_texts_[Plan::kMaxRules][96] = {};
-  std::atomic<std::uint32_t> rule_counts_[Plan::kMaxRules] = {};
-  std::atomic<std::uint32_t> call_counts_[kCallCount] = {};
+  Decider decider_;
   GuardConfig guard_;
   EventLog log_;
   SocketTable sockets_;

@@ -1,0 +1,88 @@
+#include "decider.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace connfuzz::inject {
+namespace {
+
+// A stateless draw, so '%' rules give the same answer for the same call index
+// whatever the threads' order: splitmix64 of (seed, rule, index).
+bool draw(std::uint64_t seed, int rule, std::uint32_t index, int percent) noexcept {
+  std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(rule) * 0x100000001ULL + index + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return static_cast<int>(z % 100) < percent;
+}
+
+bool selects(const Rule& rule, std::uint32_t index, std::uint64_t seed, int rule_number) noexcept {
+  switch (rule.which) {
+    case Which::Every: return true;
+    case Which::Range: return index >= rule.first && index <= rule.last;
+    case Which::Percent: return draw(seed, rule_number, index, rule.percent);
+  }
+  return false;
+}
+
+bool matches(const Predicate& where, const Facts& facts) noexcept {
+  if (where.families) {
+    std::uint8_t family = facts.family == AF_UNIX    ? Predicate::kUnix
+                          : facts.family == AF_INET  ? Predicate::kInet
+                          : facts.family == AF_INET6 ? Predicate::kInet6
+                          : facts.family == AF_UNSPEC ? Predicate::kUnspec
+                                                      : 0;
+    if (!(where.families & family)) return false;
+  }
+  if (where.types) {
+    std::uint8_t type = facts.type == SOCK_STREAM ? Predicate::kStream : facts.type == SOCK_DGRAM ? Predicate::kDgram : 0;
+    if (!(where.types & type)) return false;
+  }
+  return !where.has_port || facts.port == where.port;
+}
+
+}  // namespace
+
+void Decider::install(const Plan& plan) {
+  plan_ = plan;
+  // Only the plan's own rules are ever named in the log; a fuzzer installs a plan per
+  // input, so the other slots are left as they are.
+  for (int i = 0; i < plan.rule_count; ++i) {
+    std::string text = to_text(plan.rules[i]);
+    std::size_t n = std::min(text.size(), sizeof(rule_texts_[i]) - 1);
+    std::memcpy(rule_texts_[i], text.data(), n);
+    rule_texts_[i][n] = '\0';
+  }
+  reset_counts();
+}
+
+void Decider::reset_counts() noexcept {
+  for (auto& c : rule_counts_) c.store(0, std::memory_order_relaxed);
+  for (auto& c : call_counts_) c.store(0, std::memory_order_relaxed);
+}
+
+Decision Decider::decide(Call call, const Facts& facts) noexcept {
+  Decision d;
+  d.index = call_counts_[static_cast<int>(call)].fetch_add(1, std::memory_order_relaxed) + 1;
+  // Every rule whose call and filter match counts the call, fired or not, so a
+  // rule's indexes do not depend on the rules before it.
+  for (int i = 0; i < plan_.rule_count; ++i) {
+    const Rule& rule = plan_.rules[i];
+    if (rule.call != call || !matches(rule.where, facts)) continue;
+    std::uint32_t index = rule_counts_[i].fetch_add(1, std::memory_order_relaxed) + 1;
+    if (d.rule >= 0 || !selects(rule, index, plan_.seed, i)) continue;
+    d.rule = i;
+    d.err = rule.err;
+    d.eventual = rule.eventual;
+    if (plan_.mode == Mode::Realistic) {
+      const ErrnoRow* row = find_row(call, rule.err);
+      d.refused = row == nullptr || (row->when & Never) || (row->when & facts.state) != row->when;
+    }
+  }
+  return d;
+}
+
+}  // namespace connfuzz::inject

@@ -1,0 +1,46 @@
+// Which calls a plan makes fail: the counters and the rule matching, the same for
+// every backend (the preload layer in the program, the seccomp supervisor outside it).
+// Installing is not thread-safe; deciding is, and is async-signal-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "plan.h"
+
+namespace connfuzz::inject {
+
+// What a call is about, for matching rule filters and realistic-mode states.
+struct Facts {
+  int family = -1;            // the destination's family for connect, else the socket's domain
+  int type = 0;               // SOCK_STREAM, SOCK_DGRAM
+  int port = -1;              // the destination port, when there is one
+  std::uint16_t state = 0;    // When bits that hold now
+};
+
+struct Decision {
+  std::uint32_t index = 0;  // this call's number among its kind
+  int rule = -1;            // the rule that fired, or -1
+  int err = 0;
+  int eventual = 0;
+  bool refused = false;  // a rule fired but realistic mode does not allow it here
+  bool fired() const noexcept { return rule >= 0 && !refused; }
+};
+
+class Decider {
+ public:
+  void install(const Plan& plan);  // and start counting again
+  void reset_counts() noexcept;
+  Decision decide(Call call, const Facts& facts) noexcept;
+
+  const Plan& plan() const noexcept { return plan_; }
+  const char* rule_text(int rule) const noexcept { return rule >= 0 ? rule_texts_[rule] : ""; }
+
+ private:
+  Plan plan_;
+  char rule_texts_[Plan::kMaxRules][96] = {};
+  std::atomic<std::uint32_t> rule_counts_[Plan::kMaxRules] = {};
+  std::atomic<std::uint32_t> call_counts_[kCallCount] = {};
+};
+
+}  // namespace connfuzz::inject
