@@ -135,6 +135,17 @@ LineBuilder& LineBuilder::address(const sockaddr* addr, socklen_t len) noexcept 
   return text("}");
 }
 
+LineBuilder& LineBuilder::socket_args(int domain, int type, int protocol) noexcept {
+  if (const char* name = family_name(domain)) text(name);
+  else number(domain);
+  int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  text(", ").text(base == SOCK_STREAM ? "SOCK_STREAM" : base == SOCK_DGRAM ? "SOCK_DGRAM" : "type=");
+  if (base != SOCK_STREAM && base != SOCK_DGRAM) number(base);
+  if (type & SOCK_NONBLOCK) text("|SOCK_NONBLOCK");
+  if (type & SOCK_CLOEXEC) text("|SOCK_CLOEXEC");
+  return text(", ").number(protocol);
+}
+
 std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
   LineBuilder line(out, size);
   line.number(e.pid).text(" ").text(call_name(e.call).data(), call_name(e.call).size());

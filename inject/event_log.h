@@ -37,6 +37,7 @@ class LineBuilder {
   LineBuilder& number(long long value) noexcept;
   LineBuilder& errno_text(int err) noexcept;  // "ECONNREFUSED" or the number
   LineBuilder& address(const sockaddr* addr, socklen_t len) noexcept;  // "{AF_INET, 127.0.0.1:80}"
+  LineBuilder& socket_args(int domain, int type, int protocol) noexcept;  // "AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0"
   std::size_t size() const noexcept { return len_; }
 
  private:

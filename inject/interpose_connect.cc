@@ -120,14 +120,7 @@ namespace {
 
 void socket_args(Event& e, int domain, int type, int protocol) {
   LineBuilder line(e.args, sizeof(e.args));
-  if (const char* name = family_name(domain)) line.text(name);
-  else line.number(domain);
-  int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  line.text(", ").text(base == SOCK_STREAM ? "SOCK_STREAM" : base == SOCK_DGRAM ? "SOCK_DGRAM" : "type=");
-  if (base != SOCK_STREAM && base != SOCK_DGRAM) line.number(base);
-  if (type & SOCK_NONBLOCK) line.text("|SOCK_NONBLOCK");
-  if (type & SOCK_CLOEXEC) line.text("|SOCK_CLOEXEC");
-  line.text(", ").number(protocol);
+  line.socket_args(domain, type, protocol);
 }
 
 void fd_args(Event& e, int fd) { LineBuilder(e.args, sizeof(e.args)).number(fd); }

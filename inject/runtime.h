@@ -65,8 +65,12 @@ Runtime& runtime() noexcept;
 // to the log and the process exits with this status.
 inline constexpr const char* kBudgetExhausted = "connfuzz: call budget exhausted";
 inline constexpr int kBudgetExitStatus = 125;
-// The preload backend notes each socket connected for real when the program exits.
+// A socket connected for real, noted by a backend that cannot see the calls that would
+// show it: the preload layer at exit, the seccomp backend at close (it sees no poll,
+// getsockopt or send). Lines start with kConnectedNote.
+inline constexpr const char* kConnectedNote = "connfuzz: connected at";
 inline constexpr const char* kConnectedAtExit = "connfuzz: connected at exit:";
+inline constexpr const char* kConnectedAtClose = "connfuzz: connected at close:";
 
 // The When bits that hold for a socket in this state.
 std::uint16_t state_bits(const SocketInfo& info) noexcept;

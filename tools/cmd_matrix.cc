@@ -32,6 +32,7 @@ struct MatrixOptions {
   std::string mode = "realistic";
   std::vector<std::string> allow_unix;
   bool no_netns = false;
+  std::string backend = "preload";
   std::string format;
   std::string out;
   std::vector<std::string> command;
@@ -131,11 +132,15 @@ int matrix(const MatrixOptions& o) {
   CellFilter filter = checked_filter(o);
   std::string program = find_program(o.command[0]);
   if (program.empty()) throw UsageError("matrix: cannot find program '" + o.command[0] + "' (not in PATH or not executable)");
+  bool seccomp = o.backend == "seccomp";
+  if (seccomp && o.no_netns)
+    throw UsageError("matrix: --backend seccomp needs the private network namespace (its guard checks connect only); "
+                     "drop --no-netns, or use the preload backend");
   std::optional<AtomicFile> out;
   if (!o.out.empty()) out.emplace(o.out);  // an unwritable --out is known before any run
 
   WorkDir work;
-  PreloadSettings preload{preload_library("matrix"), "", allowed_unix_dirs("matrix", o.allow_unix), "", 0};
+  PreloadSettings preload{seccomp ? "" : preload_library("matrix"), "", allowed_unix_dirs("matrix", o.allow_unix), "", 0};
   auto request_for = [&](const std::string& plan, const std::string& name, std::uint32_t budget) {
     RunRequest request;
     request.argv = o.command;
@@ -146,13 +151,14 @@ int matrix(const MatrixOptions& o) {
     preload.plan = plan;
     preload.log_path = request.log_path;
     preload.call_budget = budget;
-    request.environment = preload_environment(preload);
+    if (seccomp) request.seccomp = SeccompSettings{plan, preload.unix_dirs, request.log_path, budget};
+    else request.environment = preload_environment(preload);
     return request;
   };
 
   MatrixReport report;
   report.command = o.command;
-  report.run_options = o.no_netns ? "--no-netns " : "";
+  report.run_options = std::string(o.no_netns ? "--no-netns " : "") + (seccomp ? "--backend seccomp " : "");
   for (const std::string& dir : o.allow_unix) report.run_options += "--allow-unix " + dir + " ";
 
   // The fault-free run: what the program does, and whether it works at all.
@@ -172,8 +178,9 @@ int matrix(const MatrixOptions& o) {
                      "(the program's side of the contract: exit 0 if and only if it connected and did its job)");
   if (clean.sites.empty() && clean_result.signal == 0)
     throw UsageError("matrix: the program made no call on a connect path that connfuzz could see" +
-                     std::string(is_static_elf(program) ? " (it is statically linked: the preload backend cannot reach it)"
-                                                        : ""));
+                     std::string(!seccomp && is_static_elf(program)
+                                     ? " (it is statically linked: the preload backend cannot reach it; try --backend seccomp)"
+                                     : ""));
 
   std::vector<MatrixCell> cells = clean_result.signal ? std::vector<MatrixCell>{} : plan_cells(clean, filter);
   std::uint32_t budget = static_cast<std::uint32_t>(std::max<std::size_t>(2000, clean.events * 50));
@@ -224,6 +231,8 @@ void add_matrix_command(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"realistic", "any"}));
   cmd->add_option("--allow-unix", o->allow_unix, "Also allow AF_UNIX connects below this directory");
   cmd->add_flag("--no-netns", o->no_netns, "Run the program in connfuzz's network namespace (to reach a local server)");
+  cmd->add_option("--backend", o->backend, "preload (default): LD_PRELOAD; seccomp: a seccomp filter (static binaries too)")
+      ->check(CLI::IsMember({"preload", "seccomp"}));
   cmd->add_option("--format", o->format, "text, md, json or html (default: from --out's extension, else text)")
       ->check(CLI::IsMember({"text", "md", "json", "html"}));
   cmd->add_option("--out", o->out, "Write the report here (atomically) instead of standard output");

@@ -25,6 +25,7 @@ struct RunOptions {
   std::string log;
   double timeout = 0;
   bool no_netns = false;
+  std::string backend = "preload";
   std::vector<std::string> command;
 };
 
@@ -89,8 +90,12 @@ int run(const RunOptions& o) {
   std::vector<std::string> dirs = allowed_unix_dirs("run", o.allow_unix);
   std::string program = find_program(o.command[0]);
   if (program.empty()) throw UsageError("run: cannot find program '" + o.command[0] + "' (not in PATH or not executable)");
-  if (is_static_elf(program))
-    std::fprintf(stderr, "connfuzz: run: warning: '%s' is statically linked; the preload backend cannot see its calls\n",
+  bool seccomp = o.backend == "seccomp";
+  if (seccomp && o.no_netns)
+    throw UsageError("run: --backend seccomp needs the private network namespace (its guard checks connect only); "
+                     "drop --no-netns, or use the preload backend");
+  if (!seccomp && is_static_elf(program))
+    std::fprintf(stderr, "connfuzz: run: warning: '%s' is statically linked; the preload backend cannot see its calls (try --backend seccomp)\n",
                  program.c_str());
 
   RunRequest request;
@@ -110,7 +115,8 @@ int run(const RunOptions& o) {
     if (!truncate) throw UsageError("run: cannot write --log '" + o.log + "'");
     request.log_path = o.log;
   }
-  request.environment = preload_environment({preload_library("run"), plan, dirs, request.log_path});
+  if (seccomp) request.seccomp = SeccompSettings{plan, dirs, request.log_path, 0};
+  else request.environment = preload_environment({preload_library("run"), plan, dirs, request.log_path});
 
   RunResult result = run_supervised(request);
   LogTally t = tally(request.log_path);
@@ -136,6 +142,8 @@ void add_run_command(CLI::App& app, int& status) {
   cmd->add_option("--log", o->log, "Write the event log here instead of stderr");
   cmd->add_option("--timeout", o->timeout, "Kill the program after this many seconds (exit 124)");
   cmd->add_flag("--no-netns", o->no_netns, "Do not run the program in a private network namespace");
+  cmd->add_option("--backend", o->backend, "preload (default): LD_PRELOAD; seccomp: a seccomp filter (static binaries too)")
+      ->check(CLI::IsMember({"preload", "seccomp"}));
   cmd->add_option("command", o->command, "-- PROG ARGS...");
   cmd->callback([o, &status] {
     append_program_words(o->command);

@@ -190,7 +190,7 @@ CleanRun learn_clean_run(std::string_view log) {
       clean.sites.emplace_back(e.call, e.index);
     if (e.failed() && e.mark == LineMark::none) clean.kernel_errors.insert({e.call, e.err});
   }
-  clean.connected = follow.saw_connection() || log.find(inject::kConnectedAtExit) != std::string_view::npos;
+  clean.connected = follow.saw_connection() || log.find(inject::kConnectedNote) != std::string_view::npos;
   return clean;
 }
 
@@ -239,7 +239,7 @@ Judgement judge(const MatrixCell* cell, const CleanRun& clean, const CellRun& ru
   std::vector<EventLine> events = read_events(run.log);
   LogJudge follow(clean, cell == nullptr);
   bool fired = false, refused = false;
-  bool connected_at_exit = run.log.find(inject::kConnectedAtExit) != std::string::npos;
+  bool connected_by_note = run.log.find(inject::kConnectedNote) != std::string::npos;
   for (const EventLine& e : events) {
     follow.see(e);
     fired |= e.mark == LineMark::injected;
@@ -255,7 +255,7 @@ Judgement judge(const MatrixCell* cell, const CleanRun& clean, const CellRun& ru
     add(Verdict::hang, "did not end within the timeout");
   else if (run.signal != 0)
     add(Verdict::crash, "killed by signal " + std::to_string(run.signal) + " (SIG" + std::string(sigabbrev_np(run.signal) ? sigabbrev_np(run.signal) : "?") + ")");
-  else if (run.exit_status == 0 && clean.connected && !follow.saw_connection() && !connected_at_exit)
+  else if (run.exit_status == 0 && clean.connected && !follow.saw_connection() && !connected_by_note)
     add(Verdict::false_success, "exit status 0, but no socket was ever connected");
   else if (run.exit_status != 0 && cell != nullptr && fired && cell->only_still_connecting())
     add(Verdict::spurious_failure,

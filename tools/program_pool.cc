@@ -39,6 +39,7 @@ RunResult finish(Running& r, bool timed_out) {
   while (waitpid(r.program.pid, &status, 0) < 0 && errno == EINTR) {
   }
   kill(-r.program.pid, SIGKILL);
+  r.program.supervisor.reset();
   if (r.pidfd >= 0) close(r.pidfd);
   set_exit(result, status, timed_out);
   return result;

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,6 +108,13 @@ StartedProgram start_supervised(const RunRequest& request) {
     output = open(request.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (output < 0) throw UsageError("run: cannot write the program's output to '" + request.output_path + "'");
   }
+  std::optional<SeccompFilter> filter;
+  if (request.seccomp) filter.emplace();
+  // With seccomp, the child sends its listener's number and waits until connfuzz holds
+  // the listener: exec would close the child's copy, and without one the filter fails.
+  int listener_note[2] = {-1, -1}, listener_taken[2] = {-1, -1};
+  if (filter && (pipe2(listener_note, O_CLOEXEC) != 0 || pipe2(listener_taken, O_CLOEXEC) != 0))
+    throw std::runtime_error("pipe2 failed");
   int exec_error[2];
   if (pipe2(exec_error, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
   int network_note[2];
@@ -120,6 +128,13 @@ StartedProgram start_supervised(const RunRequest& request) {
     std::string network = request.private_network ? inject::enter_private_network() : "not requested (--no-netns)";
     (void)!write(network_note[1], network.data(), network.size());
     close(network_note[1]);
+    if (filter) {
+      int listener = network.empty() ? filter->load_in_child() : -ENETDOWN;
+      (void)!write(listener_note[1], &listener, sizeof(listener));
+      char taken = 0;
+      if (listener < 0 || read(listener_taken[0], &taken, 1) != 1) _exit(126);
+      close(listener);
+    }
     execve(program.c_str(), argv.data(), envp.data());
     int err = errno;
     (void)!write(exec_error[1], &err, sizeof(err));
@@ -137,6 +152,30 @@ StartedProgram start_supervised(const RunRequest& request) {
   close(network_note[0]);
   std::string why(note, note_len > 0 ? static_cast<size_t>(note_len) : 0);
   started.network = why.empty() ? "private (lo only)" : "shared with the host: " + why + "; the guard alone stands";
+  if (filter) {
+    close(listener_note[1]);
+    close(listener_taken[0]);
+    int theirs = -1;
+    bool got = read(listener_note[0], &theirs, sizeof(theirs)) == sizeof(theirs) && theirs >= 0;
+    int pidfd = got ? static_cast<int>(syscall(SYS_pidfd_open, child, 0)) : -1;
+    int ours = pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, theirs, 0)) : -1;
+    if (pidfd >= 0) close(pidfd);
+    close(listener_note[0]);
+    if (ours < 0) {
+      close(listener_taken[1]);
+      kill(child, SIGKILL);
+      waitpid(child, nullptr, 0);
+      close(exec_error[0]);
+      if (!why.empty())
+        throw UsageError("run: --backend seccomp needs a private network namespace (the guard checks connect only, "
+                         "the namespace walls in the rest), and there is none: " + why);
+      throw UsageError(std::string("run: --backend seccomp: the filter could not be installed: ") +
+                       std::strerror(theirs < 0 ? -theirs : errno));
+    }
+    started.supervisor = std::make_shared<SeccompSupervisor>(ours, child, *request.seccomp);
+    (void)!write(listener_taken[1], "1", 1);
+    close(listener_taken[1]);
+  }
 
   int exec_errno = 0;
   if (read(exec_error[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
@@ -187,6 +226,7 @@ RunResult run_supervised(const RunRequest& request) {
   }
   // Whatever else is left in the group (daemonised children) goes with the program.
   kill(-child, SIGKILL);
+  started.supervisor.reset();
   drain_log(log_fd, log_offset);
   if (log_fd >= 0) close(log_fd);
   sigaction(SIGINT, &old_int, nullptr);

@@ -1,8 +1,12 @@
 // Runs one program under the preload layer and reports how it ended.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "seccomp_backend.h"
 
 namespace connfuzz::tools {
 
@@ -14,12 +18,14 @@ struct RunRequest {
   bool private_network = true;            // a new network namespace with only lo up
   double timeout_seconds = 0;             // 0: none
   std::string output_path;                // the program's stdout and stderr go here ("": connfuzz's own)
+  std::optional<SeccompSettings> seccomp;  // the kernel-level backend instead of the preload's environment
 };
 
 // A program started and not yet waited for: the leader of its own process group.
 struct StartedProgram {
   int pid = -1;
   std::string network;  // as RunResult::network
+  std::shared_ptr<SeccompSupervisor> supervisor;  // answers its calls until reset after the program ends
 };
 
 struct RunResult {
