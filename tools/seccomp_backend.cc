@@ -31,6 +31,11 @@
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
 #endif
+// Linux 6.6; Debian 12's headers (6.1) do not have them yet.
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 
 namespace connfuzz::tools {
 
@@ -208,6 +213,9 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
     // This thread's sockets must live where the program's do: in its network namespace.
     bool in_child_network = child_pidfd >= 0 && setns(child_pidfd, CLONE_NEWNET) == 0;
     if (child_pidfd >= 0) close(child_pidfd);
+    // The program waits for each answer: hand the CPU straight back to it (Linux >= 6.6;
+    // older kernels refuse the flag and wake it the ordinary way).
+    ioctl(s.listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
     seccomp_notif* req = nullptr;
     seccomp_notif_resp* resp = nullptr;
     if (seccomp_notify_alloc(&req, &resp) != 0) return;
