@@ -1,6 +1,8 @@
 // The documented findings, each described narrowly enough that a new bug does not hide behind it.
 #include "known_findings.h"
 
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -62,9 +64,9 @@ bool kernel_udp_port_zero(const Scenario&, const targets::ConnectResult& r, Even
   for (auto it = events.rbegin(); it != events.rend(); ++it) {
     const inject::Event& e = **it;
     if (e.call != inject::Call::connect || e.fd != r.fd) continue;
-    std::string_view args = e.args;
-    return e.mark == inject::Mark::None && e.result == 0 && args.find("{AF_INET") != std::string_view::npos &&
-           args.find(":0}") != std::string_view::npos;
+    sockaddr_storage to = e.address_storage();
+    return e.mark == inject::Mark::None && e.result == 0 && to.ss_family == AF_INET &&
+           e.address_len >= sizeof(sockaddr_in) && reinterpret_cast<const sockaddr_in&>(to).sin_port == 0;
   }
   return false;
 }

@@ -55,6 +55,7 @@ void Decider::install(const Plan& plan) {
     std::size_t n = std::min(text.size(), sizeof(rule_texts_[i]) - 1);
     std::memcpy(rule_texts_[i], text.data(), n);
     rule_texts_[i][n] = '\0';
+    rule_rows_[i] = find_row(plan.rules[i].call, plan.rules[i].err);
   }
   reset_counts();
 }
@@ -78,7 +79,7 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
     d.err = rule.err;
     d.eventual = rule.eventual;
     if (plan_.mode == Mode::Realistic) {
-      const ErrnoRow* row = find_row(call, rule.err);
+      const ErrnoRow* row = rule_rows_[i];
       d.refused = row == nullptr || (row->when & Never) || (row->when & facts.state) != row->when;
     }
   }

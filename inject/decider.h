@@ -39,6 +39,7 @@ class Decider {
  private:
   Plan plan_;
   char rule_texts_[Plan::kMaxRules][96] = {};
+  const ErrnoRow* rule_rows_[Plan::kMaxRules] = {};  // each rule's row of the table, looked up once
   std::atomic<std::uint32_t> rule_counts_[Plan::kMaxRules] = {};
   std::atomic<std::uint32_t> call_counts_[kCallCount] = {};
 };

@@ -15,7 +15,10 @@
 namespace connfuzz::inject {
 
 LineBuilder& LineBuilder::text(const char* s, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n && len_ + 1 < size_; ++i) buf_[len_++] = s[i];
+  std::size_t room = size_ - 1 - len_;  // the constructor wrote the '\0', so size_ >= 1
+  if (n > room) n = room;
+  std::memcpy(buf_ + len_, s, n);
+  len_ += n;
   buf_[len_] = '\0';
   return *this;
 }
@@ -28,9 +31,10 @@ LineBuilder& LineBuilder::number(long long value) noexcept {
   unsigned long long magnitude = value < 0 ? 0ULL - static_cast<unsigned long long>(value) : value;
   do digits[n++] = static_cast<char>('0' + magnitude % 10);
   while ((magnitude /= 10) != 0);
-  if (value < 0) text("-");
-  while (n > 0) text(&digits[--n], 1);
-  return *this;
+  if (value < 0) digits[n++] = '-';
+  char in_order[24];
+  for (int i = 0; i < n; ++i) in_order[i] = digits[n - 1 - i];
+  return text(in_order, static_cast<std::size_t>(n));
 }
 
 LineBuilder& LineBuilder::errno_text(int err) noexcept {
@@ -135,6 +139,21 @@ LineBuilder& LineBuilder::address(const sockaddr* addr, socklen_t len) noexcept 
   return text("}");
 }
 
+void Event::set_address(const sockaddr* addr, socklen_t len, bool append_length) noexcept {
+  has_address = true;
+  with_length = append_length;
+  address_len = len;
+  address_is_null = addr == nullptr;
+  if (addr != nullptr) std::memcpy(address, addr, len < sizeof(address) ? len : sizeof(address));
+}
+
+sockaddr_storage Event::address_storage() const noexcept {
+  sockaddr_storage out{};
+  if (has_address && !address_is_null)
+    std::memcpy(&out, address, address_len < sizeof(address) ? address_len : sizeof(address));
+  return out;
+}
+
 LineBuilder& LineBuilder::socket_args(int domain, int type, int protocol) noexcept {
   if (const char* name = family_name(domain)) text(name);
   else number(domain);
@@ -149,7 +168,13 @@ LineBuilder& LineBuilder::socket_args(int domain, int type, int protocol) noexce
 std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
   LineBuilder line(out, size);
   line.number(e.pid).text(" ").text(call_name(e.call).data(), call_name(e.call).size());
-  line.text("#").number(e.index).text("(").text(e.args).text(") = ").number(e.result);
+  line.text("#").number(e.index).text("(").text(e.args);
+  if (e.has_address) {
+    sockaddr_storage a = e.address_storage();
+    line.text(", ").address(e.address_is_null ? nullptr : reinterpret_cast<const sockaddr*>(&a), e.address_len);
+    if (e.with_length) line.text(", ").number(static_cast<int>(e.address_len));
+  }
+  line.text(") = ").number(e.result);
   if (e.call == Call::so_error && e.result == 0) line.text(" [").errno_text(e.err).text("]");
   else if (e.result < 0) line.text(" ").errno_text(e.err);
   static constexpr const char* kMarks[] = {"", "INJECTED", "GUARD", "SIMULATED", "NOT INJECTED"};
@@ -173,7 +198,6 @@ __attribute__((constructor)) void watch_pid() {
 }  // namespace
 
 void EventLog::record(Event& event) noexcept {
-  event.seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
   event.pid = g_pid.load(std::memory_order_relaxed);
   if (event.pid == 0) refresh_pid(), event.pid = g_pid.load(std::memory_order_relaxed);
   std::uint32_t slot = next_.fetch_add(1, std::memory_order_acq_rel);

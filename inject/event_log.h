@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <atomic>
 #include <cstddef>
@@ -16,7 +17,6 @@ namespace connfuzz::inject {
 enum class Mark : std::uint8_t { None, Injected, Guard, Simulated, Refused };
 
 struct Event {
-  std::uint32_t seq = 0;
   std::int32_t pid = 0;
   Call call = Call::connect;
   std::uint32_t index = 0;  // this call's number among the calls of its kind (connect#2)
@@ -24,8 +24,22 @@ struct Event {
   long result = 0;
   int err = 0;    // errno when result < 0; for getsockopt.SO_ERROR, the value read
   Mark mark = Mark::None;
-  char args[200] = {};  // the arguments that matter, already formatted
-  char note[120] = {};  // the rule, the guard's reason, or why a fault was refused
+  char args[96];   // the arguments that matter, formatted, but for the address
+  char note[120];  // the rule, the guard's reason, or why a fault was refused
+  // The destination, kept raw and formatted only when a line is written: formatting
+  // it on every call cost more than the rest of an injected connect.
+  bool has_address = false;
+  bool address_is_null = false;
+  bool with_length = false;       // connect's third argument follows the address
+  socklen_t address_len = 0;      // the length the program passed
+  unsigned char address[sizeof(sockaddr_un)];  // its first bytes (no more than address_len)
+
+  // The text buffers start empty without clearing them whole (they are most of the size).
+  Event() noexcept { args[0] = note[0] = '\0'; }
+  // Keeps the address for the line: ", {AF_INET, 127.0.0.1:80}" and ", 16" with the length.
+  void set_address(const sockaddr* addr, socklen_t len, bool append_length) noexcept;
+  // The kept address as a sockaddr (its family is 0 when none was kept or it was short).
+  sockaddr_storage address_storage() const noexcept;
 };
 
 // Builds text in a fixed buffer without allocating (async-signal-safe).
@@ -57,7 +71,7 @@ class EventLog {
  public:
   static constexpr std::uint32_t kCapacity = 4096;
 
-  void record(Event& event) noexcept;  // assigns seq and pid, keeps it, writes the line
+  void record(Event& event) noexcept;  // assigns the pid, keeps it, writes the line
   void clear() noexcept;
   std::uint32_t size() const noexcept;
   std::uint32_t dropped() const noexcept;
@@ -81,7 +95,6 @@ class EventLog {
   void write_line(const Event& event) noexcept;
   Event events_[kCapacity];
   std::atomic<std::uint32_t> next_{0};
-  std::atomic<std::uint32_t> seq_{0};
   std::atomic<int> fd_{-1};
   std::uint32_t budget_ = 0;
   BudgetHook on_exhausted_ = nullptr;

@@ -264,7 +264,8 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
   }
   Decision d = rt.decide(Call::connect, facts);
   Event ev = begin_event(Call::connect, fd, d);
-  LineBuilder(ev.args, sizeof(ev.args)).number(fd).text(", ").address(addr, len).text(", ").number(static_cast<int>(len));
+  LineBuilder(ev.args, sizeof(ev.args)).number(fd);
+  ev.set_address(addr, len, true);
   if (d.fired()) return inject_connect(fd, info, addr, len, ev, d);
   if (d.rule >= 0) note_refusal(ev, d);
   if (info.is_simulated()) {

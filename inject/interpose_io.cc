@@ -68,7 +68,8 @@ long guard_destination(int fd, const sockaddr* addr, socklen_t len) {
       check_destination(info.phase == Phase::Untracked ? -1 : info.domain, addr, len, runtime().guard());
   if (verdict.allowed) return -2;
   Event ev = begin_event(Call::send, fd, Decision{});
-  LineBuilder(ev.args, sizeof(ev.args)).number(fd).text(", ").address(addr, len);
+  LineBuilder(ev.args, sizeof(ev.args)).number(fd);
+  ev.set_address(addr, len, false);
   return finish(ev, -1, verdict.err, Mark::Guard, verdict.reason);
 }
 

@@ -314,9 +314,8 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
           facts.port = address_port(addr, len);
           Decision d = decider.decide(Call::connect, facts);
           Event e = event_for(Call::connect, fd, d);
-          LineBuilder(e.args, sizeof(e.args))
-              .number(fd).text(", ").address(args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr, len)
-              .text(", ").number(static_cast<int>(len));
+          LineBuilder(e.args, sizeof(e.args)).number(fd);
+          e.set_address(args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr, len, true);
           const sockaddr* to = args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr;
           bool still_connecting = d.err == EINTR || d.err == EINPROGRESS || d.err == EALREADY;
           const char* note = nullptr;
