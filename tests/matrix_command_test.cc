@@ -131,6 +131,47 @@ TEST(Matrix, WritesEachFormatToOutAtomically) {
   EXPECT_EQ(run_shell("ls " + quote(dir) + " | wc -l").output, "4\n");
 }
 
+TEST(Matrix, SavesOneCellFilePerFindingThatReproReplays) {
+  std::string dir = ::testing::TempDir() + "/matrix-cells";
+  run_shell("rm -rf " + quote(dir));
+  auto result = connfuzz("matrix --save " + quote(dir) + " -- " + kClient + " leak_on_refused");
+  EXPECT_EQ(result.status, 1) << result.output;
+  EXPECT_EQ(run_shell("ls " + quote(dir) + " | wc -l").output, "3\n");
+  std::string cell = dir + "/fd-leak-connect@1_ECONNREFUSED.cell";
+  // From another directory: the file names the program by its absolute path.
+  auto replay = run_shell("cd / && " + quote(CONNFUZZ_BINARY) + " repro " + quote(cell));
+  EXPECT_EQ(replay.status, 1) << replay.output;
+  EXPECT_TRUE(replay.says("ECONNREFUSED (INJECTED connect@1=ECONNREFUSED)")) << replay.output;
+  EXPECT_TRUE(replay.says("verdict: FINDING reproduces - fd-leak")) << replay.output;
+  // The same cell on the correct client: no finding, exit 0.
+  auto fixed = run_shell("sed 's/leak_on_refused/blocking/' " + quote(cell) + " > " + quote(dir + "/fixed.cell") + " && " +
+                         quote(CONNFUZZ_BINARY) + " repro " + quote(dir + "/fixed.cell"));
+  EXPECT_EQ(fixed.status, 0) << fixed.output;
+  EXPECT_TRUE(fixed.says("verdict: no finding")) << fixed.output;
+}
+
+TEST(Matrix, ABadCellFileIsNamedWithItsLine) {
+  std::string dir = ::testing::TempDir() + "/bad-cells";
+  run_shell("rm -rf " + quote(dir) + " && mkdir -p " + quote(dir));
+  struct Bad {
+    const char* body;
+    const char* message;
+  };
+  for (const Bad& bad : {Bad{"plan=connect@1=EBOGUS\narg=true\n", "line 2: plan: column"},
+                         Bad{"plan=connect@1=EINTR\nbackend=ptrace\narg=true\n", "line 3: backend must be preload or seccomp"},
+                         Bad{"plan=connect@1=EINTR\ntimeout=-1\narg=true\n", "line 3: timeout must be more than 0"},
+                         Bad{"plan=connect@1=EINTR\ncolour=blue\n", "line 3: unknown key 'colour'"},
+                         Bad{"arg=true\n", "needs a plan= line"},
+                         Bad{"plan=connect@1=EINTR\n", "needs arg= lines"},
+                         Bad{"plan=connect@1=EINTR\njust words\n", "line 3: expected key=value"}}) {
+    std::string path = dir + "/bad.cell";
+    run_shell("printf '%s' " + quote(std::string("# connfuzz matrix cell\n") + bad.body) + " > " + quote(path));
+    auto result = connfuzz("repro " + quote(path));
+    EXPECT_EQ(result.status, 2) << bad.body << result.output;
+    EXPECT_TRUE(result.says(bad.message)) << bad.body << result.output;
+  }
+}
+
 TEST(Matrix, CallsAndErrnosNarrowTheCells) {
   Matrix m = run_matrix("--calls connect --errnos ECONNREFUSED,EINTR", kClient + " blocking");
   std::set<std::string> plans;

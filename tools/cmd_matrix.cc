@@ -11,7 +11,9 @@
 #include "atomic_file.h"
 #include "commands.h"
 #include "matrix.h"
+#include "cell_file.h"
 #include "matrix_report.h"
+#include "matrix_runner.h"
 #include "preload_environment.h"
 #include "program_pool.h"
 #include "runtime.h"
@@ -35,6 +37,7 @@ struct MatrixOptions {
   std::string backend = "preload";
   std::string format;
   std::string out;
+  std::string save;
   std::vector<std::string> command;
 };
 
@@ -74,30 +77,6 @@ CellFilter checked_filter(const MatrixOptions& o) {
   return filter;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-class WorkDir {
- public:
-  WorkDir() {
-    char pattern[] = "/tmp/connfuzz-matrix-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) throw UsageError("matrix: cannot make a working directory in /tmp");
-    path_ = pattern;
-  }
-  ~WorkDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
 class Progress {
  public:
   explicit Progress(std::size_t total) : total_(total), tty_(isatty(2)) {}
@@ -130,81 +109,55 @@ int matrix(const MatrixOptions& o) {
     format = ext == ".md" ? "md" : ext == ".json" ? "json" : ext == ".html" ? "html" : "text";
   }
   CellFilter filter = checked_filter(o);
-  std::string program = find_program(o.command[0]);
-  if (program.empty()) throw UsageError("matrix: cannot find program '" + o.command[0] + "' (not in PATH or not executable)");
-  bool seccomp = o.backend == "seccomp";
-  if (seccomp && o.no_netns)
-    throw UsageError("matrix: --backend seccomp needs the private network namespace (its guard checks connect only); "
-                     "drop --no-netns, or use the preload backend");
+  if (find_program(o.command[0]).empty())
+    throw UsageError("matrix: cannot find program '" + o.command[0] + "' (not in PATH or not executable)");
+  ProgramUnderTest program{o.command, o.timeout, o.no_netns, o.backend == "seccomp",
+                           allowed_unix_dirs("matrix", o.allow_unix), o.allow_unix};
+  CellRunner runner(program, "matrix");
   std::optional<AtomicFile> out;
   if (!o.out.empty()) out.emplace(o.out);  // an unwritable --out is known before any run
-
-  WorkDir work;
-  PreloadSettings preload{seccomp ? "" : preload_library("matrix"), "", allowed_unix_dirs("matrix", o.allow_unix), "", 0};
-  auto request_for = [&](const std::string& plan, const std::string& name, std::uint32_t budget) {
-    RunRequest request;
-    request.argv = o.command;
-    request.timeout_seconds = o.timeout;
-    request.private_network = !o.no_netns;
-    request.log_path = work.file(name + ".log");
-    request.output_path = work.file(name + ".out");
-    preload.plan = plan;
-    preload.log_path = request.log_path;
-    preload.call_budget = budget;
-    if (seccomp) request.seccomp = SeccompSettings{plan, preload.unix_dirs, request.log_path, budget};
-    else request.environment = preload_environment(preload);
-    return request;
-  };
+  if (!o.save.empty()) {
+    std::error_code ec;
+    fs::create_directories(o.save, ec);
+    if (!fs::is_directory(o.save, ec)) throw UsageError("matrix: --save '" + o.save + "' is not a directory we can make");
+  }
 
   MatrixReport report;
   report.command = o.command;
-  report.run_options = std::string(o.no_netns ? "--no-netns " : "") + (seccomp ? "--backend seccomp " : "");
-  for (const std::string& dir : o.allow_unix) report.run_options += "--allow-unix " + dir + " ";
+  report.run_options = program.run_options();
 
   // The fault-free run: what the program does, and whether it works at all.
-  RunRequest clean_request = request_for("", "clean", 0);
-  RunResult clean_result = run_supervised(clean_request);
-  CellRun clean_run{clean_result.exit_status, clean_result.signal, clean_result.timed_out, read_text(clean_request.log_path)};
-  CleanRun clean = learn_clean_run(clean_run.log);
-  report.clean = judge(nullptr, clean, clean_run);
-  report.clean_exit_status = clean_result.exit_status;
-  if (clean_result.timed_out)
-    throw UsageError("matrix: the program did not end within --timeout " + std::to_string(o.timeout) +
-                     " s without any fault; give it a longer --timeout, or a job that ends");
-  if (clean_result.signal == 0 && clean_result.exit_status != 0)
-    throw UsageError("matrix: the program exited " + std::to_string(clean_result.exit_status) +
-                     " without any fault, so a failure under a fault would say nothing; its output:\n" +
-                     read_text(clean_request.output_path).substr(0, 2000) +
-                     "(the program's side of the contract: exit 0 if and only if it connected and did its job)");
-  if (clean.sites.empty() && clean_result.signal == 0)
-    throw UsageError("matrix: the program made no call on a connect path that connfuzz could see" +
-                     std::string(!seccomp && is_static_elf(program)
-                                     ? " (it is statically linked: the preload backend cannot reach it; try --backend seccomp)"
-                                     : ""));
+  CleanResult clean_run = runner.run_clean();
+  const CleanRun& clean = clean_run.clean;
+  report.clean = judge(nullptr, clean, clean_run.run);
+  report.clean_exit_status = clean_run.result.exit_status;
 
-  std::vector<MatrixCell> cells = clean_result.signal ? std::vector<MatrixCell>{} : plan_cells(clean, filter);
-  std::uint32_t budget = static_cast<std::uint32_t>(std::max<std::size_t>(2000, clean.events * 50));
+  std::vector<MatrixCell> cells = clean_run.result.signal ? std::vector<MatrixCell>{} : plan_cells(clean, filter);
+  std::uint32_t budget = CellRunner::budget_for(clean);
   std::vector<RunRequest> requests;
-  for (std::size_t i = 0; i < cells.size(); ++i) requests.push_back(request_for(cells[i].plan, "cell" + std::to_string(i), budget));
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    requests.push_back(runner.request(cells[i].plan, "cell" + std::to_string(i), budget));
   std::fprintf(stderr, "connfuzz: matrix: the fault-free run made %zu calls at %zu sites; %zu cells on %d jobs\n",
                clean.events, clean.sites.size(), cells.size(), jobs);
 
   report.cells.resize(cells.size());
   Progress progress(cells.size());
   bool complete = run_all(requests, jobs, [&](std::size_t i, const RunResult& result) {
-    CellRun run{result.exit_status, result.signal, result.timed_out, read_text(requests[i].log_path)};
+    CellRun run = runner.collect(requests[i], result);
     report.cells[i] = {cells[i], judge(&cells[i], clean, run), result.exit_status};
     progress.step(report.cells[i].judgement.verdict() != Verdict::ok);
-    // Logs can be large (a spinning program fills its budget): keep only what is judged.
-    std::error_code ec;
-    fs::remove(requests[i].log_path, ec);
-    fs::remove(requests[i].output_path, ec);
   });
   if (!complete) {
     std::fprintf(stderr, "connfuzz: matrix: interrupted; no report written\n");
     return 130;
   }
 
+  if (!o.save.empty()) {
+    int saved = 0;
+    for (const CellResult& c : report.cells)
+      if (c.judgement.verdict() != Verdict::ok) save_cell(o.save, program, c), ++saved;
+    std::fprintf(stderr, "connfuzz: matrix: %d cell files in %s (connfuzz repro FILE replays one)\n", saved, o.save.c_str());
+  }
   std::string text = format_matrix(report, format);
   if (out) {
     out->write(text);
@@ -236,6 +189,7 @@ void add_matrix_command(CLI::App& app, int& status) {
   cmd->add_option("--format", o->format, "text, md, json or html (default: from --out's extension, else text)")
       ->check(CLI::IsMember({"text", "md", "json", "html"}));
   cmd->add_option("--out", o->out, "Write the report here (atomically) instead of standard output");
+  cmd->add_option("--save", o->save, "Write one FILE.cell per cell that is not ok here; connfuzz repro FILE.cell replays it");
   cmd->add_option("command", o->command, "-- PROG ARGS...");
   cmd->callback([o, &status] {
     append_program_words(o->command);

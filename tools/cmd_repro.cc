@@ -1,10 +1,12 @@
-// `connfuzz repro FILE`: replays one input against its fuzz target and says what it
-// found. `connfuzz minimize FILE`: the smallest scenario on which the same finding fires.
+// `connfuzz repro FILE`: replays one input against its fuzz target (or a matrix cell
+// against its program) and says what it found. `connfuzz minimize FILE`: the smallest scenario on which the same finding fires.
 #include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "atomic_file.h"
+#include "cell_file.h"
+#include "preload_environment.h"
 #include "commands.h"
 #include "finding_file.h"
 #include "fuzzer_process.h"
@@ -48,16 +50,57 @@ void print_output(std::string_view output, std::string_view indent = "  ") {
   });
 }
 
+// A matrix cell: the program without a fault, then under the cell's plan, judged as
+// the matrix judges it.
+int replay_cell(const std::string& path, const std::string& text) {
+  CellFile file = parse_cell_file(path, text);
+  ProgramUnderTest& program = file.program;
+  program.unix_dirs = allowed_unix_dirs("repro", program.allow_unix);
+  if (find_program(program.argv[0]).empty())
+    throw UsageError("repro: " + path + ": cannot find program '" + program.argv[0] + "'");
+  CellRunner runner(program, "repro");
+  MatrixCell cell = cell_for_plan(file.plan);
+  std::string command;
+  for (const std::string& arg : program.argv) command += (command.empty() ? "" : " ") + arg;
+  std::cout << "connfuzz repro: " << path << " (a matrix cell)\n  plan: " << cell.plan << "\n  program: " << command
+            << "\n  backend: " << (program.seccomp ? "seccomp" : "preload")
+            << (program.no_netns ? ", host network" : ", private network") << "\n\n";
+  CleanResult clean = runner.run_clean();
+  RunRequest request = runner.request(cell.plan, "cell", CellRunner::budget_for(clean.clean));
+  RunResult result = run_supervised(request);
+  std::string output = runner.output(request);
+  CellRun run = runner.collect(request, result);
+  Judgement judgement = judge(&cell, clean.clean, run);
+  std::cout << "calls:\n";
+  print_output(run.log.substr(0, 64 * 1024), "    ");
+  std::cout << "output:\n";
+  print_output(output.size() > 8192 ? output.substr(output.size() - 8192) : output, "    ");
+  std::cout << "exit status " << result.exit_status << (result.timed_out ? " (timed out)" : "") << "\n\n";
+  if (judgement.findings.empty()) {
+    std::cout << "verdict: no finding - the cell is ok now"
+              << (judgement.reach == Reach::fired ? "" : " (its fault never fired: the program took another path)") << "\n";
+    return 0;
+  }
+  std::cout << "verdict: FINDING reproduces - " << verdict_name(judgement.verdict()) << "\n";
+  for (const Finding& f : judgement.findings) std::cout << "  " << verdict_name(f.verdict) << ": " << f.detail << "\n";
+  return kExitFinding;
+}
+
 }  // namespace
 
 void add_repro_commands(CLI::App& app, int& status) {
   auto* repro = app.add_subcommand("repro", "Replay a crash, artifact or corpus file and say what it finds");
   auto file = std::make_shared<std::string>();
   auto options = std::make_shared<TargetOptions>();
-  repro->add_option("file", *file, "A libFuzzer artifact, an AFL++ crashes/ file, a corpus file or a FILE.txt scenario")
+  repro->add_option("file", *file,
+                    "A libFuzzer artifact, an AFL++ crashes/ file, a corpus file, a FILE.txt scenario or a matrix FILE.cell")
       ->required();
   add_target_options(repro, *options);
   repro->callback([file, options, &status] {
+    if (std::string text = read_user_file(*file); is_cell_file(text)) {
+      status = replay_cell(*file, text);
+      return;
+    }
     FindingFile input = read_finding_file(*file, options->target);
     std::string binary = fuzzer_binary(input.fuzzer, options->fuzzers);
     std::cout << "connfuzz repro: " << input.path << " (" << input.bytes.size() << " bytes"

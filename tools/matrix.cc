@@ -198,6 +198,20 @@ bool MatrixCell::only_still_connecting() const noexcept {
   return eventual == 0 && class_of(call, err) == ErrnoClass::StillConnecting;
 }
 
+MatrixCell cell_for_plan(const std::string& plan_text) {
+  inject::Plan plan = inject::parse_plan(plan_text);
+  MatrixCell cell;
+  cell.plan = inject::to_text(plan);
+  if (plan.rule_count == 0) return cell;
+  const inject::Rule& rule = plan.rules[0];
+  cell.call = rule.call;
+  cell.index = rule.first;
+  cell.onward = rule.last == inject::Rule::kOpenEnd;
+  cell.err = rule.err;
+  cell.eventual = rule.eventual;
+  return cell;
+}
+
 std::vector<MatrixCell> plan_cells(const CleanRun& clean, const CellFilter& filter) {
   std::vector<MatrixCell> cells;
   auto add = [&](Call call, unsigned long index, bool onward, int err, int eventual) {

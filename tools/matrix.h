@@ -49,6 +49,9 @@ struct MatrixCell {
   bool only_still_connecting() const noexcept;
 };
 
+// The cell a one-rule plan stands for ("connect@1-=EINTR"); throws PlanSyntaxError.
+MatrixCell cell_for_plan(const std::string& plan_text);
+
 struct CellFilter {
   std::vector<inject::Call> calls;  // empty: every call the clean run made
   std::vector<int> errnos;          // empty: every documented errno of the call
