@@ -172,6 +172,13 @@ TEST(Matrix, ABadCellFileIsNamedWithItsLine) {
   }
 }
 
+TEST(Matrix, AFaultFreeRunThatCrashesIsAFindingAlready) {
+  auto result = connfuzz_stdout("matrix -- sh -c 'kill -ABRT $$'");
+  EXPECT_EQ(result.status, 1) << result.output;
+  EXPECT_TRUE(result.says("the fault-free run itself")) << result.output;
+  EXPECT_TRUE(result.says("crash: killed by signal 6 (SIGABRT)")) << result.output;
+}
+
 TEST(Matrix, CallsAndErrnosNarrowTheCells) {
   Matrix m = run_matrix("--calls connect --errnos ECONNREFUSED,EINTR", kClient + " blocking");
   std::set<std::string> plans;

@@ -50,6 +50,13 @@ TEST(SeccompRun, GuardsADirectSyscallThePreloadCannotSee) {
   EXPECT_FALSE(unseen.says("192.0.2.1")) << "the preload saw a direct syscall: " << unseen.output;
 }
 
+TEST(SeccompRun, RefusesAPlanForACallItDoesNotIntercept) {
+  auto result = connfuzz("run --backend seccomp --plan 'connect@1=EINTR; poll@1=EINTR' -- " + kClient + " blocking");
+  EXPECT_EQ(result.status, 2) << result.output;
+  EXPECT_TRUE(result.says("intercepts socket, connect and close only; the rule 'poll@1=EINTR' needs the preload"))
+      << result.output;
+}
+
 TEST(SeccompRun, RefusesToRunWithoutThePrivateNetwork) {
   auto result = connfuzz("run --backend seccomp --no-netns -- " + kClient + " blocking");
   EXPECT_EQ(result.status, 2);

@@ -94,6 +94,13 @@ int run(const RunOptions& o) {
   if (seccomp && o.no_netns)
     throw UsageError("run: --backend seccomp needs the private network namespace (its guard checks connect only); "
                      "drop --no-netns, or use the preload backend");
+  if (seccomp && !plan.empty()) {
+    inject::Plan parsed = inject::parse_plan(plan);
+    for (int i = 0; i < parsed.rule_count; ++i)
+      if (!seccomp_intercepts(parsed.rules[i].call))
+        throw UsageError("run: --backend seccomp intercepts socket, connect and close only; the rule '" +
+                         inject::to_text(parsed.rules[i]) + "' needs the preload backend");
+  }
   if (!seccomp && is_static_elf(program))
     std::fprintf(stderr, "connfuzz: run: warning: '%s' is statically linked; the preload backend cannot see its calls (try --backend seccomp)\n",
                  program.c_str());

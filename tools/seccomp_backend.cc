@@ -46,6 +46,10 @@ using inject::Facts;
 using inject::LineBuilder;
 using inject::Mark;
 
+bool seccomp_intercepts(Call call) noexcept {
+  return call == Call::socket || call == Call::connect || call == Call::close;
+}
+
 SeccompFilter::SeccompFilter() {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);  // other architectures: killed (fail-closed)
   if (ctx == nullptr) throw std::runtime_error("seccomp_init failed");

@@ -15,7 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include "errno_table.h"
+
 namespace connfuzz::tools {
+
+// The calls the filter hands to connfuzz; a plan for any other call would never fire.
+bool seccomp_intercepts(inject::Call call) noexcept;
 
 struct SeccompSettings {
   std::string plan;                    // normalized plan text, "" for the guard alone
