@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   libboost-dev libseccomp-dev
   python3 iproute2 procps afl++ chromium curl wget
+  libc++-14-dev libc++abi-14-dev zip unzip binutils
 )
 
 missing=()
