@@ -10,8 +10,8 @@
 #include "commands.h"
 #include "finding_file.h"
 #include "fuzzer_process.h"
+#include "minimizer.h"
 #include "scenario.h"
-#include "scenario_shrink.h"
 #include "text_lines.h"
 
 namespace connfuzz::tools {
@@ -155,43 +155,16 @@ void add_repro_commands(CLI::App& app, int& status) {
     std::cout << "connfuzz minimize: " << input.path << " on the " << input.fuzzer << " fuzzer: " << first.signature
               << "\n";
 
-    // The walk is over what the fuzzer runs: the scenario for its family.
-    fuzz::Scenario best = fuzz::for_family(fuzz::decode(input.bytes), input.fuzzer);
-    int runs = 1;
-    auto fires = [&](const std::vector<std::uint8_t>& bytes) {
-      ++runs;
-      return run_fuzzer(binary, bytes, min_options->timeout).signature == first.signature;
-    };
-    bool progress = true;
-    while (progress && runs < *max_runs) {
-      progress = false;
-      for (const fuzz::Scenario& candidate : fuzz::simpler_scenarios(best)) {
-        if (runs >= *max_runs) break;
-        std::vector<std::uint8_t> bytes;
-        try {
-          bytes = fuzz::encode_shortest(candidate);
-        } catch (const std::invalid_argument&) {
-          continue;  // a simplification the byte form cannot hold
-        }
-        if (!fires(bytes)) continue;
-        best = candidate;
-        progress = true;
-        break;  // the list of steps is for the new scenario
-      }
-    }
-    // Never larger than what came in: a fuzzer's short file can stand for a scenario
-    // whose canonical bytes are longer (missing bytes read as zero).
-    std::vector<std::uint8_t> best_bytes = input.bytes;
-    if (auto shortest = fuzz::encode_shortest(best); shortest.size() <= input.bytes.size() && fires(shortest))
-      best_bytes = std::move(shortest);
+    Minimized best = minimize_finding(binary, input.fuzzer, input.bytes, first.signature, min_options->timeout, *max_runs);
+    const std::vector<std::uint8_t>& best_bytes = best.bytes;
+    int runs = best.runs;
     bytes_out.write({reinterpret_cast<const char*>(best_bytes.data()), best_bytes.size()});
     bytes_out.commit();
-    std::string text = "# fuzzer: " + input.fuzzer + "\n# finding: " + first.signature + "\n" +
-                       fuzz::to_text(fuzz::for_family(fuzz::decode(best_bytes), input.fuzzer));
+    std::string text = minimized_text(input.fuzzer, first.signature, best_bytes);
     text_out.write(text);
     text_out.commit();
     std::cout << "  " << runs << " replays; " << input.bytes.size() << " -> " << best_bytes.size() << " bytes"
-              << (runs >= *max_runs ? " (stopped at --max-runs)" : "") << "\n  wrote " << target << " and "
+              << (best.stopped ? " (stopped at --max-runs)" : "") << "\n  wrote " << target << " and "
               << target << ".txt:\n";
     print_output(text);
     status = kExitFinding;
