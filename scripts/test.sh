@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite: the dev build (g++) and the asan build (clang with
-# AddressSanitizer and UndefinedBehaviorSanitizer), each built and run by ctest.
+# AddressSanitizer and UndefinedBehaviorSanitizer), each built and run by ctest. The
+# libfuzzer preset is built first: `connfuzz nightly`'s tests fuzz with its binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
 
 jobs=$(nproc)
 status=0
+echo "== libfuzzer: configure and build (for the nightly tests)"
+cmake --preset libfuzzer >/dev/null
+cmake --build --preset libfuzzer -j "$jobs"
+
 for preset in dev asan; do
   echo "== $preset: configure and build"
   cmake --preset "$preset" >/dev/null

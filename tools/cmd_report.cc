@@ -25,22 +25,6 @@ struct ReportOptions {
   double timeout = 30;
 };
 
-// A --findings argument: a file, or every file in a directory (a fuzzer's findings/).
-void add_finding_files(const std::string& arg, std::vector<std::string>& files) {
-  std::error_code ec;
-  if (!fs::exists(arg, ec)) throw UsageError("report: --findings " + arg + ": no such file or directory");
-  if (!fs::is_directory(arg, ec)) {
-    files.push_back(arg);
-    return;
-  }
-  std::vector<std::string> found;
-  for (const auto& entry : fs::recursive_directory_iterator(arg, ec))
-    if (entry.is_regular_file() && entry.path().filename().string().find("README") == std::string::npos)
-      found.push_back(entry.path().string());
-  std::sort(found.begin(), found.end());
-  files.insert(files.end(), found.begin(), found.end());
-}
-
 // An --out file's format: --format when given, else its extension, else markdown.
 std::string format_of(const std::string& path, const std::string& format) {
   if (!format.empty()) return format;
@@ -85,7 +69,7 @@ void add_report_command(CLI::App& app, int& status) {
       options.corpus_dirs.push_back((repository / "corpus").string());
     }
     if (o->findings.empty() && !findings_dir.empty()) o->findings.push_back(findings_dir.string());
-    for (const std::string& arg : o->findings) add_finding_files(arg, options.finding_files);
+    for (const std::string& arg : o->findings) add_finding_files("report", arg, options.finding_files);
     options.fuzzers_dir = o->fuzzers;
     options.with_examples = o->examples;
     options.timeout_seconds = o->timeout;

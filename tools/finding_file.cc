@@ -136,7 +136,25 @@ std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir) {
   if (access(binary.c_str(), X_OK) != 0)
     throw UsageError("no " + fuzzer + "_fuzzer in " + where.string() +
                      ": build the fuzzers (cmake --build --preset dev) or name their directory with --fuzzers DIR");
-  return binary.string();
+  // Absolute: the fuzzer runs in a scratch directory of its own.
+  return fs::absolute(binary).lexically_normal().string();
+}
+
+void add_finding_files(const std::string& command, const std::string& arg, std::vector<std::string>& files) {
+  std::error_code ec;
+  if (!fs::exists(arg, ec)) throw UsageError(command + ": --findings " + arg + ": no such file or directory");
+  if (!fs::is_directory(arg, ec)) {
+    files.push_back(arg);
+    return;
+  }
+  std::vector<std::string> found;
+  for (const auto& entry : fs::recursive_directory_iterator(arg, ec)) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.find("README") == std::string::npos && entry.path().extension() != ".cell")
+      found.push_back(entry.path().string());
+  }
+  std::sort(found.begin(), found.end());
+  files.insert(files.end(), found.begin(), found.end());
 }
 
 fs::path documented_findings_dir() {

@@ -35,6 +35,11 @@ std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir);
 // the working directory; empty when neither has it.
 std::filesystem::path documented_findings_dir();
 
+// A --findings argument: a file, or every fuzzer input in a directory (a fuzzer's
+// findings/, docs/findings/): not READMEs, not matrix cells (FILE.cell, for their
+// programs). UsageError naming `command` when there is no such path.
+void add_finding_files(const std::string& command, const std::string& arg, std::vector<std::string>& files);
+
 // The name of the documented finding (docs/findings/NAME.txt) whose "# expect:"
 // pattern the output matches; empty when none does.
 std::string documented_finding_in(const std::string& output);

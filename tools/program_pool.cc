@@ -48,7 +48,7 @@ RunResult finish(Running& r, bool timed_out) {
 }  // namespace
 
 bool run_all(const std::vector<RunRequest>& requests, int jobs,
-             const std::function<void(std::size_t, const RunResult&)>& on_done) {
+             const std::function<void(std::size_t, const RunResult&)>& on_done, const std::function<void()>& tick) {
   g_interrupted = false;
   struct sigaction note{}, old_int{}, old_term{};
   note.sa_handler = note_interrupt;
@@ -89,6 +89,7 @@ bool run_all(const std::vector<RunRequest>& requests, int jobs,
     else poll(nullptr, 0, wait_ms);
 
     double now = now_seconds();
+    if (tick) tick();
     for (std::size_t i = 0; i < running.size();) {
       Running& r = running[i];
       siginfo_t info{};

@@ -1,0 +1,353 @@
+// `connfuzz nightly`: every real fuzzer for a while, in parallel; the new inputs merged
+// back into the corpus without losing one; the crashes grouped by finding and stack,
+// one minimized repro file per group; the coverage report and a summary. Exit 1 when a
+// group is a new finding.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "atomic_file.h"
+#include "commands.h"
+#include "corpus_merge.h"
+#include "coverage.h"
+#include "finding_file.h"
+#include "fuzzer_process.h"
+#include "minimizer.h"
+#include "program_pool.h"
+#include "report_formats.h"
+#include "scenario.h"
+#include "supervisor.h"
+#include "text_lines.h"
+
+namespace connfuzz::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct NightlyOptions {
+  double time = 600;
+  int jobs = 0;
+  std::string engine = "libfuzzer";
+  std::string corpus;
+  std::string out = "build/nightly";
+  std::string fuzzers;
+  std::vector<std::string> only;
+  std::vector<std::string> with;
+  int max_runs = 200;
+};
+
+struct FuzzerNight {
+  std::string name;
+  std::string binary;
+  fs::path dir;      // OUT/<name>
+  fs::path corpus;   // CORPUS/<name>
+  long executions = 0;
+  int new_inputs = 0;
+  int added = 0;
+  int crash_files = 0;
+};
+
+struct Group {
+  std::string fuzzer, signature, stack, documented_as, summary;
+  std::vector<fs::path> files;
+  fs::path repro;  // the minimized file
+};
+
+std::vector<std::uint8_t> bytes_of(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+int files_in(const fs::path& dir) {
+  std::error_code ec;
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir, ec)) n += e.is_regular_file();
+  return n;
+}
+
+// The frames of a sanitizer's (or abort's) stack that belong to the program: the
+// first three outside the sanitizer runtime and libc, "func < caller < ...".
+std::string stack_of(const std::string& output) {
+  static const std::regex frame(R"(^\s*#\d+ 0x[0-9a-f]+ in (.+?)( /| \(/|$))");
+  std::vector<std::string> frames;
+  for_each_line(output, [&](std::string_view line) {
+    std::string text(line);
+    std::smatch m;
+    if (!std::regex_search(text, m, frame)) return true;
+    std::string fn = std::regex_replace(m[1].str(), std::regex(R"(\(anonymous namespace\))"), "{anon}");
+    fn = fn.substr(0, fn.find('('));  // the name, not its argument list
+    for (const char* skip : {"__sanitizer", "__asan", "__ubsan", "__interceptor", "abort", "raise", "__GI_", "fuzzer::",
+                             "__libc", "LLVMFuzzerTestOneInput", "std::", "pthread_kill", "gsignal"})
+      if (fn.find(skip) != std::string::npos) return true;
+    // The harness's own frames say nothing about where the finding is.
+    if (fn == "main" || fn == "_start" || fn.find("fuzz_one_input") != std::string::npos) return true;
+    frames.push_back(fn);
+    return frames.size() < 3;
+  });
+  std::string out;
+  for (const std::string& f : frames) out += (out.empty() ? "" : " < ") + f;
+  return out;
+}
+
+std::string slug(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.substr(0, 48);
+}
+
+std::vector<std::string> real_fuzzers() {
+  std::vector<std::string> names;
+  for (std::string_view family : fuzz::families())
+    if (!family.starts_with("example_")) names.emplace_back(family);
+  names.emplace_back("plan");
+  names.emplace_back("scenario");
+  return names;
+}
+
+RunRequest fuzz_request(const NightlyOptions& o, const FuzzerNight& f, const fs::path& dict) {
+  RunRequest r;
+  r.private_network = false;  // each fuzzer makes its own namespace
+  r.timeout_seconds = o.time + 300;
+  r.output_path = (f.dir / "fuzz.log").string();
+  r.log_path = (f.dir / "unused.log").string();
+  std::string t = std::to_string(static_cast<long>(o.time));
+  if (o.engine == "afl") {
+    r.argv = {"afl-fuzz", "-V", t, "-i", f.corpus.string(), "-o", (f.dir / "afl").string(), "-M", "main", "-t", "10000"};
+    if (!dict.empty()) r.argv.insert(r.argv.end(), {"-x", dict.string()});
+    r.argv.insert(r.argv.end(), {"--", f.binary});
+    r.environment = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_UI=1", "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1", "AFL_NO_AFFINITY=1"};
+  } else {
+    // Fork mode goes on after a crash, a timeout or an OOM, keeping each as an artifact.
+    r.argv = {f.binary, "-fork=1", "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1", "-max_total_time=" + t,
+              "-timeout=25", "-rss_limit_mb=2560", "-print_final_stats=1",
+              "-artifact_prefix=" + (f.dir / "crashes").string() + "/"};
+    if (!dict.empty() && f.name != "plan" && f.name != "scenario") r.argv.push_back("-dict=" + dict.string());
+    r.argv.push_back((f.dir / "new").string());  // libFuzzer writes new inputs to the first directory
+    r.argv.push_back(f.corpus.string());
+  }
+  return r;
+}
+
+fs::path new_inputs_dir(const NightlyOptions& o, const FuzzerNight& f) {
+  return o.engine == "afl" ? f.dir / "afl" / "main" / "queue" : f.dir / "new";
+}
+
+std::vector<fs::path> crash_files(const NightlyOptions& o, const FuzzerNight& f) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  std::vector<fs::path> dirs = o.engine == "afl" ? std::vector<fs::path>{f.dir / "afl" / "main" / "crashes", f.dir / "afl" / "main" / "hangs"}
+                                                 : std::vector<fs::path>{f.dir / "crashes"};
+  for (const fs::path& d : dirs)
+    for (const auto& e : fs::directory_iterator(d, ec))
+      if (e.is_regular_file() && e.path().filename().string() != "README.txt") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+long executions_in(const NightlyOptions& o, const FuzzerNight& f) {
+  std::ifstream in(o.engine == "afl" ? f.dir / "afl" / "main" / "fuzzer_stats" : f.dir / "fuzz.log");
+  long best = 0;
+  static const std::regex libfuzzer(R"(^#(\d+)[:\s])"), stats(R"(stat::number_of_executed_units: (\d+))"),
+      afl(R"(^execs_done\s*:\s*(\d+))");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, o.engine == "afl" ? afl : stats) || std::regex_search(line, m, libfuzzer))
+      best = std::max(best, std::stol(m[1]));
+  }
+  return best;
+}
+
+// Crashing inputs never go into the corpus (ctest replays it); they stay in OUT/<fuzzer>.
+void merge(const NightlyOptions& o, FuzzerNight& f) {
+  fs::path from = new_inputs_dir(o, f);
+  f.new_inputs = files_in(from);
+  if (f.new_inputs == 0) return;
+  if (o.engine == "afl") {
+    f.added = add_new_inputs(f.corpus.string(), from.string());
+    return;
+  }
+  // libFuzzer keeps, of the old corpus and the new inputs, those that add coverage; of
+  // those, only the ones the corpus lacks are added.
+  fs::path staged = f.dir / "merged";
+  std::error_code ec;
+  fs::remove_all(staged, ec);
+  fs::create_directories(staged, ec);
+  RunRequest r;
+  r.private_network = false;
+  r.timeout_seconds = 900;
+  r.output_path = (f.dir / "merge.log").string();
+  r.log_path = (f.dir / "unused.log").string();
+  r.argv = {f.binary, "-merge=1", "-timeout=25", "-rss_limit_mb=2560", staged.string(), f.corpus.string(), from.string()};
+  RunResult result = run_supervised(r);
+  if (result.exit_status != 0)
+    std::fprintf(stderr, "connfuzz: nightly: %s: the merge exited %d (see %s); adding what it kept\n", f.name.c_str(),
+                 result.exit_status, r.output_path.c_str());
+  f.added = add_new_inputs(f.corpus.string(), staged.string());
+}
+
+int nightly(const NightlyOptions& o) {
+  if (!(o.time >= 1) || o.time > 7 * 86400)
+    throw UsageError("nightly: --time must be from 1 to 604800 seconds, got " + std::to_string(o.time));
+  int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.jobs < 0 || jobs > 256) throw UsageError("nightly: --jobs must be from 1 to 256, got " + std::to_string(o.jobs));
+  if (o.engine == "afl" && find_program("afl-fuzz").empty()) throw UsageError("nightly: --engine afl needs afl-fuzz (Debian's afl++)");
+  fs::path source = documented_findings_dir().parent_path().parent_path();
+  fs::path corpus = o.corpus.empty() ? source / "corpus" : fs::path(o.corpus);
+  std::error_code ec;
+  if (!fs::is_directory(corpus, ec))
+    throw UsageError("nightly: --corpus '" + corpus.string() + "' is not a directory (it holds one directory per fuzzer)");
+  fs::path dict = source / "fuzz" / "connfuzz.dict";
+  if (!fs::exists(dict, ec)) dict.clear();
+
+  std::vector<std::string> names = real_fuzzers();
+  if (!o.only.empty()) {
+    for (const std::string& name : o.only)
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        throw UsageError("nightly: --only: '" + name + "' is not one of the real fuzzers");
+    names = o.only;
+  }
+  for (const std::string& extra : o.with) {
+    if (!extra.starts_with("example_"))
+      throw UsageError("nightly: --with takes a buggy example's fuzzer (example_leak_on_refused, ...), not '" + extra + "'");
+    names.push_back(extra);
+  }
+  fs::path out = o.out;
+  fs::create_directories(out / "findings", ec);
+  if (!fs::is_directory(out / "findings", ec)) throw UsageError("nightly: cannot make --out '" + out.string() + "'");
+
+  std::vector<FuzzerNight> nights;
+  for (const std::string& name : names) {
+    FuzzerNight f;
+    f.name = name;
+    f.binary = fuzzer_binary(name, o.fuzzers);
+    f.dir = out / name;
+    f.corpus = corpus / name;
+    fs::remove_all(f.dir, ec);  // tonight's run only; the corpus and OUT/findings stay
+    fs::create_directories(f.dir / "new", ec);
+    fs::create_directories(f.dir / "crashes", ec);
+    fs::create_directories(f.corpus, ec);
+    nights.push_back(f);
+  }
+
+  std::vector<RunRequest> requests;
+  for (const FuzzerNight& f : nights) requests.push_back(fuzz_request(o, f, dict));
+  std::fprintf(stderr, "connfuzz: nightly: %zu fuzzers, %.0f s each, %d at a time, engine %s; work in %s\n", nights.size(),
+               o.time, jobs, o.engine.c_str(), out.c_str());
+  auto started = std::chrono::steady_clock::now();
+  auto last = started;
+  std::vector<bool> done(nights.size(), false);
+  auto progress = [&] {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::seconds(10)) return;
+    last = now;
+    std::string line;
+    int finished = 0;
+    for (std::size_t i = 0; i < nights.size(); ++i) {
+      finished += done[i];
+      int fresh = files_in(new_inputs_dir(o, nights[i]));
+      int crashes = static_cast<int>(crash_files(o, nights[i]).size());
+      if (fresh || crashes) line += " " + nights[i].name + " +" + std::to_string(fresh) + (crashes ? "/" + std::to_string(crashes) + " crashes" : "");
+    }
+    long elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - started).count();
+    std::fprintf(stderr, "connfuzz: nightly: %lds, %d/%zu fuzzers done; new inputs:%s\n", elapsed, finished, nights.size(),
+                 line.empty() ? " none yet" : line.c_str());
+  };
+  bool complete = run_all(requests, jobs, [&](std::size_t i, const RunResult&) { done[i] = true; }, progress);
+  if (!complete) std::fprintf(stderr, "connfuzz: nightly: interrupted; merging what was found so far\n");
+
+  // Merge, then judge every crash file, grouped by finding and stack.
+  std::map<std::string, Group> groups;
+  for (FuzzerNight& f : nights) {
+    f.executions = executions_in(o, f);
+    merge(o, f);
+    std::vector<fs::path> crashes = crash_files(o, f);
+    f.crash_files = static_cast<int>(crashes.size());
+    for (const fs::path& file : crashes) {
+      FuzzerRun run = run_fuzzer(f.binary, bytes_of(file), 30);
+      std::string signature = run.finding() ? run.signature : "did not reproduce";
+      std::string stack = run.finding() ? stack_of(run.output) : "";
+      Group& g = groups[f.name + "|" + signature + "|" + stack];
+      if (g.files.empty()) g = Group{f.name, signature, stack, run.documented_as, run.summary, {}, {}};
+      g.files.push_back(file);
+    }
+  }
+  int new_findings = 0;
+  for (auto& [key, g] : groups) {
+    if (g.signature == "did not reproduce") continue;
+    std::vector<std::uint8_t> input = bytes_of(g.files.front());
+    Minimized m = minimize_finding(fuzzer_binary(g.fuzzer, o.fuzzers), g.fuzzer, input, g.signature, 30, o.max_runs);
+    std::string name = g.fuzzer + "-" + slug(g.documented_as.empty() ? g.signature : g.documented_as) + "-" +
+                       std::to_string(std::hash<std::string>{}(key) % 100000);
+    g.repro = out / "findings" / name;
+    write_file_atomically(g.repro.string(), {reinterpret_cast<const char*>(m.bytes.data()), m.bytes.size()});
+    write_file_atomically(g.repro.string() + ".txt", minimized_text(g.fuzzer, g.signature, m.bytes));
+    if (g.documented_as.empty()) ++new_findings;
+  }
+
+  // The coverage report over the corpus (as merged) and tonight's findings.
+  CoverageOptions coverage;
+  coverage.corpus_dirs = {corpus.string()};
+  add_finding_files("nightly", (out / "findings").string(), coverage.finding_files);
+  if (fs::path documented = documented_findings_dir(); !documented.empty())
+    add_finding_files("nightly", documented.string(), coverage.finding_files);
+  coverage.fuzzers_dir = fs::path(nights.front().binary).parent_path().string();
+  coverage.with_examples = !o.with.empty();
+  coverage.progress = false;
+  Coverage report = collect_coverage(coverage);
+  write_file_atomically((out / "report.md").string(), report_markdown(report));
+  write_file_atomically((out / "report.html").string(), report_html(report, out));
+  write_file_atomically((out / "report.json").string(), report_json(report));
+
+  std::ostringstream s;
+  s << "# connfuzz nightly\n\n" << nights.size() << " fuzzers, " << o.time << " s each, engine " << o.engine
+    << "; corpus " << corpus.string() << "\n\n| fuzzer | executions | new inputs | added to the corpus | crash files |\n|---|---|---|---|---|\n";
+  for (const FuzzerNight& f : nights)
+    s << "| " << f.name << " | " << f.executions << " | " << f.new_inputs << " | " << f.added << " | " << f.crash_files << " |\n";
+  s << "\n## Findings (" << groups.size() << (groups.size() == 1 ? " group, " : " groups, ") << new_findings << " new)\n\n";
+  if (groups.empty()) s << "None.\n";
+  for (const auto& [key, g] : groups) {
+    s << "- **" << g.fuzzer << "**: " << g.signature << (g.stack.empty() ? "" : " at " + g.stack) << " (" << g.files.size()
+      << " crash file" << (g.files.size() == 1 ? "" : "s") << "): ";
+    if (g.signature == "did not reproduce") s << "did not reproduce on replay (first: `" << g.files.front().string() << "`)\n";
+    else if (!g.documented_as.empty()) s << "documented (" << g.documented_as << "); `connfuzz repro " << g.repro.string() << "`\n";
+    else s << "**NEW**; `connfuzz repro " << g.repro.string() << "`\n";
+  }
+  s << "\nReport: " << (out / "report.md").string() << ", " << (out / "report.html").string() << ", "
+    << (out / "report.json").string() << "\n";
+  write_file_atomically((out / "nightly.md").string(), s.str());
+  std::cout << s.str();
+  return new_findings > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void add_nightly_command(CLI::App& app, int& status) {
+  auto o = std::make_shared<NightlyOptions>();
+  auto* cmd = app.add_subcommand("nightly", "Fuzz every real fuzzer for a while, merge the corpus, group and minimize findings");
+  cmd->add_option("--time", o->time, "Seconds for each fuzzer (default 600)");
+  cmd->add_option("--jobs", o->jobs, "Fuzzers at once (default: the number of CPUs)");
+  cmd->add_option("--engine", o->engine, "libfuzzer (default; fork mode) or afl (afl-fuzz -M; build the afl preset)")
+      ->check(CLI::IsMember({"libfuzzer", "afl"}));
+  cmd->add_option("--corpus", o->corpus, "The corpus to start from and merge into: one directory per fuzzer (default: the source tree's)");
+  cmd->add_option("--out", o->out, "Tonight's work, findings and reports (default build/nightly)");
+  cmd->add_option("--fuzzers", o->fuzzers, "Directory of the fuzzer binaries (default: $CONNFUZZ_FUZZER_DIR, else beside connfuzz)");
+  cmd->add_option("--only", o->only, "Only these real fuzzers (posix, asio, ...; comma-separated)")->delimiter(',');
+  cmd->add_option("--with", o->with, "Also fuzz this buggy example (example_leak_on_refused, ...); repeatable");
+  cmd->add_option("--max-runs", o->max_runs, "Replays to minimize each finding (default 200)")->check(CLI::PositiveNumber);
+  cmd->callback([o, &status] { status = nightly(*o); });
+}
+
+}  // namespace connfuzz::tools
