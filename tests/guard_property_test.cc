@@ -1,0 +1,126 @@
+// The guard as a property (issue 7): thousands of random destinations of every family
+// and form, connected to by a program under `connfuzz run` with each backend; every
+// one a model of the walls (written here, apart from the guard) calls outside must be
+// answered by the guard and never reach the kernel.
+#include <gtest/gtest.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "connfuzz_command.h"
+#include "event_line.h"
+#include "random_destinations.h"
+
+namespace {
+
+using connfuzz::testing::connfuzz;
+using connfuzz::testing::Destination;
+using connfuzz::testing::quote;
+using connfuzz::tools::LineMark;
+
+bool v4_outside(const unsigned char* a) { return a[0] != 127; }
+
+bool v6_outside(const unsigned char* a) {
+  static const unsigned char loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(a, loopback, 16) == 0) return false;
+  return !(std::memcmp(a, mapped, 12) == 0 && a[12] == 127);
+}
+
+std::string real_path(const std::string& path) {
+  char out[PATH_MAX];
+  return realpath(path.c_str(), out) ? out : "";
+}
+
+// Where the destination would lead if the kernel were given it: outside the walls
+// (anything but loopback, an allowed directory or a "connfuzz-" abstract name), or not.
+// Addresses too short for their family are not destinations: the kernel rejects them.
+bool outside(const Destination& d, const std::string& allowed) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&d.addr);
+  if (d.len < sizeof(sa_family_t) || d.len > sizeof(sockaddr_storage)) return false;
+  sa_family_t family = d.addr.ss_family;
+  if (d.domain == AF_UNIX) {
+    if (family != AF_UNIX || d.len <= offsetof(sockaddr_un, sun_path) || d.len > sizeof(sockaddr_un)) return false;
+    const char* p = reinterpret_cast<const sockaddr_un&>(d.addr).sun_path;
+    std::size_t n = std::min<std::size_t>(d.len - offsetof(sockaddr_un, sun_path), sizeof(sockaddr_un::sun_path));
+    if (p[0] == '\0') return std::string(p + 1, n - 1).rfind("connfuzz-", 0) != 0;
+    // The kernel follows the path itself when it exists, else looks in its directory.
+    std::string path(p, strnlen(p, n));
+    std::string where = real_path(path);
+    if (where.empty()) where = real_path(path.substr(0, path.rfind('/')));
+    return where.empty() || !(where == allowed || where.rfind(allowed + "/", 0) == 0);
+  }
+  if (family == AF_INET && d.len >= sizeof(sockaddr_in)) return v4_outside(bytes + 4);
+  if (family == AF_INET6 && d.len >= 24) return v6_outside(bytes + 8);
+  return false;
+}
+
+struct Walls {
+  std::string dir, elsewhere;
+  Walls() {
+    char d[] = "/tmp/gp-XXXXXX", e[] = "/tmp/gpo-XXXXXX";
+    dir = mkdtemp(d);
+    elsewhere = mkdtemp(e);
+    symlink(elsewhere.c_str(), (dir + "/out").c_str());
+  }
+  ~Walls() { connfuzz::testing::run_shell("rm -rf " + quote(dir) + " " + quote(elsewhere)); }
+};
+
+class GuardProperty : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(GuardProperty, NoDestinationOutsideTheWallsReachesTheKernel) {
+  constexpr std::uint64_t kSeed = 20261121;
+  constexpr int kCount = 3000;
+  Walls walls;
+  std::string allowed = real_path(walls.dir);
+  std::string log = walls.dir + "/events.log";
+  // TMPDIR is the only directory AF_UNIX connects may reach.
+  auto run = connfuzz::testing::run_shell("TMPDIR=" + quote(walls.dir) + " " + quote(CONNFUZZ_BINARY) + " run --backend " +
+                                          GetParam() + " --log " + quote(log) + " -- " + quote(GUARD_PROPERTY_CLIENT) +
+                                          " " + std::to_string(kSeed) + " " + std::to_string(kCount) + " " + quote(walls.dir));
+  ASSERT_EQ(run.status, 0) << run.output;
+
+  std::vector<connfuzz::tools::EventLine> connects;
+  std::ifstream in(log);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (const std::string& line : lines)
+    if (auto e = connfuzz::tools::parse_event_line(line); e && e->call == connfuzz::inject::Call::connect) connects.push_back(*e);
+  auto destinations = connfuzz::testing::random_destinations(kSeed, kCount, walls.dir);
+  ASSERT_EQ(connects.size(), destinations.size()) << "one connect per destination";
+
+  int outside_count = 0, reached = 0, guarded = 0;
+  std::map<std::string, int> guarded_by_form;
+  std::ostringstream first_escapes;
+  for (std::size_t i = 0; i < destinations.size(); ++i) {
+    bool is_outside = outside(destinations[i], allowed);
+    bool by_guard = connects[i].mark == LineMark::guard;
+    guarded += by_guard;
+    if (!is_outside) continue;
+    ++outside_count;
+    if (by_guard) {
+      ++guarded_by_form[destinations[i].form];
+    } else if (++reached <= 5) {
+      first_escapes << "  destination #" << i << " (" << destinations[i].form << ", length " << destinations[i].len
+                    << "): connect#" << connects[i].index << " = " << connects[i].result << ", errno " << connects[i].err
+                    << ", not from the guard\n";
+    }
+  }
+  EXPECT_EQ(reached, 0) << "destinations outside the walls reached the kernel:\n" << first_escapes.str();
+  // Not vacuous: many were outside, every outside form was met, and the rest went through.
+  EXPECT_GT(outside_count, kCount / 3);
+  for (const char* form : {"ipv4", "0.0.0.0", "ipv6", "::", "v4-mapped", "v4-compatible", "link-local", "unix .. escape",
+                           "unix link escape", "abstract"})
+    EXPECT_GT(guarded_by_form[form], 0) << form;
+  EXPECT_LT(guarded, kCount) << "the guard let nothing through at all";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, GuardProperty, ::testing::Values("preload", "seccomp"));
+
+}  // namespace
