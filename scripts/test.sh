@@ -2,6 +2,7 @@
 # The whole test suite: the dev build (g++) and the asan build (clang with
 # AddressSanitizer and UndefinedBehaviorSanitizer), each built and run by ctest. The
 # libfuzzer preset is built first: `connfuzz nightly`'s tests fuzz with its binaries.
+# Last, the tsan preset runs the injector's stress tests under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
@@ -19,4 +20,9 @@ for preset in dev asan; do
   echo "== $preset: ctest"
   ctest --preset "$preset" -j "$jobs" || status=1
 done
+# The injector's stress tests under ThreadSanitizer: the tsan preset builds only them.
+echo "== tsan: configure, build and ctest (label stress)"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j "$jobs"
+TSAN_OPTIONS=halt_on_error=1 ctest --preset tsan || status=1
 exit $status
