@@ -287,8 +287,14 @@ int nightly(const NightlyOptions& o) {
   int new_findings = 0;
   for (auto& [key, g] : groups) {
     if (g.signature == "did not reproduce") continue;
-    std::vector<std::uint8_t> input = bytes_of(g.files.front());
-    Minimized m = minimize_finding(fuzzer_binary(g.fuzzer, o.fuzzers), g.fuzzer, input, g.signature, 30, o.max_runs);
+    // The smallest crash file of the group; a new finding is minimized from there (a
+    // documented one is known already: its smallest file is repro enough).
+    auto smallest = std::min_element(g.files.begin(), g.files.end(),
+                                     [](const fs::path& a, const fs::path& b) { return fs::file_size(a) < fs::file_size(b); });
+    std::vector<std::uint8_t> input = bytes_of(*smallest);
+    Minimized m{input, 0, false};
+    if (g.documented_as.empty())
+      m = minimize_finding(fuzzer_binary(g.fuzzer, o.fuzzers), g.fuzzer, input, g.signature, 30, o.max_runs);
     std::string name = g.fuzzer + "-" + slug(g.documented_as.empty() ? g.signature : g.documented_as) + "-" +
                        std::to_string(std::hash<std::string>{}(key) % 100000);
     g.repro = out / "findings" / name;
