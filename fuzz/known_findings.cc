@@ -71,7 +71,24 @@ bool kernel_udp_port_zero(const Scenario&, const targets::ConnectResult& r, Even
   return false;
 }
 
+// Asio's socket_ops::close calls close() again after EWOULDBLOCK/EAGAIN (Windows keeps
+// the socket open then); Linux has freed the descriptor, so the second close finds it
+// gone (or closes another thread's new one). Only the retry of a close that failed
+// with EAGAIN counts.
+bool asio_close_retry(const Scenario&, const targets::ConnectResult&, Events events) {
+  for (std::size_t i = 0; i + 1 < events.size(); ++i) {
+    const inject::Event& first = *events[i];
+    const inject::Event& again = *events[i + 1];
+    if (first.call == inject::Call::close && first.result < 0 && (first.err == EAGAIN || first.err == EWOULDBLOCK) &&
+        again.call == inject::Call::close && again.fd == first.fd && again.result < 0 && again.err == EBADF)
+      return true;
+  }
+  return false;
+}
+
 constexpr KnownFinding kKnown[] = {
+    {"asio", "bad-descriptor", asio_close_retry, "asio-close-retry-after-eagain"},
+    {"endpoint", "bad-descriptor", asio_close_retry, "asio-close-retry-after-eagain"},
     {"asio", "spin", asio_eintr_storm, "asio-reactor-eintr-storm"},
     {"asio", "spin", asio_epoll_error_ignored, "asio-reactor-epoll-error-ignored"},
     {"asio", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},

@@ -352,7 +352,7 @@ void add_nightly_command(CLI::App& app, int& status) {
   cmd->add_option("--fuzzers", o->fuzzers, "Directory of the fuzzer binaries (default: $CONNFUZZ_FUZZER_DIR, else beside connfuzz)");
   cmd->add_option("--only", o->only, "Only these real fuzzers (posix, asio, ...; comma-separated)")->delimiter(',');
   cmd->add_option("--with", o->with, "Also fuzz this buggy example (example_leak_on_refused, ...); repeatable");
-  cmd->add_option("--max-runs", o->max_runs, "Replays to minimize each finding (default 200)")->check(CLI::PositiveNumber);
+  cmd->add_option("--max-runs", o->max_runs, "Replays to minimize each finding (default 200)")->check(positive("--max-runs"));
   cmd->callback([o, &status] { status = nightly(*o); });
 }
 

@@ -11,7 +11,23 @@ std::string describe_plan_error(const std::string& text, std::size_t column, con
   std::string caret = column >= 1 && column <= 201 ? std::string(column - 1, ' ') + "^" : "";
   for (char& c : shown)
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
-  return "bad plan: column " + std::to_string(column) + ": " + message + "\n  " + shown + "\n  " + caret;
+  // The message quotes what it found, which may be the whole of an enormous argument.
+  std::string said = message.size() > 300 ? message.substr(0, 300) + "..." : message;
+  return "bad plan: column " + std::to_string(column) + ": " + said + "\n  " + shown + "\n  " + caret;
+}
+
+CLI::Validator positive(const std::string& option) {
+  return CLI::Validator(
+      [option](std::string& text) -> std::string {
+        try {
+          std::size_t used = 0;
+          double value = std::stod(text, &used);
+          if (used == text.size() && value > 0) return "";
+        } catch (const std::exception&) {
+        }
+        return option + " must be a number above 0, got '" + text + "'";
+      },
+      "NUMBER>0");
 }
 
 void add_plan_command(CLI::App& app, int& status) {

@@ -57,7 +57,7 @@ void add_report_command(CLI::App& app, int& status) {
   report->add_option("--fuzzers", o->fuzzers, "Directory of the *_fuzzer binaries (default: beside connfuzz)");
   report->add_flag("--examples", o->examples, "Include the buggy examples' targets");
   report->add_option("--timeout", o->timeout, "Seconds per input before it counts as a hang (default 30)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive("--timeout"));
   report->callback([o, &status] {
     CoverageOptions options;
     fs::path findings_dir = documented_findings_dir();

@@ -30,7 +30,7 @@ void add_target_options(CLI::App* command, TargetOptions& options) {
   command->add_option("--fuzzers", options.fuzzers,
                       "Directory of the *_fuzzer binaries (default: $CONNFUZZ_FUZZER_DIR, else beside connfuzz)");
   command->add_option("--timeout", options.timeout, "Seconds before a run counts as a hang (default 60)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive("--timeout"));
 }
 
 // The engine's own chatter says nothing about the finding.
@@ -134,7 +134,7 @@ void add_repro_commands(CLI::App& app, int& status) {
   auto max_runs = std::make_shared<int>(500);
   minimize->add_option("file", *min_file, "The finding: a crash file or a FILE.txt scenario")->required();
   minimize->add_option("-o,--output", *out, "Where the smallest input goes (default FILE.min); its text beside it as .txt");
-  minimize->add_option("--max-runs", *max_runs, "Stop after this many replays (default 500)")->check(CLI::PositiveNumber);
+  minimize->add_option("--max-runs", *max_runs, "Stop after this many replays (default 500)")->check(positive("--max-runs"));
   add_target_options(minimize, *min_options);
   minimize->callback([min_file, out, min_options, max_runs, &status] {
     FindingFile input = read_finding_file(*min_file, min_options->target);

@@ -32,6 +32,10 @@ void add_nightly_command(CLI::App& app, int& status);
 void set_program_words(std::vector<std::string> words);
 void append_program_words(std::vector<std::string>& command);
 
+// A CLI11 check that a number is above 0, saying so in words ("--timeout must be a
+// number above 0, got '0'") instead of CLI11's range of doubles.
+CLI::Validator positive(const std::string& option);
+
 // "connfuzz: plan: column 9: ...", the plan again, and a caret under the column.
 std::string describe_plan_error(const std::string& text, std::size_t column, const std::string& message);
 

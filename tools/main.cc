@@ -51,16 +51,23 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string first = argc > 1 ? argv[1] : "";
     bool unknown_command = !first.empty() && first[0] != '-' && app.get_subcommands().empty();
+    bool unknown_option = !first.empty() && first[0] == '-' && app.get_subcommands().empty();
     if (unknown_command) {
       std::string names;
       for (const CLI::App* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
       std::fprintf(stderr, "connfuzz: unknown command '%s'; the commands are: %s\n", first.c_str(), names.c_str());
+    } else if (unknown_option) {
+      std::fprintf(stderr, "connfuzz: unknown option '%s' before a command; usage: connfuzz COMMAND [options] (connfuzz --help)\n",
+                   first.c_str());
     } else {
       std::fprintf(stderr, "connfuzz: %s\nRun 'connfuzz --help' for the commands.\n", e.what());
     }
     return kExitUsage;
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "connfuzz: %s\n", e.what());
+    // An enormous argument quoted back is no help: say how much was left out.
+    std::string message = e.what();
+    if (message.size() > 4000) message = message.substr(0, 4000) + "... (" + std::to_string(message.size() - 4000) + " more characters)";
+    std::fprintf(stderr, "connfuzz: %s\n", message.c_str());
     return kExitUsage;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "connfuzz: internal error: %s\n", e.what());
