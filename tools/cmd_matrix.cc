@@ -4,19 +4,17 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "atomic_file.h"
+#include "cell_file.h"
 #include "commands.h"
 #include "matrix.h"
-#include "cell_file.h"
 #include "matrix_report.h"
 #include "matrix_runner.h"
 #include "preload_environment.h"
 #include "program_pool.h"
-#include "runtime.h"
 #include "supervisor.h"
 
 namespace connfuzz::tools {

@@ -2,9 +2,9 @@
 // back into the corpus without losing one; the crashes grouped by finding and stack,
 // one minimized repro file per group; the coverage report and a summary. Exit 1 when a
 // group is a new finding.
-#include <unistd.h>
-
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -235,7 +235,13 @@ int nightly(const NightlyOptions& o) {
     f.binary = fuzzer_binary(name, o.fuzzers);
     f.dir = out / name;
     f.corpus = corpus / name;
-    fs::remove_all(f.dir, ec);  // tonight's run only; the corpus and OUT/findings stay
+    // Tonight's work starts empty, but an earlier night's crash files are never thrown
+    // away: they move aside to crashes-<time>/ (tonight judges only its own).
+    fs::remove_all(f.dir / "new", ec);
+    fs::remove_all(f.dir / "merged", ec);
+    std::string stamp = std::to_string(std::time(nullptr));
+    if (fs::exists(f.dir / "afl", ec)) fs::rename(f.dir / "afl", f.dir / ("afl-" + stamp), ec);  // its crashes/ inside
+    if (files_in(f.dir / "crashes") > 0) fs::rename(f.dir / "crashes", f.dir / ("crashes-" + stamp), ec);
     fs::create_directories(f.dir / "new", ec);
     fs::create_directories(f.dir / "crashes", ec);
     fs::create_directories(f.corpus, ec);
