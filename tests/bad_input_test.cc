@@ -4,6 +4,7 @@
 // none may crash (a sanitizer report would change the status and the output).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -107,8 +108,10 @@ const BadInput kCases[] = {
 
 class BadInputTest : public ::testing::TestWithParam<BadInput> {
  protected:
+  // ctest runs each case as a process of its own, at the same time as others: each
+  // process prepares its own files.
   static void SetUpTestSuite() {
-    dir_ = fs::path(::testing::TempDir()) / "bad-input";
+    dir_ = fs::path(::testing::TempDir()) / ("bad-input-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ / "empty").close();
@@ -117,6 +120,7 @@ class BadInputTest : public ::testing::TestWithParam<BadInput> {
     std::ofstream(dir_ / "good.txt") << "mode=posix_blocking\nsocket=AF_INET,SOCK_STREAM,0\nplan=\naddress=listener,AF_INET,length=true\n";
     std::ofstream(dir_ / "bad.cell") << "# connfuzz matrix cell\nplan=connect@1=EINTR\ncolour=blue\n";
   }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
   static fs::path dir_;
 };
 fs::path BadInputTest::dir_;
