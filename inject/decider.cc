@@ -1,5 +1,6 @@
 #include "decider.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -45,6 +46,27 @@ bool matches(const Predicate& where, const Facts& facts) noexcept {
 }
 
 }  // namespace
+
+std::uint16_t state_bits(const SocketInfo& s) noexcept {
+  std::uint16_t bits = s.nonblocking ? Nonblocking : Blocking;
+  if (s.domain == AF_INET || s.domain == AF_INET6) bits |= Inet;
+  if (s.domain == AF_UNIX) bits |= Unix;
+  if (s.type == SOCK_STREAM || s.type == SOCK_SEQPACKET) bits |= Stream;
+  if (s.phase == Phase::Connecting || s.phase == Phase::Held || s.phase == Phase::SimPending) bits |= Pending;
+  if (s.phase == Phase::Connected) bits |= Connected;
+  return bits;
+}
+
+int destination_port(const sockaddr* addr, socklen_t len) noexcept {
+  if (addr == nullptr || len < sizeof(sa_family_t)) return -1;
+  sa_family_t family;
+  std::memcpy(&family, addr, sizeof(family));
+  in_port_t port;
+  if (family == AF_INET && len >= sizeof(sockaddr_in)) std::memcpy(&port, &reinterpret_cast<const sockaddr_in*>(addr)->sin_port, sizeof(port));
+  else if (family == AF_INET6 && len >= 24) std::memcpy(&port, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_port, sizeof(port));
+  else return -1;
+  return ntohs(port);
+}
 
 void Decider::install(const Plan& plan) {
   plan_ = plan;

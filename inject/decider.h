@@ -6,7 +6,10 @@
 #include <atomic>
 #include <cstdint>
 
+#include <sys/socket.h>
+
 #include "plan.h"
+#include "socket_table.h"
 
 namespace connfuzz::inject {
 
@@ -26,6 +29,13 @@ struct Decision {
   bool refused = false;  // a rule fired but realistic mode does not allow it here
   bool fired() const noexcept { return rule >= 0 && !refused; }
 };
+
+// The When bits that hold for a socket in this state (realistic mode's test).
+std::uint16_t state_bits(const SocketInfo& info) noexcept;
+// The destination port of an AF_INET or AF_INET6 address long enough to hold one, else -1.
+int destination_port(const sockaddr* addr, socklen_t len) noexcept;
+// Why realistic mode declined a planned fault, as the log says it after the rule.
+inline constexpr const char* kNotRealistic = "the kernel cannot return this here (realistic mode)";
 
 class Decider {
  public:

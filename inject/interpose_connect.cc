@@ -62,7 +62,8 @@ long finish(Event& event, long result, int err, Mark mark, const char* note) noe
 void note_refusal(Event& event, const Decision& d) noexcept {
   LineBuilder(event.note, sizeof(event.note))
       .text(runtime().rule_text(d.rule))
-      .text(": the kernel cannot return this here (realistic mode)");
+      .text(": ")
+      .text(kNotRealistic);
 }
 
 long finish_injected(Event& event, const Decision& d, long result_on_failure) noexcept {
@@ -124,17 +125,6 @@ void socket_args(Event& e, int domain, int type, int protocol) {
 }
 
 void fd_args(Event& e, int fd) { LineBuilder(e.args, sizeof(e.args)).number(fd); }
-
-int address_port(const sockaddr* addr, socklen_t len) {
-  if (addr == nullptr || len < sizeof(sa_family_t)) return -1;
-  sa_family_t family;
-  std::memcpy(&family, addr, sizeof(family));
-  in_port_t port;
-  if (family == AF_INET && len >= sizeof(sockaddr_in)) std::memcpy(&port, &reinterpret_cast<const sockaddr_in*>(addr)->sin_port, sizeof(port));
-  else if (family == AF_INET6 && len >= 24) std::memcpy(&port, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_port, sizeof(port));
-  else return -1;
-  return ntohs(port);
-}
 
 // Where a real connect left the socket.
 Phase phase_after_real_connect(int result, int err, Phase before) {
@@ -257,7 +247,7 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
     std::memcpy(&family, addr, sizeof(family));
     facts.family = family;
   }
-  facts.port = address_port(addr, len);
+  facts.port = destination_port(addr, len);
   if (info.phase != Phase::Untracked && facts.port >= 0 && info.port != facts.port) {
     info.port = static_cast<std::uint16_t>(facts.port);
     rt.sockets().set(fd, info);

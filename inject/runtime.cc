@@ -26,16 +26,6 @@ static void stop_on_exhausted_budget(std::uint32_t calls) {
 
 std::int64_t simulated_latency_ns(int err) noexcept { return err == ETIMEDOUT ? 127'000'000'000LL : 0; }
 
-std::uint16_t state_bits(const SocketInfo& s) noexcept {
-  std::uint16_t bits = s.nonblocking ? Nonblocking : Blocking;
-  if (s.domain == AF_INET || s.domain == AF_INET6) bits |= Inet;
-  if (s.domain == AF_UNIX) bits |= Unix;
-  if (s.type == SOCK_STREAM || s.type == SOCK_SEQPACKET) bits |= Stream;
-  if (s.phase == Phase::Connecting || s.phase == Phase::Held || s.phase == Phase::SimPending) bits |= Pending;
-  if (s.phase == Phase::Connected) bits |= Connected;
-  return bits;
-}
-
 void Runtime::install(const Plan& plan) {
   decider_.install(plan);
   reset_for_input();

@@ -72,7 +72,5 @@ inline constexpr const char* kConnectedNote = "connfuzz: connected at";
 inline constexpr const char* kConnectedAtExit = "connfuzz: connected at exit:";
 inline constexpr const char* kConnectedAtClose = "connfuzz: connected at close:";
 
-// The When bits that hold for a socket in this state.
-std::uint16_t state_bits(const SocketInfo& info) noexcept;
 
 }  // namespace connfuzz::inject

@@ -157,7 +157,7 @@ Event event_for(Call call, int fd, const Decision& d) {
 
 // As the preload layer says it: which rule, and why it did not fire.
 void note_refusal(Event& e, const Decision& d, const inject::Decider& decider,
-                  const char* why = "the kernel cannot return this here (realistic mode)") {
+                  const char* why = inject::kNotRealistic) {
   if (d.rule >= 0 && d.refused) LineBuilder(e.note, sizeof(e.note)).text(decider.rule_text(d.rule)).text(": ").text(why);
 }
 
@@ -167,25 +167,22 @@ int int_option(int fd, int name) {
   return getsockopt(fd, SOL_SOCKET, name, &value, &len) == 0 ? value : -1;
 }
 
+// The socket as the preload layer would have recorded it, asked of the kernel; a
+// pending attempt cannot be told from here.
 Facts facts_of_socket(int fd) {
   Facts f;
   f.family = int_option(fd, SO_DOMAIN);
   f.type = int_option(fd, SO_TYPE);
+  inject::SocketInfo info;
+  info.domain = static_cast<std::uint8_t>(f.family);
+  info.type = static_cast<std::uint8_t>(f.type);
   int flags = fcntl(fd, F_GETFL);
-  f.state = flags >= 0 && (flags & O_NONBLOCK) ? inject::Nonblocking : inject::Blocking;
-  if (f.family == AF_INET || f.family == AF_INET6) f.state |= inject::Inet;
-  if (f.family == AF_UNIX) f.state |= inject::Unix;
-  if (f.type == SOCK_STREAM || f.type == SOCK_SEQPACKET) f.state |= inject::Stream;
+  info.nonblocking = flags >= 0 && (flags & O_NONBLOCK);
   sockaddr_storage peer{};
   socklen_t len = sizeof(peer);
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0) f.state |= inject::Connected;
+  info.phase = getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0 ? inject::Phase::Connected : inject::Phase::Fresh;
+  f.state = inject::state_bits(info);
   return f;
-}
-
-int address_port(const sockaddr_storage& a, socklen_t len) {
-  if (a.ss_family == AF_INET && len >= sizeof(sockaddr_in)) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
-  if (a.ss_family == AF_INET6 && len >= 24) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
-  return -1;
 }
 
 // A relative AF_UNIX path means the program's working directory, not connfuzz's.
@@ -312,10 +309,10 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
           iovec local{&addr, n}, remote{reinterpret_cast<void*>(args[1]), n};
           bool readable = args[1] == 0 || n == 0 || process_vm_readv(static_cast<pid_t>(req->pid), &local, 1, &remote, 1, 0) ==
                                                              static_cast<ssize_t>(n);
-          int domain = copy >= 0 ? int_option(copy, SO_DOMAIN) : -1;  // -1: no socket, the kernel says so
           Facts facts = copy >= 0 ? facts_of_socket(copy) : Facts{};
+          int domain = facts.family;  // the socket's; -1: no socket, the kernel says so
           if (n >= sizeof(sa_family_t)) facts.family = addr.ss_family;
-          facts.port = address_port(addr, len);
+          facts.port = inject::destination_port(reinterpret_cast<const sockaddr*>(&addr), len);
           Decision d = decider.decide(Call::connect, facts);
           Event e = event_for(Call::connect, fd, d);
           LineBuilder(e.args, sizeof(e.args)).number(fd);
