@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -18,6 +17,7 @@
 #include "atomic_file.h"
 #include "commands.h"
 #include "corpus_merge.h"
+#include "file_contents.h"
 #include "coverage.h"
 #include "finding_file.h"
 #include "fuzzer_process.h"
@@ -63,8 +63,8 @@ struct Group {
 };
 
 std::vector<std::uint8_t> bytes_of(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string data = file_contents(path);
+  return {data.begin(), data.end()};
 }
 
 int files_in(const fs::path& dir) {

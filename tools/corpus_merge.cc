@@ -1,12 +1,10 @@
 #include "corpus_merge.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
-#include <sstream>
 
 #include "atomic_file.h"
+#include "file_contents.h"
 
 namespace connfuzz::tools {
 namespace fs = std::filesystem;
@@ -17,11 +15,6 @@ bool stale_temporary(const fs::path& path) {
   std::string name = path.filename().string();
   return name.size() > 11 && name.compare(name.size() - 11, 5, ".tmp-") == 0;
 }
-
-std::string contents(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 }  // namespace
 
 int add_new_inputs(const std::string& corpus, const std::string& from) {
@@ -31,12 +24,12 @@ int add_new_inputs(const std::string& corpus, const std::string& from) {
   for (const auto& entry : fs::directory_iterator(corpus, ec)) {
     if (!entry.is_regular_file()) continue;
     if (stale_temporary(entry.path())) fs::remove(entry.path(), ec);  // half an input from a killed merge
-    else known.insert(contents(entry.path()));
+    else known.insert(file_contents(entry.path()));
   }
   int added = 0;
   for (const auto& entry : fs::directory_iterator(from, ec)) {
     if (!entry.is_regular_file()) continue;
-    std::string data = contents(entry.path());
+    std::string data = file_contents(entry.path());
     if (!known.insert(data).second) continue;
     fs::path target = fs::path(corpus) / entry.path().filename();
     for (int n = 1; fs::exists(target, ec); ++n) target = fs::path(corpus) / (entry.path().filename().string() + "-" + std::to_string(n));

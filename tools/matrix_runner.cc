@@ -4,23 +4,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "commands.h"
+#include "file_contents.h"
 #include "preload_environment.h"
 
 namespace connfuzz::tools {
 namespace fs = std::filesystem;
-
-namespace {
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-}  // namespace
 
 std::string ProgramUnderTest::run_options() const {
   std::string options = std::string(no_netns ? "--no-netns " : "") + (seccomp ? "--backend seccomp " : "");
@@ -59,13 +49,13 @@ RunRequest CellRunner::request(const std::string& plan, const std::string& name,
 }
 
 CellRun CellRunner::collect(const RunRequest& request, const RunResult& result) const {
-  CellRun run{result.exit_status, result.signal, result.timed_out, read_text(request.log_path)};
+  CellRun run{result.exit_status, result.signal, result.timed_out, file_contents(request.log_path)};
   std::error_code ec;
   fs::remove(request.log_path, ec);
   return run;
 }
 
-std::string CellRunner::output(const RunRequest& request) const { return read_text(request.output_path); }
+std::string CellRunner::output(const RunRequest& request) const { return file_contents(request.output_path); }
 
 std::uint32_t CellRunner::budget_for(const CleanRun& clean) {
   return static_cast<std::uint32_t>(std::min<std::size_t>(UINT32_MAX, std::max<std::size_t>(2000, clean.events * 50)));
