@@ -165,6 +165,14 @@ LineBuilder& LineBuilder::socket_args(int domain, int type, int protocol) noexce
   return text(", ").number(protocol);
 }
 
+std::size_t format_budget_exhausted(std::uint32_t calls, char* out, std::size_t size) noexcept {
+  return LineBuilder(out, size).text(kBudgetExhausted).text(" after ").number(calls).text(" calls\n").size();
+}
+
+std::size_t format_connected_note(const char* when, int fd, char* out, std::size_t size) noexcept {
+  return LineBuilder(out, size).text(kConnectedNote).text(" ").text(when).text(": fd ").number(fd).text("\n").size();
+}
+
 std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
   LineBuilder line(out, size);
   line.number(e.pid).text(" ").text(call_name(e.call).data(), call_name(e.call).size());

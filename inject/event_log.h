@@ -65,6 +65,16 @@ std::size_t format_event(const Event& event, char* out, std::size_t size) noexce
 
 const char* family_name(int family) noexcept;
 
+// Lines of the log that are no event: what a backend notes for the matrix to read.
+// A program stopped by the call budget (CONNFUZZ_CALL_BUDGET):
+inline constexpr const char* kBudgetExhausted = "connfuzz: call budget exhausted";
+std::size_t format_budget_exhausted(std::uint32_t calls, char* out, std::size_t size) noexcept;
+// A socket connected for real, noted by a backend that cannot see the calls that would
+// show it: the preload layer at exit, the seccomp backend at close (it sees no poll,
+// getsockopt or send). `when` is "exit" or "close".
+inline constexpr const char* kConnectedNote = "connfuzz: connected at";
+std::size_t format_connected_note(const char* when, int fd, char* out, std::size_t size) noexcept;
+
 // A bounded in-memory log for in-process oracles and tests, plus an optional file.
 // Recording never allocates or locks; past capacity, events are counted, not kept.
 class EventLog {

@@ -20,9 +20,7 @@ __attribute__((destructor)) void log_connected_sockets_at_exit() {
     socklen_t len = sizeof(peer);
     if (real().getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
     char line[96];
-    LineBuilder text(line, sizeof(line));
-    text.text(kConnectedAtExit).text(" fd ").number(fd).text("\n");
-    rt.log().write_raw(line, text.size());
+    rt.log().write_raw(line, format_connected_note("exit", fd, line, sizeof(line)));
   }
 }
 

@@ -18,9 +18,7 @@ namespace connfuzz::inject {
 // matrix's "spin" verdict reads this line) and end it, as a fuzzer's budget does.
 static void stop_on_exhausted_budget(std::uint32_t calls) {
   char line[128];
-  LineBuilder text(line, sizeof(line));
-  text.text(kBudgetExhausted).text(" after ").number(calls).text(" calls\n");
-  runtime().log().write_raw(line, text.size());
+  runtime().log().write_raw(line, format_budget_exhausted(calls, line, sizeof(line)));
   _exit(kBudgetExitStatus);
 }
 

@@ -61,16 +61,9 @@ class Runtime {
 
 Runtime& runtime() noexcept;
 
-// With CONNFUZZ_CALL_BUDGET=N, the N-th logged call ends the program: this line goes
-// to the log and the process exits with this status.
-inline constexpr const char* kBudgetExhausted = "connfuzz: call budget exhausted";
+// With CONNFUZZ_CALL_BUDGET=N, the N-th logged call ends the program: the log says so
+// (format_budget_exhausted) and the process exits with this status.
 inline constexpr int kBudgetExitStatus = 125;
-// A socket connected for real, noted by a backend that cannot see the calls that would
-// show it: the preload layer at exit, the seccomp backend at close (it sees no poll,
-// getsockopt or send). Lines start with kConnectedNote.
-inline constexpr const char* kConnectedNote = "connfuzz: connected at";
-inline constexpr const char* kConnectedAtExit = "connfuzz: connected at exit:";
-inline constexpr const char* kConnectedAtClose = "connfuzz: connected at close:";
 
 
 }  // namespace connfuzz::inject

@@ -4,8 +4,8 @@
 #include <cstring>
 #include <map>
 
+#include "event_log.h"
 #include "plan.h"
-#include "runtime.h"
 #include "text_lines.h"
 
 namespace connfuzz::tools {

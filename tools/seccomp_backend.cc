@@ -26,7 +26,6 @@
 #include "decider.h"
 #include "event_log.h"
 #include "guard.h"
-#include "runtime.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -137,9 +136,8 @@ struct SeccompSupervisor::State {
     if (log_fd >= 0) (void)!write(log_fd, line, n);
     if (budget > 0 && ++events == budget) {
       char text[128];
-      LineBuilder b(text, sizeof(text));
-      b.text(inject::kBudgetExhausted).text(" after ").number(events).text(" calls\n");
-      if (log_fd >= 0) (void)!write(log_fd, text, b.size());
+      std::size_t n = inject::format_budget_exhausted(events, text, sizeof(text));
+      if (log_fd >= 0) (void)!write(log_fd, text, n);
       kill(-child, SIGKILL);
     }
   }
@@ -293,9 +291,8 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
             socklen_t peer_len = sizeof(peer);
             if (getpeername(copy, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0) {
               char line[96];
-              LineBuilder note(line, sizeof(line));
-              note.text(inject::kConnectedAtClose).text(" fd ").number(fd).text("\n");
-              if (s.log_fd >= 0) (void)!write(s.log_fd, line, note.size());
+              std::size_t n = inject::format_connected_note("close", fd, line, sizeof(line));
+              if (s.log_fd >= 0) (void)!write(s.log_fd, line, n);
             }
             if (d.fired()) d.refused = true;
             note_refusal(e, d, decider, "the seccomp backend cannot fail a close it lets happen");
