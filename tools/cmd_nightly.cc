@@ -122,7 +122,6 @@ RunRequest fuzz_request(const NightlyOptions& o, const FuzzerNight& f, const fs:
   r.private_network = false;  // each fuzzer makes its own namespace
   r.timeout_seconds = o.time + 300;
   r.output_path = (f.dir / "fuzz.log").string();
-  r.log_path = (f.dir / "unused.log").string();
   std::string t = std::to_string(static_cast<long>(o.time));
   if (o.engine == "afl") {
     r.argv = {"afl-fuzz", "-V", t, "-i", f.corpus.string(), "-o", (f.dir / "afl").string(), "-M", "main", "-t", "10000"};
@@ -189,7 +188,6 @@ void merge(const NightlyOptions& o, FuzzerNight& f) {
   r.private_network = false;
   r.timeout_seconds = 900;
   r.output_path = (f.dir / "merge.log").string();
-  r.log_path = (f.dir / "unused.log").string();
   r.argv = {f.binary, "-merge=1", "-timeout=25", "-rss_limit_mb=2560", staged.string(), f.corpus.string(), from.string()};
   RunResult result = run_supervised(r);
   if (result.exit_status != 0)
