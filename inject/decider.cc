@@ -78,6 +78,8 @@ void Decider::install(const Plan& plan) {
     std::memcpy(rule_texts_[i], text.data(), n);
     rule_texts_[i][n] = '\0';
     rule_rows_[i] = find_row(plan.rules[i].call, plan.rules[i].err);
+    const ActionInfo* action = find_action(plan.rules[i].action);
+    rule_when_[i] = action ? action->when : 0;
   }
   reset_counts();
 }
@@ -98,11 +100,16 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
     std::uint32_t index = rule_counts_[i].fetch_add(1, std::memory_order_relaxed) + 1;
     if (d.rule >= 0 || !selects(rule, index, plan_.seed, i)) continue;
     d.rule = i;
+    d.action = rule.action;
     d.err = rule.err;
     d.eventual = rule.eventual;
+    d.signal = rule.signal;
+    d.delay_ns = rule.delay_ns;
     if (plan_.mode == Mode::Realistic) {
-      const ErrnoRow* row = rule_rows_[i];
-      d.refused = row == nullptr || (row->when & Never) || (row->when & facts.state) != row->when;
+      std::uint16_t when = Never;
+      if (rule.action != Action::errno_value) when = call == Call::connect ? rule_when_[i] : std::uint16_t{Anytime};
+      else if (const ErrnoRow* row = rule_rows_[i]) when = row->when;
+      d.refused = (when & Never) || (when & facts.state) != when;
     }
   }
   return d;

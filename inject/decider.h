@@ -24,8 +24,11 @@ struct Facts {
 struct Decision {
   std::uint32_t index = 0;  // this call's number among its kind
   int rule = -1;            // the rule that fired, or -1
+  Action action = Action::errno_value;
   int err = 0;
   int eventual = 0;
+  int signal = 0;
+  std::int64_t delay_ns = 0;
   bool refused = false;  // a rule fired but realistic mode does not allow it here
   bool fired() const noexcept { return rule >= 0 && !refused; }
 };
@@ -50,6 +53,7 @@ class Decider {
   Plan plan_;
   char rule_texts_[Plan::kMaxRules][96] = {};
   const ErrnoRow* rule_rows_[Plan::kMaxRules] = {};  // each rule's row of the table, looked up once
+  std::uint16_t rule_when_[Plan::kMaxRules] = {};    // an action's When bits, for connect
   std::atomic<std::uint32_t> rule_counts_[Plan::kMaxRules] = {};
   std::atomic<std::uint32_t> call_counts_[kCallCount] = {};
 };

@@ -24,9 +24,10 @@ constexpr ErrnoRow kRows[] = {
 struct CallInfo {
   std::string_view name;
   std::string_view covers;
+  bool cancellation_point;
 };
 constexpr CallInfo kCalls[] = {
-#define CONNFUZZ_CALL(id, name, covers) {name, covers},
+#define CONNFUZZ_CALL(id, name, covers, cancellation_point) {name, covers, cancellation_point},
 #include "calls.def"
 #undef CONNFUZZ_CALL
 };
@@ -40,6 +41,7 @@ std::span<const ErrnoRow> errno_rows() noexcept { return kRows; }
 
 std::string_view call_name(Call call) noexcept { return kCalls[static_cast<int>(call)].name; }
 std::string_view call_covers(Call call) noexcept { return kCalls[static_cast<int>(call)].covers; }
+bool is_cancellation_point(Call call) noexcept { return kCalls[static_cast<int>(call)].cancellation_point; }
 
 std::optional<Call> call_from_name(std::string_view name) noexcept {
   for (int i = 0; i < kCallCount; ++i)

@@ -10,12 +10,12 @@
 namespace connfuzz::inject {
 
 enum class Call : std::uint8_t {
-#define CONNFUZZ_CALL(id, name, covers) id,
+#define CONNFUZZ_CALL(id, name, covers, cancellation_point) id,
 #include "calls.def"
 #undef CONNFUZZ_CALL
 };
 inline constexpr int kCallCount = 0
-#define CONNFUZZ_CALL(id, name, covers) +1
+#define CONNFUZZ_CALL(id, name, covers, cancellation_point) +1
 #include "calls.def"
 #undef CONNFUZZ_CALL
     ;
@@ -54,6 +54,7 @@ std::span<const ErrnoRow> errno_rows() noexcept;
 
 std::string_view call_name(Call call) noexcept;
 std::string_view call_covers(Call call) noexcept;
+bool is_cancellation_point(Call call) noexcept;
 std::optional<Call> call_from_name(std::string_view name) noexcept;
 
 std::string_view class_name(ErrnoClass klass) noexcept;  // "still-connecting", ...

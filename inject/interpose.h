@@ -37,4 +37,18 @@ void release_hold(int fd, SocketInfo info) noexcept;
 // that the kernel's later answers agree.
 void fail_socket(int fd, SocketInfo info, int pending, bool abort_on_reconnect) noexcept;
 
+// Where a real connect left the socket.
+Phase phase_after_real_connect(int result, int err, Phase before) noexcept;
+
+// Starts the program's real attempt without blocking (the kernel's attempt goes on
+// whatever the socket's mode); false with `err` when the kernel failed it at once,
+// the socket's phase then updated.
+bool begin_real_attempt(int fd, SocketInfo& info, const sockaddr* addr, socklen_t len, int& err) noexcept;
+
+// A rule whose action is no errno (actions.def), inside connect(). Returns the
+// connect's result, or kNotActed when the action does not apply here (the event's
+// note says why) and the connect goes on as if unplanned.
+inline constexpr int kNotActed = -2;
+int act_in_connect(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, Event& ev, const Decision& d);
+
 }  // namespace connfuzz::inject::detail

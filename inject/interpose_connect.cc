@@ -112,6 +112,38 @@ void fail_socket(int fd, SocketInfo info, int pending, bool abort_on_reconnect) 
   runtime().sockets().set(fd, failed);
 }
 
+// Where a real connect left the socket.
+Phase phase_after_real_connect(int result, int err, Phase before) noexcept {
+  if (result == 0) return Phase::Connected;
+  switch (err) {
+    case EINPROGRESS:
+    case EALREADY: return Phase::Connecting;
+    case EISCONN: return Phase::Connected;
+    case EINTR: return Phase::Connecting;
+    default: return before == Phase::Connected ? Phase::Connected : Phase::Fresh;
+  }
+}
+
+bool begin_real_attempt(int fd, SocketInfo& info, const sockaddr* addr, socklen_t len, int& err) noexcept {
+  const RealCalls& r = real();
+  if (!info.nonblocking) r.fcntl(fd, F_SETFL, r.fcntl(fd, F_GETFL) | O_NONBLOCK);
+  runtime().count_kernel_connect();
+  int result = r.connect(fd, addr, len);
+  err = errno;
+  if (result < 0 && err == EINPROGRESS) {
+    pollfd p{fd, POLLOUT, 0};
+    r.poll(&p, 1, 1000);  // bounded: a loopback handshake takes microseconds
+  }
+  if (!info.nonblocking) r.fcntl(fd, F_SETFL, r.fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (result < 0 && err != EINPROGRESS) {
+    // The kernel failed at once, before any wait a signal could have interrupted.
+    info.phase = phase_after_real_connect(result, err, info.phase);
+    runtime().sockets().set(fd, info);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace connfuzz::inject::detail
 
 using namespace connfuzz::inject;
@@ -126,40 +158,17 @@ void socket_args(Event& e, int domain, int type, int protocol) {
 
 void fd_args(Event& e, int fd) { LineBuilder(e.args, sizeof(e.args)).number(fd); }
 
-// Where a real connect left the socket.
-Phase phase_after_real_connect(int result, int err, Phase before) {
-  if (result == 0) return Phase::Connected;
-  switch (err) {
-    case EINPROGRESS:
-    case EALREADY: return Phase::Connecting;
-    case EISCONN: return Phase::Connected;
-    case EINTR: return Phase::Connecting;
-    default: return before == Phase::Connected ? Phase::Connected : Phase::Fresh;
-  }
-}
-
 // The planned EINTR or EINPROGRESS after a real start: the attempt goes on in the
 // kernel, as POSIX says of EINTR, and loopback settles it at once.
 int start_real_attempt(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, Event& ev, const Decision& d) {
-  const RealCalls& r = real();
-  if (!info.nonblocking) r.fcntl(fd, F_SETFL, r.fcntl(fd, F_GETFL) | O_NONBLOCK);
-  runtime().count_kernel_connect();
-  int result = r.connect(fd, addr, len);
-  int err = errno;
-  if (result < 0 && err == EINPROGRESS) {
-    pollfd p{fd, POLLOUT, 0};
-    r.poll(&p, 1, 1000);  // bounded: a loopback handshake takes microseconds
-  }
-  if (!info.nonblocking) r.fcntl(fd, F_SETFL, r.fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  if (result < 0 && err != EINPROGRESS) {
-    // The kernel failed at once, before any wait a signal could have interrupted.
-    info.phase = phase_after_real_connect(result, err, info.phase);
-    runtime().sockets().set(fd, info);
+  int err = 0;
+  if (!begin_real_attempt(fd, info, addr, len, err)) {
     LineBuilder(ev.note, sizeof(ev.note)).text(runtime().rule_text(d.rule)).text(": the real attempt failed at once");
     return static_cast<int>(finish(ev, -1, err, Mark::Refused));
   }
   info.phase = runtime().plan().hold ? Phase::Held : Phase::Connecting;
   runtime().sockets().set(fd, info);
+  runtime().sockets().set_due_ns(fd, 0);  // held until the program first waits
   return static_cast<int>(finish_injected(ev, d));
 }
 
@@ -200,6 +209,7 @@ int reconnect_simulated(int fd, SocketInfo info, Event& ev) {
         rt.sockets().set(fd, info);
         return static_cast<int>(finish(ev, -1, err, Mark::Simulated));
       }
+      rt.advance_clock_to(rt.sockets().due_ns(fd));  // a slow network's attempt ends first
       release_hold(fd, info);
       return -2;  // the kernel answers
     case Phase::Failed: {
@@ -256,8 +266,15 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
   Event ev = begin_event(Call::connect, fd, d);
   LineBuilder(ev.args, sizeof(ev.args)).number(fd);
   ev.set_address(addr, len, true);
-  if (d.fired()) return inject_connect(fd, info, addr, len, ev, d);
-  if (d.rule >= 0) note_refusal(ev, d);
+  if (d.fired() && d.action != Action::errno_value) {
+    int acted = act_in_connect(fd, info, addr, len, ev, d);
+    if (acted != kNotActed) return acted;
+    info = rt.sockets().get(fd);
+  } else if (d.fired()) {
+    return inject_connect(fd, info, addr, len, ev, d);
+  } else if (d.rule >= 0) {
+    note_refusal(ev, d);
+  }
   if (info.is_simulated()) {
     int answered = reconnect_simulated(fd, info, ev);
     if (answered != -2) return answered;

@@ -28,39 +28,72 @@ std::int64_t ms_to_ns(int ms) { return ms < 0 ? kForever : ms * 1'000'000LL; }
 struct SimulatedSet {
   int fds[kMaxSimulatedPerWait];
   short requested[kMaxSimulatedPerWait];
+  bool released[kMaxSimulatedPerWait];  // a slow network's real attempt, now the kernel's to report
   int count = 0;
   bool overflow = false;
+  bool any_released = false;
 
   void add(int fd, short events) {
     if (count == kMaxSimulatedPerWait) overflow = true;
-    else fds[count] = fd, requested[count++] = events;
+    else fds[count] = fd, requested[count] = events, released[count++] = false;
   }
+  // The kernel sees this socket (its real attempt is the program's to hear of).
+  bool real(int k) const { return released[k]; }
 
   // Completes attempts whose time has come; returns the earliest end still to come.
-  std::int64_t settle(std::int64_t now) const {
+  std::int64_t settle(std::int64_t now) {
     std::int64_t earliest = kForever;
     SocketTable& table = runtime().sockets();
     for (int i = 0; i < count; ++i) {
       SocketInfo info = table.get(fds[i]);
-      if (info.phase != Phase::SimPending) continue;
+      if (info.phase != Phase::SimPending && info.phase != Phase::Held) continue;
       std::int64_t due = table.due_ns(fds[i]);
-      if (due <= now) complete_simulated(fds[i], info);
-      else if (due < earliest) earliest = due;
+      if (due > now) {
+        if (due < earliest) earliest = due;
+      } else if (info.phase == Phase::Held) {
+        release_hold(fds[i], info);
+        released[i] = any_released = true;
+      } else {
+        complete_simulated(fds[i], info);
+      }
     }
     return earliest;
   }
 
   int ready() const {
     int n = 0;
-    for (int i = 0; i < count; ++i) n += simulated_revents(runtime().sockets().get(fds[i]), requested[i]) != 0;
+    for (int i = 0; i < count; ++i)
+      if (!released[i]) n += simulated_revents(runtime().sockets().get(fds[i]), requested[i]) != 0;
     return n;
   }
 };
 
+// A plan's delay on a wait: the wait runs on the virtual clock, and fails with the
+// rule's outcome after that long unless it ends first.
+struct Interruption {
+  bool planned = false;
+  std::int64_t after_ns = kForever;
+  int err = 0;
+  explicit Interruption(const Decision& d) {
+    if (d.fired() && d.action == Action::delay) planned = true, after_ns = d.delay_ns, err = d.eventual;
+  }
+  Mark mark(int result) const { return planned && result < 0 && errno == err ? Mark::Injected : Mark::Simulated; }
+};
+
+// A socket whose real attempt is held: until its due time (a slow network) it is
+// simulated; a plain hold (due 0) ends at the first wait.
+bool still_held(int fd, const SocketInfo& info) {
+  return info.phase == Phase::Held && runtime().sockets().due_ns(fd) > runtime().now_ns();
+}
+
 // The part of a wait every kind shares. real_wait(timeout_ns or 0) runs the real
 // call with the simulated sockets hidden; returns the number of ready real entries.
+//
+// `interrupt` (a plan's delay on the wait): after that much virtual time with nothing
+// ready, the wait fails with `interrupt_err`, unless its own timeout comes first.
 template <typename RealWait>
-int simulated_wait(const SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wait) {
+int simulated_wait(SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wait, std::int64_t interrupt = kForever,
+                   int interrupt_err = 0) {
   Runtime& rt = runtime();
   std::int64_t earliest = sim.settle(rt.now_ns());
   int real_ready = real_wait(0);
@@ -68,11 +101,17 @@ int simulated_wait(const SimulatedSet& sim, std::int64_t timeout_ns, RealWait re
   if (real_ready > 0 || sim.ready() > 0 || timeout_ns == 0) return real_ready;
   // Nothing is ready: let virtual time pass, up to the first simulated end.
   std::int64_t now = rt.now_ns();
-  if (earliest != kForever && (timeout_ns == kForever || earliest - now <= timeout_ns)) {
+  std::int64_t limit = std::min(timeout_ns, interrupt);
+  if (earliest != kForever && (limit == kForever || earliest - now <= limit)) {
     rt.advance_clock_to(earliest);
     sim.settle(rt.now_ns());
-  } else if (timeout_ns != kForever) {
-    rt.advance_clock_by(timeout_ns);
+    if (sim.any_released) real_ready = real_wait(0);
+  } else if (limit != kForever) {
+    rt.advance_clock_by(limit);
+    if (interrupt <= timeout_ns) {
+      errno = interrupt_err;
+      return -1;
+    }
   }
   return real_ready;
 }
@@ -97,7 +136,7 @@ int poll_common(Call call, pollfd* fds, nfds_t n, std::int64_t timeout_ns, RealP
     if ((first = table.get(fds[i].fd)).phase != Phase::Untracked) any_socket = true;
   if (!any_socket) return real_poll(fds, n, timeout_ns);
   Decision d = rt.decide(call, facts_for(first));
-  if (d.fired()) {
+  if (d.fired() && d.action == Action::errno_value) {
     log_wait(call, d, -1, d.err, Mark::Injected, static_cast<int>(n), timeout_ns);
     errno = d.err;
     return -1;
@@ -106,11 +145,12 @@ int poll_common(Call call, pollfd* fds, nfds_t n, std::int64_t timeout_ns, RealP
   if (table.simulated_count() > 0) {
     for (nfds_t i = 0; i < n; ++i) {
       SocketInfo info = table.get(fds[i].fd);
-      if (info.phase == Phase::Held) release_hold(fds[i].fd, info);
+      if (info.phase == Phase::Held && !still_held(fds[i].fd, info)) release_hold(fds[i].fd, info);
       else if (info.is_simulated()) sim.add(fds[i].fd, fds[i].events);
     }
   }
-  if (sim.count == 0 || sim.overflow) {
+  Interruption delay(d);
+  if ((sim.count == 0 && !delay.planned) || sim.overflow) {
     int result = real_poll(fds, n, timeout_ns);
     log_wait(call, d, result, errno, Mark::None, static_cast<int>(n), timeout_ns);
     return result;
@@ -119,23 +159,23 @@ int poll_common(Call call, pollfd* fds, nfds_t n, std::int64_t timeout_ns, RealP
   auto hidden = [&](bool hide) {
     for (nfds_t i = 0; i < n; ++i)
       for (int k = 0; k < sim.count; ++k)
-        if (hide ? fds[i].fd == sim.fds[k] : fds[i].fd == -1 - sim.fds[k]) fds[i].fd = -1 - fds[i].fd;
+        if (!sim.real(k) && (hide ? fds[i].fd == sim.fds[k] : fds[i].fd == -1 - sim.fds[k])) fds[i].fd = -1 - fds[i].fd;
   };
   int result = simulated_wait(sim, timeout_ns, [&](std::int64_t t) {
     hidden(true);
     int r = real_poll(fds, n, t);
     hidden(false);
     return r;
-  });
+  }, delay.after_ns, delay.err);
   if (result >= 0) {
     for (nfds_t i = 0; i < n; ++i)
       for (int k = 0; k < sim.count; ++k)
-        if (fds[i].fd == sim.fds[k]) {
+        if (!sim.real(k) && fds[i].fd == sim.fds[k]) {
           fds[i].revents = simulated_revents(table.get(fds[i].fd), fds[i].events);
           result += fds[i].revents != 0;
         }
   }
-  log_wait(call, d, result, errno, Mark::Simulated, static_cast<int>(n), timeout_ns);
+  log_wait(call, d, result, errno, delay.mark(result), static_cast<int>(n), timeout_ns);
   return result;
 }
 
@@ -152,7 +192,7 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
     if ((in(rd, fd) || in(wr, fd) || in(ex, fd)) && (first = table.get(fd)).phase != Phase::Untracked) any_socket = true;
   if (!any_socket) return real_select(nfds, rd, wr, ex, timeout_ns);
   Decision d = rt.decide(call, facts_for(first));
-  if (d.fired()) {
+  if (d.fired() && d.action == Action::errno_value) {
     log_wait(call, d, -1, d.err, Mark::Injected, nfds, timeout_ns);
     errno = d.err;
     return -1;
@@ -162,12 +202,13 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
     for (int fd = 0; fd < limit; ++fd) {
       if (!(in(rd, fd) || in(wr, fd) || in(ex, fd))) continue;
       SocketInfo info = table.get(fd);
-      if (info.phase == Phase::Held) release_hold(fd, info);
+      if (info.phase == Phase::Held && !still_held(fd, info)) release_hold(fd, info);
       else if (info.is_simulated())
         sim.add(fd, static_cast<short>((in(rd, fd) ? POLLIN : 0) | (in(wr, fd) ? POLLOUT : 0) | (in(ex, fd) ? POLLPRI : 0)));
     }
   }
-  if (sim.count == 0 || sim.overflow) {
+  Interruption delay(d);
+  if ((sim.count == 0 && !delay.planned) || sim.overflow) {
     int result = real_select(nfds, rd, wr, ex, timeout_ns);
     log_wait(call, d, result, errno, Mark::None, nfds, timeout_ns);
     return result;
@@ -184,21 +225,23 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
     if (wr) *wr = wr_in;
     if (ex) *ex = ex_in;
     for (int k = 0; k < sim.count; ++k) {
+      if (sim.real(k)) continue;
       if (rd) FD_CLR(sim.fds[k], rd);
       if (wr) FD_CLR(sim.fds[k], wr);
       if (ex) FD_CLR(sim.fds[k], ex);
     }
     return real_select(nfds, rd, wr, ex, t);
-  });
+  }, delay.after_ns, delay.err);
   if (result >= 0) {
     // select counts each ready bit; a failed attempt is readable and writable.
     for (int k = 0; k < sim.count; ++k) {
+      if (sim.real(k)) continue;
       short revents = simulated_revents(table.get(sim.fds[k]), sim.requested[k]);
       if (rd && (revents & (POLLIN | POLLHUP | POLLERR)) && FD_ISSET(sim.fds[k], &rd_in)) { FD_SET(sim.fds[k], rd); ++result; }
       if (wr && (revents & (POLLOUT | POLLERR)) && FD_ISSET(sim.fds[k], &wr_in)) { FD_SET(sim.fds[k], wr); ++result; }
     }
   }
-  log_wait(call, d, result, errno, Mark::Simulated, nfds, timeout_ns);
+  log_wait(call, d, result, errno, delay.mark(result), nfds, timeout_ns);
   return result;
 }
 
@@ -209,7 +252,7 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
   SocketInfo instance = table.get(epfd);
   if (!instance.epoll_watches_socket || max <= 0) return real_epoll(events, max, timeout_ns);
   Decision d = rt.decide(Call::epoll_wait, Facts{});
-  if (d.fired()) {
+  if (d.fired() && d.action == Action::errno_value) {
     log_wait(Call::epoll_wait, d, -1, d.err, Mark::Injected, max, timeout_ns);
     errno = d.err;
     return -1;
@@ -219,11 +262,12 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
     for (int fd = 0, high = table.high_water(); fd < high; ++fd) {
       if (table.registration(fd).epfd != epfd) continue;
       SocketInfo info = table.get(fd);
-      if (info.phase == Phase::Held) release_hold(fd, info);
+      if (info.phase == Phase::Held && !still_held(fd, info)) release_hold(fd, info);
       else if (info.is_simulated()) sim.add(fd, static_cast<short>(table.registration(fd).events));
     }
   }
-  if (sim.count == 0 || sim.overflow) {
+  Interruption delay(d);
+  if ((sim.count == 0 && !delay.planned) || sim.overflow) {
     int result = real_epoll(events, max, timeout_ns);
     log_wait(Call::epoll_wait, d, result, errno, Mark::None, max, timeout_ns);
     return result;
@@ -235,13 +279,15 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
     int kept = 0;
     for (int i = 0; i < r; ++i) {
       bool simulated = false;
-      for (int k = 0; k < sim.count && !simulated; ++k) simulated = table.registration(sim.fds[k]).data == events[i].data.u64;
+      for (int k = 0; k < sim.count && !simulated; ++k)
+        simulated = !sim.real(k) && table.registration(sim.fds[k]).data == events[i].data.u64;
       if (!simulated) events[kept++] = events[i];
     }
     return kept;
-  });
+  }, delay.after_ns, delay.err);
   if (result >= 0) {
     for (int k = 0; k < sim.count && result < max; ++k) {
+      if (sim.real(k)) continue;
       SocketTable::EpollRegistration reg = table.registration(sim.fds[k]);
       SocketInfo info = table.get(sim.fds[k]);
       short revents = simulated_revents(info, static_cast<short>(reg.events));
@@ -258,7 +304,7 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
       ++result;
     }
   }
-  log_wait(Call::epoll_wait, d, result, errno, Mark::Simulated, max, timeout_ns);
+  log_wait(Call::epoll_wait, d, result, errno, delay.mark(result), max, timeout_ns);
   return result;
 }
 

@@ -7,7 +7,13 @@
 //   option    := 'seed=' UINT                      the seed of '%' rules
 //              | 'mode=' ('realistic' | 'any')     which faults are allowed in which state
 //              | 'hold'                            real attempts stay "in progress" until waited for
-//   rule      := call [ '[' pred { ',' pred } ']' ] which '=' errno [ '>' errno ]
+//   rule      := call [ '[' pred { ',' pred } ']' ] which '=' action
+//   action    := errno [ '>' errno ]                the call fails with errno
+//              | '!' SIGNAL                        a real signal while connect is blocked
+//              | '+' DURATION [ '>' errno ]        a slow network (connect), or an outcome
+//                                                  that comes after that long (waits)
+//              | 'CANCEL'                          pthread_cancel while connect is blocked
+//   DURATION  := UINT ('ns' | 'us' | 'ms' | 's')   at most an hour; virtual time
 //   call      := a name of calls.def: connect, poll, getsockopt.SO_ERROR, ...
 //   pred      := 'unix' | 'inet' | 'inet6' | 'unspec'   the address family (socket's, or the destination's)
 //              | 'stream' | 'dgram'                    the socket type
@@ -21,7 +27,9 @@
 //   '>' errno                          connect after EINPROGRESS or EINTR: how the attempt ends
 //
 // Examples: "connect@1=EINTR", "poll@*=EINTR", "connect@1=EINPROGRESS>ETIMEDOUT",
-// "getsockopt.SO_ERROR@1=ENOSR", "connect[unix]@2-=ECONNREFUSED", "connect%25=EAGAIN seed=7".
+// "getsockopt.SO_ERROR@1=ENOSR", "connect[unix]@2-=ECONNREFUSED", "connect%25=EAGAIN seed=7",
+// "connect@1=!SIGALRM", "connect@1=+250ms", "connect@1=+3s>ECONNREFUSED", "poll@*=+400ms>EINTR",
+// "connect@1=CANCEL".
 #include "plan.h"
 
 #include <algorithm>
@@ -188,22 +196,99 @@ class Parser {
     if (peek() != '=') return fail("expected '=' and an errno after the call's index, found " + found()), false;
     ++pos_;
     std::size_t err_column = pos_ + 1;
-    if (!parse_errno(rule.err)) return false;
+    if (!parse_action(rule)) return false;
     if (peek() == '>') {
       ++pos_;
       std::size_t eventual_column = pos_ + 1;
       if (!parse_errno(rule.eventual)) return false;
-      if (rule.call != Call::connect || (rule.err != EINPROGRESS && rule.err != EINTR))
-        return fail_at(eventual_column - 1, "'>' gives how a pending connect ends: it follows connect@...=EINPROGRESS "
-                                            "or =EINTR only"),
-               false;
-      if (rule.eventual == EINPROGRESS || rule.eventual == EINTR || rule.eventual == EALREADY)
-        return fail_at(eventual_column, "the outcome after '>' must be a final error such as ECONNREFUSED, not " +
-                                            std::string(errno_name(rule.eventual))),
-               false;
+      if (!check_eventual(rule, eventual_column)) return false;
     }
+    if (rule.action == Action::delay && is_wait_call(rule.call) && rule.eventual == 0)
+      return fail("a delay on " + std::string(call_name(rule.call)) +
+                  " says what comes after it: +DURATION>EINTR, found " + found()),
+             false;
     err_columns_[plan.rule_count] = err_column;
     plan.rules[plan.rule_count++] = rule;
+    return true;
+  }
+
+  // What follows '=': an errno, or one of actions.def.
+  bool parse_action(Rule& rule) {
+    std::size_t start = pos_;
+    if (peek() == '!') return ++pos_, parse_signal(rule, start);
+    if (peek() == '+') return ++pos_, parse_delay(rule, start);
+    if (peek() == '-')
+      return fail("a delay is written '+' and a positive duration such as +250ms; found " + found()), false;
+    std::size_t word_start = pos_;
+    std::string_view word = take_word();
+    if (word == "CANCEL") {
+      rule.action = Action::cancel;
+      return check_call_takes(rule, start);
+    }
+    pos_ = word_start;
+    return parse_errno(rule.err);
+  }
+
+  bool check_call_takes(const Rule& rule, std::size_t column0) {
+    if (takes_action(rule.call, rule.action)) return true;
+    const ActionInfo* info = find_action(rule.action);
+    std::string call(call_name(rule.call));
+    if (rule.action == Action::cancel && !is_cancellation_point(rule.call))
+      return fail_at(column0 + 1, call + " is not a cancellation point (POSIX, glibc): pthread_cancel cannot act "
+                                  "inside it; CANCEL is planned on connect"),
+             false;
+    std::string where = info->on_waits ? "connect and the waits (poll, ppoll, select, pselect, epoll_wait)" : "connect";
+    return fail_at(column0 + 1, std::string(info->syntax) + " is planned on " + where + " only, not on " + call), false;
+  }
+
+  bool parse_signal(Rule& rule, std::size_t column0) {
+    rule.action = Action::signal;
+    std::size_t start = pos_;
+    std::string_view word = take_word();
+    if (word.empty()) return fail("expected a signal such as SIGALRM after '!', found " + found()), false;
+    auto sig = signal_from_text(word);
+    if (!sig) return fail_at(start + 1, "unknown signal '" + std::string(word) + "' (kill -l lists them)"), false;
+    if (auto why = signal_refusal(*sig); !why.empty())
+      return fail_at(start + 1, std::string(word) + " " + std::string(why)), false;
+    rule.signal = *sig;
+    return check_call_takes(rule, column0);
+  }
+
+  bool parse_delay(Rule& rule, std::size_t column0) {
+    rule.action = Action::delay;
+    std::size_t start = pos_;
+    std::uint64_t amount = 0;
+    if (!std::isdigit(static_cast<unsigned char>(peek())))
+      return fail("expected a duration such as 250ms after '+', found " + found()), false;
+    if (!take_uint(UINT32_MAX, amount, "a duration")) return false;
+    std::size_t unit_start = pos_;
+    std::string_view unit = take_word();
+    std::int64_t scale = unit == "s" ? 1'000'000'000 : unit == "ms" ? 1'000'000 : unit == "us" ? 1'000 : unit == "ns" ? 1 : 0;
+    if (scale == 0)
+      return fail_at(unit_start + 1, "expected a unit (ns, us, ms or s) after the number, found '" + std::string(unit) + "'"),
+             false;
+    if (amount == 0) return fail_at(start + 1, "a delay must be longer than 0"), false;
+    if (amount > static_cast<std::uint64_t>(kMaxDelayNs / scale))
+      return fail_at(start + 1, "a delay may be at most an hour (3600s), found " +
+                                    std::string(text_.substr(start, pos_ - start))),
+             false;
+    rule.delay_ns = static_cast<std::int64_t>(amount) * scale;
+    return check_call_takes(rule, column0);
+  }
+
+  bool check_eventual(const Rule& rule, std::size_t column) {
+    if (rule.action == Action::delay && is_wait_call(rule.call)) return true;
+    bool pending = rule.call == Call::connect &&
+                   (rule.action == Action::delay ||
+                    (rule.action == Action::errno_value && (rule.err == EINPROGRESS || rule.err == EINTR)));
+    if (!pending)
+      return fail_at(column - 1, "'>' gives how a pending connect ends: it follows connect@...=EINPROGRESS, =EINTR "
+                                 "or =+DURATION, or a delay on a wait"),
+             false;
+    if (rule.eventual == EINPROGRESS || rule.eventual == EINTR || rule.eventual == EALREADY)
+      return fail_at(column, "the outcome after '>' must be a final error such as ECONNREFUSED, not " +
+                                 std::string(errno_name(rule.eventual))),
+             false;
     return true;
   }
 
@@ -292,6 +377,11 @@ class Parser {
   bool check_documented(const Plan& plan) {
     for (int i = 0; i < plan.rule_count; ++i) {
       const Rule& rule = plan.rules[i];
+      if (rule.action == Action::delay && rule.eventual && !find_row(rule.call, rule.eventual))
+        return fail_at(err_columns_[i], std::string(errno_name(rule.eventual)) + " is not a documented errno of " +
+                                            std::string(call_name(rule.call)) + "; add mode=any to use it anyway"),
+               false;
+      if (rule.action != Action::errno_value) continue;
       if (!find_row(rule.call, rule.err))
         return fail_at(err_columns_[i], std::string(errno_name(rule.err)) + " is not a documented errno of " +
                                             std::string(call_name(rule.call)) + " (documented: " +
@@ -365,7 +455,16 @@ std::string to_text(const Rule& rule) {
       break;
   }
   out += "=";
-  append_errno(out, rule.err);
+  switch (rule.action) {
+    case Action::errno_value: append_errno(out, rule.err); break;
+    case Action::signal: {
+      const char* name = signal_name(rule.signal);
+      out += "!" + (name ? std::string(name) : std::to_string(rule.signal));
+      break;
+    }
+    case Action::delay: out += "+" + duration_text(rule.delay_ns); break;
+    case Action::cancel: out += "CANCEL"; break;
+  }
   if (rule.eventual) {
     out += ">";
     append_errno(out, rule.eventual);

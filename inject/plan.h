@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "actions.h"
 #include "errno_table.h"
 
 namespace connfuzz::inject {
@@ -35,8 +36,11 @@ struct Rule {
   std::uint32_t first = 1;
   std::uint32_t last = 1;  // kOpenEnd: no upper bound
   std::uint8_t percent = 0;
-  int err = 0;       // the errno the call returns (for so_error: the value it reads)
-  int eventual = 0;  // after EINPROGRESS or EINTR: how the attempt ends (0: it succeeds)
+  Action action = Action::errno_value;  // what happens in the call (actions.def)
+  int err = 0;       // errno_value: the errno the call returns (for so_error: the value it reads)
+  int eventual = 0;  // after EINPROGRESS, EINTR or a delay: how it ends (0: as the kernel says)
+  int signal = 0;            // Action::signal
+  std::int64_t delay_ns = 0;  // Action::delay: virtual time before the outcome
 
   static constexpr std::uint32_t kOpenEnd = UINT32_MAX;
   bool operator==(const Rule&) const = default;

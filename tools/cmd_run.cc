@@ -100,6 +100,10 @@ int run(const RunOptions& o) {
       if (!seccomp_intercepts(parsed.rules[i].call))
         throw UsageError("run: --backend seccomp intercepts socket, connect and close only; the rule '" +
                          inject::to_text(parsed.rules[i]) + "' needs the preload backend");
+      else if (parsed.rules[i].action != inject::Action::errno_value)
+        throw UsageError("run: --backend seccomp answers with errnos only (it cannot hold a thread in connect or "
+                         "move the program's clock); the rule '" + inject::to_text(parsed.rules[i]) +
+                         "' needs the preload backend");
   }
   if (!seccomp && is_static_elf(program))
     std::fprintf(stderr, "connfuzz: run: warning: '%s' is statically linked; the preload backend cannot see its calls (try --backend seccomp)\n",
