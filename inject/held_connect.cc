@@ -51,16 +51,24 @@ bool asleep_in_connect(pid_t tid) {
   return after_name != nullptr && after_name[1] == ' ' && after_name[2] == 'S';
 }
 
-// The signal is still waiting to be delivered to the thread.
-bool still_pending(pid_t tid, int signal) {
+// What /proc says of the signal and the thread: still to be delivered, blocked by it.
+struct SignalState {
+  bool pending = false;
+  bool blocked = false;
+};
+
+SignalState signal_state(pid_t tid, int signal) {
+  SignalState state;
   char text[2048];
-  if (!read_proc(tid, "status", text, sizeof(text))) return false;
+  if (!read_proc(tid, "status", text, sizeof(text))) return state;
   unsigned long long bit = 1ULL << (signal - 1);
-  for (const char* key : {"\nSigPnd:", "\nShdPnd:"}) {
+  auto has = [&](const char* key) {
     const char* at = std::strstr(text, key);
-    if (at != nullptr && (std::strtoull(at + std::strlen(key), nullptr, 16) & bit)) return true;
-  }
-  return false;
+    return at != nullptr && (std::strtoull(at + std::strlen(key), nullptr, 16) & bit) != 0;
+  };
+  state.pending = has("\nSigPnd:") || has("\nShdPnd:");
+  state.blocked = has("\nSigBlk:");
+  return state;
 }
 
 struct Shared {
@@ -86,18 +94,24 @@ void* helper(void* argument) {
   if (s.done.load()) return nullptr;  // the connect ended first (its send timeout ran out)
   if (s.cancel) {
     pthread_cancel(s.thread);
+    // A thread with cancellation disabled sleeps on in connect: let it go after a while.
+    round = 0;
+    while (!s.done.load() && ++round < kPollRounds / 8) pause_briefly();
   } else {
     syscall(SYS_tgkill, getpid(), s.tid, s.signal);
-    // Wait for delivery: released before the handler runs, a restarted connect would
-    // find no wait at all, and a blocked signal is never delivered.
+    // Released before its handler ran, a restarted connect would find no wait at all:
+    // wait for the delivery (a signal the thread blocks is never delivered), then for
+    // the connect to end (EINTR) or to sleep again (restarted).
     round = 0;
-    while (still_pending(s.tid, s.signal) && ++round < kPollRounds) pause_briefly();
-    s.delivered.store(!still_pending(s.tid, s.signal));
+    SignalState state = signal_state(s.tid, s.signal);
+    while (state.pending && !state.blocked && ++round < kPollRounds) {
+      pause_briefly();
+      state = signal_state(s.tid, s.signal);
+    }
+    s.delivered.store(!state.pending);
+    round = 0;
+    while (s.delivered.load() && !s.done.load() && !asleep_in_connect(s.tid) && ++round < kPollRounds) pause_briefly();
   }
-  // A thread that ignored the cancellation (PTHREAD_CANCEL_DISABLE), or a connect the
-  // kernel restarted, waits on: let it finish.
-  round = 0;
-  while (!s.done.load() && ++round < kPollRounds / 4) pause_briefly();
   if (!s.done.load()) release(s);
   return nullptr;
 }

@@ -119,7 +119,7 @@ int slow_network(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, E
   }
   rt.sockets().set(fd, info);
   rt.sockets().set_due_ns(fd, due);
-  if (info.nonblocking) return static_cast<int>(finish_injected(ev, d, -1));
+  if (info.nonblocking) return static_cast<int>(finish(ev, -1, EINPROGRESS, Mark::Injected, rt.rule_text(d.rule)));
   // A blocking connect sleeps until the attempt ends, or until its send timeout runs out
   // (Linux: EINPROGRESS, and the attempt goes on).
   std::int64_t timeout = send_timeout_ns(fd);

@@ -1,6 +1,8 @@
 // Fault plans: the examples of DESIGN.md, round trips, and a table of bad plans.
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include "plan.h"
 
 namespace connfuzz::inject {
@@ -93,6 +95,12 @@ TEST(Plan, RoundTripsThroughItsText) {
       "close@1=EINTR; epoll_wait@*=EINTR;select@2=EINTR",
       "connect@1=5 mode=any",
       "  connect@1-1=EINTR \n\t recv@1=ECONNRESET  ",
+      "connect@1=!SIGALRM",
+      "connect@2=!10 mode=any",
+      "connect@1=+250ms",
+      "connect@1=+3s>ECONNREFUSED",
+      "poll@*=+400ms>EINTR epoll_wait@1-=+1500us>EINTR",
+      "connect@1=CANCEL",
   };
   for (const char* text : plans) {
     SCOPED_TRACE(text);
@@ -102,6 +110,24 @@ TEST(Plan, RoundTripsThroughItsText) {
     EXPECT_TRUE(first == second) << printed;
     EXPECT_EQ(to_text(second), printed);
   }
+}
+
+TEST(Plan, ActionsBesidesErrnos) {
+  Rule signal = only_rule("connect@1=!SIGALRM");
+  EXPECT_EQ(signal.action, Action::signal);
+  EXPECT_EQ(signal.signal, SIGALRM);
+  EXPECT_EQ(only_rule("connect@1=!ALRM").signal, SIGALRM);
+  EXPECT_EQ(only_rule("connect@1=!14").signal, 14);
+  Rule slow = only_rule("connect@2=+3s>ECONNREFUSED");
+  EXPECT_EQ(slow.action, Action::delay);
+  EXPECT_EQ(slow.delay_ns, 3'000'000'000);
+  EXPECT_EQ(slow.eventual, ECONNREFUSED);
+  Rule interrupted = only_rule("poll@*=+400ms>EINTR");
+  EXPECT_EQ(interrupted.delay_ns, 400'000'000);
+  EXPECT_EQ(interrupted.eventual, EINTR);
+  EXPECT_EQ(only_rule("connect@1=CANCEL").action, Action::cancel);
+  EXPECT_EQ(to_text(parse_plan("connect@1=+1000ms connect@2=+1500000ns connect@3=!14")),
+            "connect@1=+1s connect@2=+1500us connect@3=!SIGALRM");
 }
 
 TEST(Plan, NormalizesRangesAndNumbers) {
@@ -147,7 +173,24 @@ INSTANTIATE_TEST_SUITE_P(
         BadPlan{"connect@1=EINTR seed=x", 22, "seed"}, BadPlan{"connect@1=EINTR mode=fast", 22, "mode=realistic or mode=any"},
         BadPlan{"socket@1=EINPROGRESS", 10, "not a documented errno of socket"},
         BadPlan{"connect@1=ENOTTY", 11, "add mode=any"}, BadPlan{"connect@99999999999=EINTR", 9, "at most"},
-        BadPlan{"@1=EINTR", 1, "call name"}, BadPlan{"connect@1=EINTR#", 16, "space or ';'"}));
+        BadPlan{"@1=EINTR", 1, "call name"}, BadPlan{"connect@1=EINTR#", 16, "space or ';'"},
+        // Actions: bad signals, bad delays, calls that cannot take them.
+        BadPlan{"connect@1=!SIGFOO", 12, "unknown signal 'SIGFOO'"}, BadPlan{"connect@1=!", 12, "signal such as"},
+        BadPlan{"connect@1=!0", 12, "unknown signal"}, BadPlan{"connect@1=!99", 12, "unknown signal"},
+        BadPlan{"connect@1=!SIGKILL", 12, "cannot be caught"}, BadPlan{"connect@1=!SIGSTOP", 12, "cannot be caught"},
+        BadPlan{"connect@1=-250ms", 11, "positive duration"}, BadPlan{"connect@1=+0ms", 12, "longer than 0"},
+        BadPlan{"connect@1=+2h", 13, "unit (ns, us, ms or s)"}, BadPlan{"connect@1=+250", 15, "unit"},
+        BadPlan{"connect@1=+3601s", 12, "at most an hour"}, BadPlan{"connect@1=+99999999999s", 12, "at most"},
+        BadPlan{"connect@1=+ms", 12, "duration such as 250ms"},
+        BadPlan{"getsockopt@1=CANCEL", 14, "not a cancellation point"},
+        BadPlan{"socket@1=CANCEL", 10, "not a cancellation point"},
+        BadPlan{"poll@1=CANCEL", 8, "planned on connect only, not on poll"},
+        BadPlan{"close@1=!SIGALRM", 9, "planned on connect only"},
+        BadPlan{"getpeername@1=+1s", 15, "not on getpeername"},
+        BadPlan{"poll@1=+400ms", 14, "+DURATION>EINTR"},
+        BadPlan{"connect@1=!SIGALRM>ECONNREFUSED", 19, "follows connect@...=EINPROGRESS"},
+        BadPlan{"connect@1=+1s>EINTR", 15, "final error"},
+        BadPlan{"poll@1=+1s>ENOTTY", 8, "not a documented errno of poll"}));
 
 TEST(Plan, HoldsAtMostThirtyTwoRules) {
   std::string text;
