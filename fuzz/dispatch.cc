@@ -13,6 +13,8 @@ targets::ConnectTarget target_for(Mode mode) noexcept {
   switch (mode) {
     case Mode::posix_blocking: return t::posix_blocking_connect;
     case Mode::posix_nonblocking: return t::posix_nonblocking_connect;
+    case Mode::posix_sndtimeo: return t::posix_sndtimeo_connect;
+    case Mode::posix_worker: return t::posix_worker_connect;
     case Mode::posix_address_list: return t::posix_address_list_connect;
     case Mode::posix_datagram: return t::posix_datagram_connect;
     case Mode::asio_connect_ec: return t::asio_connect_ec;
@@ -31,6 +33,12 @@ targets::ConnectTarget target_for(Mode mode) noexcept {
     case Mode::example_leak_on_refused: return ex::leak_on_refused;
     case Mode::example_unknown_errno: return ex::unknown_errno;
     case Mode::example_unbounded_path: return ex::unbounded_path;
+    case Mode::example_cancel_no_cleanup: return ex::cancel_no_cleanup;
+    case Mode::example_cancel_keeps_lock: return ex::cancel_keeps_lock;
+    case Mode::example_timeout_not_reduced: return ex::timeout_not_reduced;
+    case Mode::example_timeout_on_eintr: return ex::timeout_on_eintr;
+    case Mode::example_sndtimeo_as_success: return ex::sndtimeo_as_success;
+    case Mode::example_sndtimeo_as_failure: return ex::sndtimeo_as_failure;
   }
   return t::kernel_raw_connect;
 }

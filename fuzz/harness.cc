@@ -1,6 +1,10 @@
 // One input from bytes to verdict: plan installed, target run, oracles read, peers drained.
 #include "harness.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,6 +45,61 @@ void on_call_budget_exhausted(std::uint32_t calls) {
   std::abort();
 }
 
+void on_clock_limit(std::int64_t passed_ns) {
+  // A target still waiting long past its own deadline would wait for ever: stop it.
+  std::int64_t deadline = static_cast<std::int64_t>(targets::ConnectRequest{}.timeout_ms) * 1'000'000;
+  Finding finding = overrun_finding(passed_ns, deadline);
+  auto events = logged_events();
+  auto last = std::span(events).last(std::min<std::size_t>(events.size(), 20));
+  std::cerr << Harness::report(finding, *g_current, "  ... (the last 20 calls)\n" + calls_text(last));
+  std::abort();
+}
+
+// What a target sees when a plan signals it: SIGALRM without SA_RESTART (unless
+// libFuzzer handles it already, also without), SIGVTALRM with SA_RESTART.
+void handle_plan_signals() {
+  static volatile sig_atomic_t received = 0;
+  auto install = [](int sig, int flags) {
+    struct sigaction current {};
+    sigaction(sig, nullptr, &current);
+    if (current.sa_handler != SIG_DFL || (current.sa_flags & SA_SIGINFO)) return;
+    struct sigaction action {};
+    action.sa_handler = [](int) { received = received + 1; };
+    action.sa_flags = flags;
+    sigaction(sig, &action, nullptr);
+  };
+  install(SIGALRM, 0);
+  install(SIGVTALRM, SA_RESTART);
+}
+
+// The target's next call, after a thread was cancelled inside connect, returns within
+// `seconds` (real time: a lock left held never lets it return).
+bool next_call_returns(targets::ConnectTarget target, const targets::ConnectRequest& request, int seconds) {
+  struct Probe {
+    targets::ConnectTarget target;
+    const targets::ConnectRequest* request;
+    targets::ConnectResult result;
+  };
+  auto* probe = new Probe{target, &request, {}};
+  pthread_t thread;
+  if (pthread_create(&thread, nullptr, [](void* p) -> void* {
+        auto* probe = static_cast<Probe*>(p);
+        probe->result = probe->target(*probe->request);
+        return nullptr;
+      }, probe) != 0) {
+    delete probe;
+    return true;
+  }
+  timespec until{};
+  syscall(SYS_clock_gettime, CLOCK_REALTIME, &until);  // the kernel's clock, not the virtual one
+  until.tv_sec += seconds;
+  if (pthread_timedjoin_np(thread, nullptr, &until) != 0) return false;  // the stuck thread keeps `probe`
+  if (probe->result.owner) probe->result.owner.reset();
+  else if (probe->result.fd >= 0) close(probe->result.fd);
+  delete probe;
+  return true;
+}
+
 bool tracing() {
   static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
   return trace;
@@ -79,6 +138,7 @@ void Harness::initialize(std::string_view family) {
   guard = inject::GuardConfig{};
   guard.allow_unix_dir(listeners_.directory().c_str());
   inject::runtime().log().set_budget(kCallBudget, on_call_budget_exhausted);
+  handle_plan_signals();
   inject::runtime().clear_plan();
 }
 
@@ -94,17 +154,25 @@ Verdict Harness::run(const Scenario& scenario) {
   request.endpoints = endpoints;
 
   g_current = &scenario;
-  inject::runtime().install(scenario.plan);
-  targets::ConnectResult result = target_for(scenario.mode)(request);
+  inject::Runtime& rt = inject::runtime();
+  rt.install(scenario.plan);
+  std::int64_t deadline = mode_has_deadline(scenario.mode) ? std::int64_t{request.timeout_ms} * 1'000'000 : 0;
+  rt.set_clock_limit(deadline ? overrun_limit_ns(deadline) : 0, on_clock_limit);
+  std::int64_t start = rt.now_ns();
+  targets::ConnectTarget target = target_for(scenario.mode);
+  targets::ConnectResult result = target(request);
   auto events = logged_events();
   Verdict verdict;
   OracleInput oracle_input{result, events};
   oracle_input.asio_errors = reports_asio_errors(scenario.mode);
   oracle_input.any_mode = scenario.plan.mode == inject::Mode::Any;
   oracle_input.kernel = scenario.mode == Mode::kernel_raw;
+  oracle_input.deadline_ns = deadline;
+  oracle_input.elapsed_ns = rt.now_ns() - start;
   verdict.finding = check_oracles(oracle_input);
   // Formatting every call costs more than many targets: only for a finding or a trace.
-  if (verdict.finding || tracing()) verdict.calls = calls_text(events);
+  bool cancelled = !verdict.finding && cancelled_inside_connect(events);
+  if (verdict.finding || cancelled || tracing()) verdict.calls = calls_text(events);
   if (verdict.finding) verdict.known_as = documented_finding(scenario, result, events, *verdict.finding);
   for (const auto* e : events) {
     if (e->mark != inject::Mark::Injected) continue;
@@ -113,10 +181,15 @@ Verdict Harness::run(const Scenario& scenario) {
       stats_.rows_fired[static_cast<std::size_t>(row - inject::errno_rows().data())] = true;
     }
   }
-  inject::runtime().clear_plan();
-  g_current = nullptr;
+  rt.clear_plan();
+  rt.set_clock_limit(0, nullptr);
   if (result.owner) result.owner.reset();
   else if (result.fd >= 0) close(result.fd);
+  // A cancelled thread must have released its locks: the next call, unplanned, returns.
+  constexpr int kDeadlockSeconds = 2;
+  if (cancelled && !next_call_returns(target, request, kDeadlockSeconds)) verdict.finding = deadlock_finding(kDeadlockSeconds);
+  rt.clear_plan();
+  g_current = nullptr;
   listeners_.drain();
   count(verdict);
   return verdict;

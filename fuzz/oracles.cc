@@ -25,6 +25,8 @@ std::string line_of(const Event& event) {
   return std::string(line, n);
 }
 
+std::string milliseconds(std::int64_t ns) { return std::to_string(ns / 1'000'000) + " ms"; }
+
 std::string name(int err) {
   const char* n = inject::errno_name(err);
   return n ? n : std::to_string(err);
@@ -124,6 +126,12 @@ std::optional<Finding> outcome(const OracleInput& in) {
   const auto& result = in.result;
   auto events = in.events;
   if (result.connected()) {
+    // The kernel may be done while connfuzz still holds the attempt (a slow network):
+    // the target cannot have seen it connected yet.
+    inject::SocketInfo held = inject::runtime().sockets().get(result.fd);
+    if (held.phase == inject::Phase::Held || held.phase == inject::Phase::SimPending)
+      return Finding{"false-success", "the target reported a connection on fd " + std::to_string(result.fd) +
+                                          " while its attempt was still in progress"};
     sockaddr_storage peer{};
     socklen_t len = sizeof(peer);
     if (inject::real().getpeername(result.fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0)
@@ -151,8 +159,15 @@ std::optional<Finding> outcome(const OracleInput& in) {
     }
     if (still.empty()) still = line_of(e);
   }
-  // The target's own deadline: a wait ran out, or "not yet" came back again and again.
-  if (reported == ETIMEDOUT && (timed_out_wait || not_yet >= kPatienceShown)) return std::nullopt;
+  // The target's own deadline: a wait ran out, or "not yet" came back again and again;
+  // one it promised is not reported much before that much time has passed.
+  if (reported == ETIMEDOUT && (timed_out_wait || not_yet >= kPatienceShown)) {
+    bool early = in.deadline_ns > 0 && not_yet < kPatienceShown && in.elapsed_ns < in.deadline_ns * 9 / 10;
+    if (!early) return std::nullopt;
+    return Finding{"early-timeout", "the target reported a timeout after " + milliseconds(in.elapsed_ns) +
+                                        " of its " + milliseconds(in.deadline_ns) + " deadline" +
+                                        (still.empty() ? "" : "; it gave up at: " + still)};
+  }
   std::string how = result.how.empty() ? "" : " (" + result.how + ")";
   if (!still.empty())
     return Finding{"still-connecting-failure", "the target failed with " + name(reported) + how +
@@ -176,6 +191,26 @@ std::optional<Finding> check_oracles(const OracleInput& input) {
 Finding spin_finding(std::uint32_t calls) {
   return Finding{"spin", "the target made " + std::to_string(calls) +
                              " intercepted calls for one input: a retry without bound"};
+}
+
+std::int64_t overrun_limit_ns(std::int64_t deadline_ns) noexcept { return 2 * deadline_ns + 1'000'000'000; }
+
+Finding overrun_finding(std::int64_t passed_ns, std::int64_t deadline_ns) {
+  return Finding{"timeout-overrun", std::to_string(passed_ns / 1'000'000) + " ms of virtual time passed and the target, "
+                                    "whose deadline is " + std::to_string(deadline_ns / 1'000'000) +
+                                    " ms, was still waiting: a timeout that is never reached"};
+}
+
+Finding deadlock_finding(int seconds) {
+  return Finding{"deadlock-after-cancel", "after a thread was cancelled inside connect, the target's next call did not "
+                                          "return within " + std::to_string(seconds) +
+                                          " s: the cancelled thread left a lock held"};
+}
+
+bool cancelled_inside_connect(std::span<const inject::Event* const> events) {
+  return std::any_of(events.begin(), events.end(), [](const Event* e) {
+    return e->call == Call::connect && e->mark == Mark::Injected && e->err == ECANCELED;
+  });
 }
 
 std::vector<const inject::Event*> logged_events() {

@@ -10,10 +10,14 @@
 //   seed      1 byte
 //   rules     1 byte   b % 5 rules follow, each:
 //     call      1 byte   b % kCallCount
-//     filter    1 byte   bits 0-3 families, bits 4-5 types, bit 6: a 2-byte port follows
+//     filter    1 byte   bits 0-3 families, bits 4-5 types, bit 6: a 2-byte port follows,
+//                        bit 7: an action (actions.def) instead of an errno
 //     errno     1 byte   b < 128: the call's table rows[b % rows]; else the number b - 128
+//     or action 1 byte   b % 3: signal, delay, cancel, then for a signal 1 byte: kSignals[b % 4],
+//                        for a delay 1 byte: kDelays[b % 10]
 //     which     1 byte   b % 5: @N, @N-, @*, %P, @N-M, then its numbers, 1 byte each
-//     eventual  1 byte   only after EINTR/EINPROGRESS/EALREADY on connect: 0 none, else connect rows[(b-1) % rows]
+//     eventual  1 byte   only after EINTR/EINPROGRESS/EALREADY or a delay on connect: 0 none, else
+//                        connect rows[(b-1) % rows]; after a delay on a wait: 0 EINTR, else its rows[(b-1) % rows]
 //     A rule the plan parser would reject is skipped.
 //   addresses 1 byte   1 + b % 3 addresses follow, each:
 //     destination 1 byte  b % 3: listener, refusing, bytes
@@ -27,6 +31,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <csignal>
 #include <stdexcept>
 
 #include "errno_table.h"
@@ -44,10 +49,11 @@ struct ModeInfo {
   std::string_view name;
   std::string_view family;
   std::string_view what;
+  bool deadline;
 };
 
 constexpr ModeInfo kModes[] = {
-#define CONNFUZZ_MODE(id, family, what) {Mode::id, #id, #family, what},
+#define CONNFUZZ_MODE(id, family, deadline, what) {Mode::id, #id, #family, what, deadline},
 #include "modes.def"
 #undef CONNFUZZ_MODE
 };
@@ -110,8 +116,33 @@ const std::vector<const inject::ErrnoRow*>& rows_of(Call call) {
   return by_call[static_cast<int>(call)];
 }
 
+// Signals a fuzz input may send: the harness handles SIGALRM (or libFuzzer does) without
+// SA_RESTART and SIGVTALRM with it; SIGWINCH and SIGCHLD are ignored by default. Never
+// SIGUSR1/SIGUSR2/SIGINT: libFuzzer stops on them.
+constexpr int kSignals[4] = {SIGALRM, SIGVTALRM, SIGWINCH, SIGCHLD};
+constexpr std::int64_t kMs = 1'000'000;
+// From a loopback round trip to past Linux's SYN give-up (127 s).
+constexpr std::int64_t kDelays[10] = {1 * kMs, 10 * kMs, 100 * kMs, 250 * kMs, 400 * kMs,
+                                      1000 * kMs, 3000 * kMs, 10'000 * kMs, 30'000 * kMs, 130'000 * kMs};
+
 bool takes_eventual(const Rule& rule) {
-  return rule.call == Call::connect && (rule.err == EINTR || rule.err == EINPROGRESS || rule.err == EALREADY);
+  if (rule.action == inject::Action::delay) return true;
+  return rule.action == inject::Action::errno_value && rule.call == Call::connect &&
+         (rule.err == EINTR || rule.err == EINPROGRESS || rule.err == EALREADY);
+}
+
+// The rows a rule's '>' outcome is drawn from, and the outcome its 0 byte means.
+const std::vector<const inject::ErrnoRow*>& eventual_rows(const Rule& rule) {
+  return rule.call == Call::connect ? rows_of(Call::connect) : rows_of(rule.call);
+}
+int eventual_for_zero(const Rule& rule) { return inject::is_wait_call(rule.call) ? EINTR : 0; }
+
+void decode_action(ByteReader& in, Rule& rule) {
+  switch (in.u8() % 3) {
+    case 0: rule.action = inject::Action::signal; rule.signal = kSignals[in.u8() % 4]; break;
+    case 1: rule.action = inject::Action::delay; rule.delay_ns = kDelays[in.u8() % 10]; break;
+    default: rule.action = inject::Action::cancel; break;
+  }
 }
 
 bool plan_accepts(const Plan& plan) {
@@ -130,8 +161,12 @@ Rule decode_rule(ByteReader& in) {
     rule.where.port = in.u16();
   }
   const auto& rows = rows_of(rule.call);
-  std::uint8_t e = in.u8();
-  rule.err = (e < 128 && !rows.empty()) ? rows[e % rows.size()]->err : (e & 0x7f);
+  if (filter & 0x80) {
+    decode_action(in, rule);
+  } else {
+    std::uint8_t e = in.u8();
+    rule.err = (e < 128 && !rows.empty()) ? rows[e % rows.size()]->err : (e & 0x7f);
+  }
   switch (in.u8() % 5) {
     case 0: rule.first = rule.last = 1u + in.u8(); break;
     case 1: rule.first = 1u + in.u8(); rule.last = Rule::kOpenEnd; break;
@@ -141,8 +176,8 @@ Rule decode_rule(ByteReader& in) {
   }
   if (takes_eventual(rule)) {
     std::uint8_t v = in.u8();
-    const auto& connect_rows = rows_of(Call::connect);
-    rule.eventual = v == 0 ? 0 : connect_rows[(v - 1u) % connect_rows.size()]->err;
+    const auto& outcomes = eventual_rows(rule);
+    rule.eventual = v == 0 || outcomes.empty() ? eventual_for_zero(rule) : outcomes[(v - 1u) % outcomes.size()]->err;
   }
   return rule;
 }
@@ -193,10 +228,24 @@ Address decode_address(ByteReader& in, int domain) {
 
 // --- encoding ---------------------------------------------------------------
 
+void put_action(std::vector<std::uint8_t>& out, const Rule& rule) {
+  auto index_in = [](auto& table, auto value, const char* what) {
+    auto it = std::find(std::begin(table), std::end(table), value);
+    if (it == std::end(table)) throw std::invalid_argument(std::string(what) + " has no byte form");
+    return static_cast<std::uint8_t>(it - std::begin(table));
+  };
+  switch (rule.action) {
+    case inject::Action::signal: out.insert(out.end(), {0, index_in(kSignals, rule.signal, "this signal")}); break;
+    case inject::Action::delay: out.insert(out.end(), {1, index_in(kDelays, rule.delay_ns, "this delay")}); break;
+    default: out.push_back(2); break;
+  }
+}
+
 void put_rule(std::vector<std::uint8_t>& out, const Rule& rule) {
   out.push_back(static_cast<std::uint8_t>(rule.call));
   std::uint8_t filter = static_cast<std::uint8_t>(rule.where.families | rule.where.types << 4);
   if (rule.where.has_port) filter |= 0x40;
+  if (rule.action != inject::Action::errno_value) filter |= 0x80;
   out.push_back(filter);
   if (rule.where.has_port) {
     out.push_back(rule.where.port & 0xff);
@@ -204,7 +253,9 @@ void put_rule(std::vector<std::uint8_t>& out, const Rule& rule) {
   }
   const auto& rows = rows_of(rule.call);
   auto row = std::find_if(rows.begin(), rows.end(), [&](auto* r) { return r->err == rule.err; });
-  if (row != rows.end()) {
+  if (rule.action != inject::Action::errno_value) {
+    put_action(out, rule);
+  } else if (row != rows.end()) {
     out.push_back(static_cast<std::uint8_t>(row - rows.begin()));
   } else if (rule.err < 128) {
     out.push_back(static_cast<std::uint8_t>(128 + rule.err));
@@ -228,16 +279,16 @@ void put_rule(std::vector<std::uint8_t>& out, const Rule& rule) {
     out.insert(out.end(), {4, small(rule.first, "a call index"), static_cast<std::uint8_t>(rule.last - rule.first)});
   }
   if (takes_eventual(rule)) {
-    if (rule.eventual == 0) {
+    if (rule.eventual == eventual_for_zero(rule)) {
       out.push_back(0);
     } else {
-      const auto& connect_rows = rows_of(Call::connect);
-      auto it = std::find_if(connect_rows.begin(), connect_rows.end(), [&](auto* r) { return r->err == rule.eventual; });
-      if (it == connect_rows.end()) throw std::invalid_argument("an eventual errno outside connect's rows has no byte form");
-      out.push_back(static_cast<std::uint8_t>(1 + (it - connect_rows.begin())));
+      const auto& outcomes = eventual_rows(rule);
+      auto it = std::find_if(outcomes.begin(), outcomes.end(), [&](auto* r) { return r->err == rule.eventual; });
+      if (it == outcomes.end()) throw std::invalid_argument("an outcome outside the call's rows has no byte form");
+      out.push_back(static_cast<std::uint8_t>(1 + (it - outcomes.begin())));
     }
   } else if (rule.eventual != 0) {
-    throw std::invalid_argument("'>errno' only follows EINTR, EINPROGRESS or EALREADY on connect in the byte form");
+    throw std::invalid_argument("'>errno' only follows EINTR, EINPROGRESS, EALREADY or a delay in the byte form");
   }
 }
 
@@ -401,6 +452,7 @@ std::span<const Mode> all_modes() noexcept { return kModeList; }
 std::string_view mode_name(Mode mode) noexcept { return kModes[static_cast<int>(mode)].name; }
 std::string_view mode_family(Mode mode) noexcept { return kModes[static_cast<int>(mode)].family; }
 std::string_view mode_description(Mode mode) noexcept { return kModes[static_cast<int>(mode)].what; }
+bool mode_has_deadline(Mode mode) noexcept { return kModes[static_cast<int>(mode)].deadline; }
 
 std::optional<Mode> mode_from_name(std::string_view name) noexcept {
   for (const auto& m : kModes)

@@ -16,7 +16,7 @@
 namespace connfuzz::fuzz {
 
 enum class Mode : std::uint8_t {
-#define CONNFUZZ_MODE(id, family, what) id,
+#define CONNFUZZ_MODE(id, family, deadline, what) id,
 #include "modes.def"
 #undef CONNFUZZ_MODE
 };
@@ -25,6 +25,8 @@ std::span<const Mode> all_modes() noexcept;
 std::string_view mode_name(Mode mode) noexcept;
 std::string_view mode_family(Mode mode) noexcept;  // the fuzzer that owns it: "posix", ...
 std::string_view mode_description(Mode mode) noexcept;
+// The target gives up within its request's timeout (modes.def's deadline column).
+bool mode_has_deadline(Mode mode) noexcept;
 std::optional<Mode> mode_from_name(std::string_view name) noexcept;
 // The modes a fuzzer drives, in modes.def order; empty for an unknown family.
 std::vector<Mode> family_modes(std::string_view family);

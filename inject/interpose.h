@@ -40,6 +40,9 @@ void fail_socket(int fd, SocketInfo info, int pending, bool abort_on_reconnect) 
 // Where a real connect left the socket.
 Phase phase_after_real_connect(int result, int err, Phase before) noexcept;
 
+// The socket's SO_SNDTIMEO (0: none): how long a blocking connect may wait.
+std::int64_t send_timeout_ns(int fd) noexcept;
+
 // Starts the program's real attempt without blocking (the kernel's attempt goes on
 // whatever the socket's mode); false with `err` when the kernel failed it at once,
 // the socket's phase then updated.

@@ -14,13 +14,6 @@
 namespace connfuzz::inject::detail {
 namespace {
 
-std::int64_t send_timeout_ns(int fd) noexcept {
-  timeval timeout{};
-  socklen_t length = sizeof(timeout);
-  if (real().getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, &length) != 0) return 0;
-  return timeout.tv_sec * 1'000'000'000LL + timeout.tv_usec * 1'000LL;
-}
-
 // What a blocking connect reports once its real attempt is over: 0 when connected,
 // else the attempt's error, which the connect consumes (SO_ERROR reads 0 after it).
 int real_outcome(int fd, SocketInfo info, int& err) noexcept {

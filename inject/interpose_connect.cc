@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "interpose.h"
@@ -124,6 +125,13 @@ Phase phase_after_real_connect(int result, int err, Phase before) noexcept {
   }
 }
 
+std::int64_t send_timeout_ns(int fd) noexcept {
+  timeval timeout{};
+  socklen_t length = sizeof(timeout);
+  if (real().getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, &length) != 0) return 0;
+  return timeout.tv_sec * 1'000'000'000LL + timeout.tv_usec * 1'000LL;
+}
+
 bool begin_real_attempt(int fd, SocketInfo& info, const sockaddr* addr, socklen_t len, int& err) noexcept {
   const RealCalls& r = real();
   if (!info.nonblocking) r.fcntl(fd, F_SETFL, r.fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -189,8 +197,12 @@ int inject_connect(int fd, SocketInfo info, const sockaddr* addr, socklen_t len,
     return static_cast<int>(finish_injected(ev, d));
   }
   // A final answer: nothing reaches the kernel. A blocking attempt that times out
-  // took its time.
-  if (d.err == ETIMEDOUT && !info.nonblocking) rt.advance_clock_by(simulated_latency_ns(ETIMEDOUT));
+  // took its time, but no longer than its send timeout lets a blocking connect wait.
+  if (d.err == ETIMEDOUT && !info.nonblocking) {
+    std::int64_t waited = simulated_latency_ns(ETIMEDOUT);
+    if (std::int64_t send_timeout = send_timeout_ns(fd); send_timeout > 0) waited = std::min(waited, send_timeout);
+    rt.advance_clock_by(waited);
+  }
   return static_cast<int>(finish_injected(ev, d));
 }
 

@@ -51,7 +51,9 @@ void Runtime::advance_clock_to(std::int64_t t_ns) noexcept {
 }
 
 void Runtime::advance_clock_by(std::int64_t ns) noexcept {
-  if (ns > 0) offset_ns_.fetch_add(ns, std::memory_order_relaxed);
+  if (ns <= 0) return;
+  std::int64_t passed = offset_ns_.fetch_add(ns, std::memory_order_relaxed) + ns;
+  if (clock_limit_ns_ > 0 && passed > clock_limit_ns_ && on_clock_limit_ != nullptr) on_clock_limit_(passed);
 }
 
 bool Runtime::configure_from_environment() {

@@ -38,6 +38,14 @@ class Runtime {
   std::int64_t now_ns() noexcept;  // CLOCK_MONOTONIC as the program sees it
   void advance_clock_to(std::int64_t t_ns) noexcept;
   void advance_clock_by(std::int64_t ns) noexcept;
+  // Calls `on_passed` from inside the wait that moves the virtual clock more than
+  // `ns` past where reset_for_input() left it (0: no limit): how a fuzzer stops a
+  // target that waits far beyond its own deadline.
+  using ClockHook = void (*)(std::int64_t passed_ns);
+  void set_clock_limit(std::int64_t ns, ClockHook on_passed) noexcept {
+    clock_limit_ns_ = ns;
+    on_clock_limit_ = on_passed;
+  }
 
   // How many connects connfuzz handed to the kernel (the guard's tests count them).
   std::uint64_t kernel_connects() const noexcept { return kernel_connects_.load(std::memory_order_relaxed); }
@@ -57,6 +65,8 @@ class Runtime {
   SocketTable sockets_;
   std::atomic<std::int64_t> offset_ns_{0};
   std::atomic<std::uint64_t> kernel_connects_{0};
+  std::int64_t clock_limit_ns_ = 0;
+  ClockHook on_clock_limit_ = nullptr;
 };
 
 Runtime& runtime() noexcept;

@@ -20,6 +20,18 @@ ConnectResult leak_on_refused(const ConnectRequest& request);
 ConnectResult unknown_errno(const ConnectRequest& request);
 // Copies an AF_UNIX address's path with strcpy into its own sockaddr_un.
 ConnectResult unbounded_path(const ConnectRequest& request);
+// Connects on a worker thread with no cleanup handler: a cancellation leaks the socket.
+ConnectResult cancel_no_cleanup(const ConnectRequest& request);
+// Its cleanup handler closes a cancelled worker's socket but never unlocks its lock.
+ConnectResult cancel_keeps_lock(const ConnectRequest& request);
+// Waits its whole timeout again after every EINTR: interrupted often enough, for ever.
+ConnectResult timeout_not_reduced(const ConnectRequest& request);
+// Reports a timeout as soon as its wait is interrupted.
+ConnectResult timeout_on_eintr(const ConnectRequest& request);
+// Takes the EINPROGRESS of a blocking connect whose SO_SNDTIMEO ran out for a connection.
+ConnectResult sndtimeo_as_success(const ConnectRequest& request);
+// Gives up with the EINPROGRESS of a blocking connect whose SO_SNDTIMEO ran out.
+ConnectResult sndtimeo_as_failure(const ConnectRequest& request);
 
 // For the matrix's verdicts, as whole programs (example_client); no fuzzer of their own.
 // Closes the socket on failure, then again in its cleanup.

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -75,12 +76,20 @@ ConnectResult connect_nonblocking(const ConnectRequest& request, const Endpoint&
 
 int wait_connected(int fd, int timeout_ms) {
   long long deadline = now_ms() + timeout_ms;
-  for (int wait = 0; wait < kMaxWaits; ++wait) {
-    long long left = deadline - now_ms();
-    if (left <= 0) return ETIMEDOUT;
+  int instant_interruptions = 0;
+  for (;;) {
+    // Past the deadline, one last look (timeout 0) before giving up.
+    long long left = std::max(0LL, deadline - now_ms());
     pollfd p{fd, POLLOUT, 0};
+    long long before = now_ms();
     int n = poll(&p, 1, static_cast<int>(left));
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+      // An interruption that took time brings the deadline nearer; a storm of
+      // instant ones would never reach it, so those are counted.
+      if (now_ms() == before && ++instant_interruptions == kMaxWaits) return ETIMEDOUT;
+      if (left == 0) return ETIMEDOUT;
+      continue;
+    }
     if (n < 0) return errno;
     if (n == 0) return ETIMEDOUT;
     int err = 0;
@@ -88,22 +97,32 @@ int wait_connected(int fd, int timeout_ms) {
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return errno;
     return err;
   }
-  // Interrupted every time: the deadline cannot be kept, which is what ETIMEDOUT says.
-  return ETIMEDOUT;
 }
 
-ConnectResult posix_blocking_connect(const ConnectRequest& request) {
+namespace {
+
+ConnectResult blocking_connect(const ConnectRequest& request, bool with_send_timeout) {
   const Endpoint& to = request.endpoints.front();
   if (dissolves(to)) return unspec_refused();
   int fd = open_socket(request, request.type);
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
+  if (with_send_timeout) {
+    timeval timeout{request.timeout_ms / 1000, (request.timeout_ms % 1000) * 1000};
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout)) != 0) return fail_and_close(fd, errno, "setsockopt");
+  }
+  long long start = now_ms();
   for (int attempt = 0;; ++attempt) {
     if (connect(fd, to.addr, to.len) == 0) break;
     int err = errno;
     // The attempt goes on in the kernel: wait for it, never connect() again. A blocking
-    // connect says EINPROGRESS too, when SO_SNDTIMEO runs out (Linux's socket(7)).
-    if (err == EINTR || err == EINPROGRESS || err == EALREADY) err = wait_connected(fd, request.timeout_ms);
-    else if ((err == EAGAIN || err == ENOBUFS) && attempt < kMaxRetries) continue;
+    // connect says EINPROGRESS too, when SO_SNDTIMEO runs out (Linux's socket(7)): the
+    // wait then has what is left of the deadline.
+    if (err == EINTR || err == EINPROGRESS || err == EALREADY) {
+      int left = request.timeout_ms - static_cast<int>(now_ms() - start);
+      err = wait_connected(fd, with_send_timeout ? std::max(0, left) : request.timeout_ms);
+    } else if ((err == EAGAIN || err == ENOBUFS) && attempt < kMaxRetries) {
+      continue;
+    }
     if (err != 0) return fail_and_close(fd, err, "connect");
     break;
   }
@@ -111,6 +130,12 @@ ConnectResult posix_blocking_connect(const ConnectRequest& request) {
   result.fd = fd;
   return result;
 }
+
+}  // namespace
+
+ConnectResult posix_blocking_connect(const ConnectRequest& request) { return blocking_connect(request, false); }
+
+ConnectResult posix_sndtimeo_connect(const ConnectRequest& request) { return blocking_connect(request, true); }
 
 ConnectResult posix_nonblocking_connect(const ConnectRequest& request) {
   return connect_nonblocking(request, request.endpoints.front());

@@ -13,6 +13,15 @@ int wait_connected(int fd, int timeout_ms);
 // A blocking connect; an EINTR is waited out with poll() and SO_ERROR.
 ConnectResult posix_blocking_connect(const ConnectRequest& request);
 
+// A blocking connect whose deadline is SO_SNDTIMEO: the EINPROGRESS Linux gives when it
+// runs out is a timeout (what is left of the deadline is waited, then ETIMEDOUT).
+ConnectResult posix_sndtimeo_connect(const ConnectRequest& request);
+
+// A blocking connect on a worker thread of its own, which holds a lock while it
+// connects; cleanup handlers release the socket and the lock if the thread is
+// cancelled inside connect() (ECANCELED is then the result).
+ConnectResult posix_worker_connect(const ConnectRequest& request);
+
 // A non-blocking connect, poll() with a deadline, SO_ERROR, then one byte sent.
 ConnectResult posix_nonblocking_connect(const ConnectRequest& request);
 
