@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 struct MatrixOptions {
   std::vector<std::string> calls;
   std::vector<std::string> errnos;
+  std::vector<std::string> actions;
   bool all = false;
   unsigned long max_index = 4;
   int jobs = 0;
@@ -52,6 +53,18 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
 
 CellFilter checked_filter(const MatrixOptions& o) {
   CellFilter filter;
+  for (const std::string& name : split_list(o.actions)) {
+    const inject::ActionInfo* action = inject::find_action(name);
+    if (action == nullptr) {
+      std::string known;
+      for (const inject::ActionInfo& a : inject::action_rows()) known += (known.empty() ? "" : ", ") + std::string(a.name);
+      throw UsageError("matrix: --actions: unknown action '" + name + "'; the actions are: " + known);
+    }
+    if (o.backend == "seccomp")
+      throw UsageError("matrix: --actions needs the preload backend (the seccomp backend answers with errnos only)");
+    if (std::find(filter.actions.begin(), filter.actions.end(), action->action) == filter.actions.end())
+      filter.actions.push_back(action->action);
+  }
   filter.any_mode = o.mode == "any";
   filter.max_index = o.max_index;
   for (const std::string& name : split_list(o.calls)) {
@@ -175,6 +188,9 @@ void add_matrix_command(CLI::App& app, int& status) {
   cmd->add_option("--calls", o->calls, "Only these calls (comma-separated names, as in connfuzz errnos)");
   auto* errnos = cmd->add_option("--errnos", o->errnos, "Only these errnos (comma-separated names or numbers)");
   cmd->add_flag("--all", o->all, "Every documented errno of each call (the default)")->excludes(errnos);
+  cmd->add_option("--actions", o->actions,
+                  "Also cells that act inside connect (comma-separated): signal (a real SIGALRM), delay (slow networks, "
+                  "interrupted waits), cancel (pthread_cancel of a worker thread)");
   cmd->add_option("--max-index", o->max_index, "Faults at call indexes up to this (default 4)");
   cmd->add_option("--jobs", o->jobs, "Cells run at once (default: the number of CPUs)");
   cmd->add_option("--timeout", o->timeout, "Seconds before a cell counts as a hang (default 10)");

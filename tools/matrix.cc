@@ -1,6 +1,7 @@
 #include "matrix.h"
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <map>
 
@@ -39,6 +40,8 @@ struct Socket {
   bool final_failure = false;  // refused or malformed, not out of resources: never connect it again
   std::string created_by;      // "socket#1"
   std::string failed_by;       // "connect#1 failed with ECONNREFUSED"
+  bool said_pending = false;   // the last call on it was a connect that said "still connecting"
+  unsigned long waits_before = 0;  // the process's waits until then
 };
 
 // Follows every socket through the log and notes what a correct caller never does.
@@ -54,8 +57,26 @@ class LogJudge {
     }
     auto key = std::make_pair(e.pid, e.fd);
     auto it = sockets_.find(key);
+    bool wait_interrupted = interrupted_wait_[e.pid];
+    if (inject::is_wait_call(e.call)) {
+      interrupted_wait_[e.pid] = e.failed() && e.err == EINTR;
+      ++waits_[e.pid];
+    } else if (e.call != Call::close) {
+      interrupted_wait_[e.pid] = false;
+    }
     if (e.call == Call::close) {
-      if (it != sockets_.end()) sockets_.erase(it);
+      if (it != sockets_.end()) {
+        // The attempt goes on after EINTR or EINPROGRESS: closing before any wait,
+        // SO_ERROR or getpeername has said how it ended, or right after an interrupted
+        // wait, throws away an attempt that may well succeed.
+        const Socket& s = it->second;
+        bool unwaited = s.said_pending && s.waits_before == waits_[e.pid];
+        if (s.phase == Socket::Phase::pending && (unwaited || wait_interrupted))
+          add(Verdict::abandoned, call_text(e) + " closed fd " + std::to_string(e.fd) + " right after " +
+                                      (unwaited ? s.failed_by : std::string("an interrupted wait")) +
+                                      ", while its attempt was still going on");
+        sockets_.erase(it);
+      }
       check_kernel_error(e);
       return;
     }
@@ -63,6 +84,8 @@ class LogJudge {
     if (e.fd < 0) return;
     if (it == sockets_.end()) it = sockets_.emplace(key, Socket{Socket::Phase::fresh, false, "", ""}).first;
     Socket& s = it->second;
+    s.said_pending = e.call == Call::connect && e.failed() && class_of(Call::connect, e.err) == ErrnoClass::StillConnecting;
+    s.waits_before = waits_[e.pid];
     switch (e.call) {
       case Call::connect: on_connect(e, s); break;
       case Call::so_error:
@@ -149,6 +172,8 @@ class LogJudge {
   std::map<std::pair<long, int>, Socket> sockets_;
   std::vector<Finding> findings_;
   bool saw_connection_ = false;
+  std::map<long, bool> interrupted_wait_;  // per process: its last call was a wait that said EINTR
+  std::map<long, unsigned long> waits_;    // per process: waits so far (their lines name no socket)
 };
 
 }  // namespace
@@ -165,6 +190,7 @@ std::string_view verdict_name(Verdict verdict) noexcept {
     case Verdict::fd_leak: return "fd-leak";
     case Verdict::false_success: return "false-success";
     case Verdict::spurious_failure: return "spurious-failure";
+    case Verdict::abandoned: return "abandoned";
     case Verdict::ok: return "ok";
   }
   return "?";
@@ -195,7 +221,10 @@ CleanRun learn_clean_run(std::string_view log) {
 }
 
 bool MatrixCell::only_still_connecting() const noexcept {
-  return eventual == 0 && class_of(call, err) == ErrnoClass::StillConnecting;
+  // A signal inside connect is EINTR or a restart: a correct caller connects. A slow
+  // network may outlast the program's own deadline, and a cancelled thread fails.
+  if (action == inject::Action::signal) return true;
+  return action == inject::Action::errno_value && eventual == 0 && class_of(call, err) == ErrnoClass::StillConnecting;
 }
 
 MatrixCell cell_for_plan(const std::string& plan_text) {
@@ -209,8 +238,70 @@ MatrixCell cell_for_plan(const std::string& plan_text) {
   cell.onward = rule.last == inject::Rule::kOpenEnd;
   cell.err = rule.err;
   cell.eventual = rule.eventual;
+  cell.action = rule.action;
   return cell;
 }
+
+namespace {
+
+// The action cells of one connect site: a real signal, slow networks (faster and slower
+// than common deadlines, past Linux's own SYN give-up, ending refused), a slow network
+// whose every wait is interrupted, a cancellation.
+void add_action_cells(std::vector<MatrixCell>& cells, const CleanRun& clean, const CellFilter& filter,
+                      unsigned long index) {
+  constexpr std::int64_t kMs = 1'000'000;
+  auto add = [&](std::initializer_list<inject::Rule> rules) {
+    inject::Plan plan;
+    for (const inject::Rule& r : rules) plan.rules[plan.rule_count++] = r;
+    if (filter.any_mode) plan.mode = inject::Mode::Any;
+    MatrixCell cell = cell_for_plan(inject::to_text(plan));
+    cells.push_back(cell);
+  };
+  auto connect_rule = [&](inject::Action action) {
+    inject::Rule rule;
+    rule.call = Call::connect;
+    rule.first = rule.last = static_cast<std::uint32_t>(index);
+    rule.action = action;
+    return rule;
+  };
+  for (inject::Action action : filter.actions) {
+    inject::Rule rule = connect_rule(action);
+    switch (action) {
+      case inject::Action::signal:
+        rule.signal = SIGALRM;
+        add({rule});
+        break;
+      case inject::Action::cancel: add({rule}); break;
+      case inject::Action::delay:
+        for (std::int64_t delay : {250 * kMs, 3000 * kMs, 130'000 * kMs}) {
+          rule.delay_ns = delay;
+          add({rule});
+        }
+        rule.delay_ns = 3000 * kMs;
+        rule.eventual = ECONNREFUSED;
+        add({rule});
+        // Every wait the program makes interrupted every 400 ms of a handshake that
+        // takes the longest a plan allows: a program must give up on its own deadline.
+        rule.delay_ns = inject::kMaxDelayNs;
+        rule.eventual = 0;
+        for (auto [call, wait_index] : clean.sites) {
+          if (!inject::is_wait_call(call) || wait_index != 1) continue;
+          inject::Rule wait;
+          wait.call = call;
+          wait.first = 1;
+          wait.last = inject::Rule::kOpenEnd;
+          wait.action = inject::Action::delay;
+          wait.delay_ns = 400 * kMs;
+          wait.eventual = EINTR;
+          add({rule, wait});
+        }
+        break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
 
 std::vector<MatrixCell> plan_cells(const CleanRun& clean, const CellFilter& filter) {
   std::vector<MatrixCell> cells;
@@ -245,6 +336,8 @@ std::vector<MatrixCell> plan_cells(const CleanRun& clean, const CellFilter& filt
       if (call == Call::connect && (row.err == EINPROGRESS || row.err == EINTR)) add(call, index, false, row.err, ECONNREFUSED);
     }
   }
+  for (auto [call, index] : clean.sites)
+    if (call == Call::connect && index <= filter.max_index) add_action_cells(cells, clean, filter, index);
   return cells;
 }
 
@@ -273,7 +366,8 @@ Judgement judge(const MatrixCell* cell, const CleanRun& clean, const CellRun& ru
     add(Verdict::false_success, "exit status 0, but no socket was ever connected");
   else if (run.exit_status != 0 && cell != nullptr && fired && cell->only_still_connecting())
     add(Verdict::spurious_failure,
-        "exit status " + std::to_string(run.exit_status) + " after " + errno_text(cell->err) + " from " +
+        "exit status " + std::to_string(run.exit_status) + " after " +
+            (cell->action == inject::Action::signal ? std::string("a signal inside") : errno_text(cell->err) + " from") + " " +
             std::string(inject::call_name(cell->call)) +
             (cell->call == Call::connect ? ", which says the attempt goes on (and it succeeded)"
                                          : ", which is no failure (the documented answer is to go on)"));

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "actions.h"
 #include "errno_table.h"
 #include "event_line.h"
 
@@ -25,6 +26,7 @@ enum class Verdict {
   fd_leak,
   false_success,
   spurious_failure,
+  abandoned,
   ok,
 };
 std::string_view verdict_name(Verdict verdict) noexcept;  // "use-before-connect"
@@ -45,6 +47,7 @@ struct MatrixCell {
   int err = 0;
   int eventual = 0;     // after EINPROGRESS or EINTR: how the attempt ends (0: it succeeds)
   std::string plan;     // "connect@1=EINTR"
+  inject::Action action = inject::Action::errno_value;  // a cell of --actions: what its first rule does
   // Only still-connecting faults that end in a connection: a correct caller succeeds.
   bool only_still_connecting() const noexcept;
 };
@@ -57,6 +60,7 @@ struct CellFilter {
   std::vector<int> errnos;          // empty: every documented errno of the call
   bool any_mode = false;            // also the errnos impossible on a live socket
   unsigned long max_index = 4;
+  std::vector<inject::Action> actions;  // --actions: cells that signal, slow down or cancel too
 };
 std::vector<MatrixCell> plan_cells(const CleanRun& clean, const CellFilter& filter);
 

@@ -48,6 +48,25 @@ std::string program_text(const MatrixReport& r) {
   return out;
 }
 
+// The cells of --actions, each a row of its own whatever its verdict.
+std::vector<const CellResult*> action_cells(const MatrixReport& r) {
+  std::vector<const CellResult*> cells;
+  for (const CellResult& c : r.cells)
+    if (c.cell.action != inject::Action::errno_value) cells.push_back(&c);
+  return cells;
+}
+
+std::string reach_or_verdict(const CellResult& c) {
+  if (c.judgement.verdict() != Verdict::ok) return std::string(verdict_name(c.judgement.verdict()));
+  if (c.judgement.reach == Reach::refused) return "not realistic";
+  if (c.judgement.reach == Reach::unreached) return "never reached";
+  return "ok";
+}
+
+std::string action_detail(const CellResult& c) {
+  return c.judgement.findings.empty() ? "" : c.judgement.findings.front().detail;
+}
+
 std::string text_form(const MatrixReport& r) {
   Tally t = tally(r);
   std::ostringstream s;
@@ -64,6 +83,14 @@ std::string text_form(const MatrixReport& r) {
     }
   }
   if (t.by_verdict.empty() && r.clean.findings.empty()) s << "every cell ok\n";
+  if (auto actions = action_cells(r); !actions.empty()) {
+    s << "\nactions (" << actions.size() << ")\n";
+    for (const CellResult* c : actions) {
+      s << "  " << reach_or_verdict(*c) << "  " << c->cell.plan << "  exit " << c->exit_status;
+      if (std::string detail = action_detail(*c); !detail.empty()) s << ": " << detail;
+      s << "\n";
+    }
+  }
   return s.str();
 }
 
@@ -80,6 +107,12 @@ std::string markdown_form(const MatrixReport& r) {
     for (const CellResult* c : cells)
       s << "| `" << c->cell.plan << "` | " << c->exit_status << " | " << c->judgement.findings.front().detail << " | `"
         << r.repro(c->cell.plan) << "` |\n";
+  }
+  if (auto actions = action_cells(r); !actions.empty()) {
+    s << "\n## Actions (" << actions.size() << ")\n\n| plan | verdict | exit | why |\n|---|---|---|---|\n";
+    for (const CellResult* c : actions)
+      s << "| `" << c->cell.plan << "` | " << reach_or_verdict(*c) << " | " << c->exit_status << " | " << action_detail(*c)
+        << " |\n";
   }
   return s.str();
 }
@@ -106,6 +139,10 @@ std::string json_form(const MatrixReport& r) {
                  {"exit_status", c.exit_status},
                  {"repro", r.repro(c.cell.plan)}};
     if (c.cell.eventual) cell["eventual"] = inject::errno_name(c.cell.eventual);
+    if (const inject::ActionInfo* action = inject::find_action(c.cell.action)) {
+      cell["action"] = action->name;
+      cell.erase("errno");
+    }
     cells.push_back(cell);
   }
   json out = {{"program", r.command},
@@ -140,6 +177,14 @@ std::string html_form(const MatrixReport& r) {
     h << "</table>\n";
   }
   if (t.by_verdict.empty() && r.clean.findings.empty()) h << "<p>Every cell ok.</p>\n";
+  if (auto actions = action_cells(r); !actions.empty()) {
+    h << "<h2 id=\"actions\">Actions (" << actions.size()
+      << ")</h2>\n<table><tr><th>plan</th><th>verdict</th><th>exit</th><th>why</th></tr>\n";
+    for (const CellResult* c : actions)
+      h << "<tr><td><code>" << html_escaped(c->cell.plan) << "</code></td><td>" << html_escaped(reach_or_verdict(*c))
+        << "</td><td>" << c->exit_status << "</td><td>" << html_escaped(action_detail(*c)) << "</td></tr>\n";
+    h << "</table>\n";
+  }
   h << "</body></html>\n";
   return h.str();
 }

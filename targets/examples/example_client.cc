@@ -5,8 +5,10 @@
 // It connects with STYLE to a loopback listener of its own, sends one message and
 // exits 0 if and only if it connected and the server received the message; 1 with a
 // message when it could not. With --check it stops once connected, like a health check.
-// The correct styles are blocking, nonblocking (poll + SO_ERROR) and backoff (bounded
-// retries with back-off); each other style has the one bug named in buggy_connect.h.
+// The correct styles are blocking, nonblocking (poll + SO_ERROR), backoff (bounded
+// retries with back-off), sndtimeo (SO_SNDTIMEO as the deadline) and worker (connect on
+// a cancellable thread); each other style has the one bug named in buggy_connect.h.
+#include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,7 +64,24 @@ constexpr Style kStyles[] = {
     {"reuse_after_refused", ex::reuse_after_refused},
     {"shared_length", ex::shared_length},
     {"eintr_wait_readable", ex::eintr_wait_readable},
+    {"sndtimeo", connfuzz::targets::posix_sndtimeo_connect},
+    {"worker", connfuzz::targets::posix_worker_connect},
+    {"cancel_no_cleanup", ex::cancel_no_cleanup},
+    {"cancel_keeps_lock", ex::cancel_keeps_lock},
+    {"timeout_not_reduced", ex::timeout_not_reduced},
+    {"timeout_on_eintr", ex::timeout_on_eintr},
+    {"sndtimeo_as_success", ex::sndtimeo_as_success},
+    {"sndtimeo_as_failure", ex::sndtimeo_as_failure},
 };
+
+// A SIGALRM handler without SA_RESTART, as clients that bound a connect with alarm()
+// have: a signal inside connect() then interrupts it.
+void on_alarm(int) {}
+void handle_alarm() {
+  struct sigaction action {};
+  action.sa_handler = on_alarm;
+  sigaction(SIGALRM, &action, nullptr);
+}
 
 int usage() {
   std::fprintf(stderr, "usage: example_client STYLE [--check]\nstyles:");
@@ -80,6 +99,7 @@ int main(int argc, char** argv) {
     if (s.name == argv[1]) style = &s;
   if (style == nullptr) return usage();
   bool check_only = argc == 3;
+  handle_alarm();
 
   sockaddr_in server{};
   int listener = connfuzz::examples::start_loopback_listener(server);
@@ -87,6 +107,8 @@ int main(int argc, char** argv) {
   ConnectRequest request;
   request.endpoints = {&to, 1};
   ConnectResult result = style->connect(request);
+  // A worker cancelled inside connect is given the job again, as a pool would.
+  if (!result.connected() && result.err == ECANCELED) result = style->connect(request);
   if (!result.connected()) {
     std::fprintf(stderr, "example_client %s: could not connect: %s\n", argv[1],
                  result.how.empty() ? std::strerror(result.err) : result.how.c_str());
