@@ -49,6 +49,13 @@ const BadInput kCases[] = {
     {"plan_too_many_rules", "plan " + quote(big(2000, "connect@1=EINTR;")), "at most 32 rules"},
     {"plan_enormous_token", "plan " + quote("connect@1=" + big(100000, "E")), "unknown errno"},
     {"plan_garbage_bytes", "plan " + quote("\x01\x02\x03"), "bad plan: column 1"},
+    {"plan_unknown_signal", "plan 'connect@1=!SIGFOO'", "unknown signal 'SIGFOO'"},
+    {"plan_uncatchable_signal", "plan 'connect@1=!SIGKILL'", "cannot be caught"},
+    {"plan_negative_delay", "plan 'connect@1=-250ms'", "positive duration"},
+    {"plan_absurd_delay", "plan 'connect@1=+100000000s'", "at most"},
+    {"plan_delay_over_an_hour", "plan 'connect@1=+2h'", "unit (ns, us, ms or s)"},
+    {"plan_cancel_no_cancellation_point", "plan getsockopt@1=CANCEL", "not a cancellation point"},
+    {"run_actions_under_seccomp", "run --backend seccomp --plan 'connect@1=+1s' -- true", "errnos only"},
     // run.
     {"run_no_program", "run", "no program given"},
     {"run_plan_file_is_dir", "run --plan-file DIR -- true", "is a directory, not a plan file"},

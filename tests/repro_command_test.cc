@@ -269,7 +269,7 @@ TEST(Report, JsonCoversEveryConnectErrnoForEveryTarget) {
   CommandResult out = connfuzz_stdout("report --format json");
   ASSERT_EQ(out.status, 0) << out.output;
   auto report = nlohmann::json::parse(out.output);
-  ASSERT_EQ(report["targets"].size(), 13u);
+  ASSERT_EQ(report["targets"].size(), 15u);
   for (const auto& target : report["targets"]) {
     int connect_rows = 0;
     for (const auto& cell : target["cells"]) connect_rows += cell["call"] == "connect";

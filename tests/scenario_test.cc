@@ -38,6 +38,24 @@ TEST(Scenario, EveryByteStringDecodesAndItsCanonicalBytesDecodeToTheSameScenario
   }
 }
 
+TEST(Scenario, ActionsHaveAByteFormThatDecodesToThem) {
+  for (const char* plan : {"connect@1=!SIGALRM", "connect@2=!SIGVTALRM", "connect@1=+250ms", "connect@1=+3s>ECONNREFUSED",
+                           "connect@1=+30s poll@1-=+400ms>EINTR", "connect@1=CANCEL", "epoll_wait@*=+1s>EINTR"}) {
+    SCOPED_TRACE(plan);
+    TextError error;
+    auto s = parse_text(std::string("mode=posix_worker\nplan=") + plan + "\n", error);
+    ASSERT_TRUE(s) << error.what();
+    Scenario back = decode(encode(*s));
+    EXPECT_EQ(back, *s) << to_text(back);
+    EXPECT_EQ(inject::to_text(back.plan), plan);
+  }
+  // What the byte form's tables do not hold is named.
+  TextError error;
+  auto odd = parse_text("mode=posix_worker\nplan=connect@1=+7ms\n", error);
+  ASSERT_TRUE(odd);
+  EXPECT_THROW(encode(*odd), std::invalid_argument);
+}
+
 TEST(Scenario, TextRoundTripsForDecodedScenarios) {
   std::mt19937 rng(7);
   for (int i = 0; i < 1000; ++i) {

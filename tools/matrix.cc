@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 
 #include "event_log.h"
@@ -71,7 +72,7 @@ class LogJudge {
         // wait, throws away an attempt that may well succeed.
         const Socket& s = it->second;
         bool unwaited = s.said_pending && s.waits_before == waits_[e.pid];
-        if (s.phase == Socket::Phase::pending && (unwaited || wait_interrupted))
+        if (clean_.sees_waits && s.phase == Socket::Phase::pending && (unwaited || wait_interrupted))
           add(Verdict::abandoned, call_text(e) + " closed fd " + std::to_string(e.fd) + " right after " +
                                       (unwaited ? s.failed_by : std::string("an interrupted wait")) +
                                       ", while its attempt was still going on");

@@ -37,6 +37,7 @@ struct CleanRun {
   std::set<std::pair<inject::Call, int>> kernel_errors;      // (call, errno) the kernel answered without a fault
   std::size_t events = 0;
   bool connected = false;  // some socket was seen connected (false-success can be judged)
+  bool sees_waits = true;  // the backend logs waits, SO_ERROR and getpeername (abandoned can be judged)
 };
 CleanRun learn_clean_run(std::string_view log);  // the fault-free run's event log
 

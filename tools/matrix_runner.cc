@@ -68,6 +68,7 @@ CleanResult CellRunner::run_clean() const {
   std::string said = output(request).substr(0, 2000);
   out.run = collect(request, out.result);
   out.clean = learn_clean_run(out.run.log);
+  out.clean.sees_waits = !program_.seccomp;  // the seccomp backend stops socket, connect and close only
   const RunResult& r = out.result;
   if (r.timed_out)
     throw UsageError(command_ + ": the program did not end within the timeout (" + std::to_string(program_.timeout) +
