@@ -144,11 +144,13 @@ std::optional<Finding> outcome(const OracleInput& in) {
   int reported = result.err;
   bool timed_out_wait = false;
   int not_yet = 0;  // answers of the still-connecting class
+  int failed_waits = 0;
   std::string still;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& e = *events[i];
     int err = reported_error(e);
     if (is_wait(e.call) && e.result <= 0) timed_out_wait = true;  // ran out, or was interrupted
+    if (is_wait(e.call) && e.result < 0) ++failed_waits;
     if (err == 0) continue;
     bool waiting = still_connecting(e, events.first(i));
     if (waiting) ++not_yet;
@@ -162,7 +164,10 @@ std::optional<Finding> outcome(const OracleInput& in) {
   // The target's own deadline: a wait ran out, or "not yet" came back again and again;
   // one it promised is not reported much before that much time has passed.
   if (reported == ETIMEDOUT && (timed_out_wait || not_yet >= kPatienceShown)) {
-    bool early = in.deadline_ns > 0 && not_yet < kPatienceShown && in.elapsed_ns < in.deadline_ns * 9 / 10;
+    // Waits failing again and again without time passing (an EAGAIN storm) are a reason
+    // to give up before the deadline; one interrupted wait is not.
+    bool patient = not_yet >= kPatienceShown || failed_waits >= kPatienceShown;
+    bool early = in.deadline_ns > 0 && !patient && in.elapsed_ns < in.deadline_ns * 9 / 10;
     if (!early) return std::nullopt;
     return Finding{"early-timeout", "the target reported a timeout after " + milliseconds(in.elapsed_ns) +
                                         " of its " + milliseconds(in.deadline_ns) + " deadline" +

@@ -14,7 +14,7 @@
 //                        bit 7: an action (actions.def) instead of an errno
 //     errno     1 byte   b < 128: the call's table rows[b % rows]; else the number b - 128
 //     or action 1 byte   b % 3: signal, delay, cancel, then for a signal 1 byte: kSignals[b % 4],
-//                        for a delay 1 byte: kDelays[b % 10]
+//                        for a delay 1 byte: kDelays[b % 10] (10 ms to 130 s)
 //     which     1 byte   b % 5: @N, @N-, @*, %P, @N-M, then its numbers, 1 byte each
 //     eventual  1 byte   only after EINTR/EINPROGRESS/EALREADY or a delay on connect: 0 none, else
 //                        connect rows[(b-1) % rows]; after a delay on a wait: 0 EINTR, else its rows[(b-1) % rows]
@@ -121,8 +121,10 @@ const std::vector<const inject::ErrnoRow*>& rows_of(Call call) {
 // SIGUSR1/SIGUSR2/SIGINT: libFuzzer stops on them.
 constexpr int kSignals[4] = {SIGALRM, SIGVTALRM, SIGWINCH, SIGCHLD};
 constexpr std::int64_t kMs = 1'000'000;
-// From a loopback round trip to past Linux's SYN give-up (127 s).
-constexpr std::int64_t kDelays[10] = {1 * kMs, 10 * kMs, 100 * kMs, 250 * kMs, 400 * kMs,
+// From a few round trips to past Linux's SYN give-up (127 s). No shorter than 10 ms: a
+// wait interrupted every millisecond of a 2 s deadline is 2000 correct retries, past the
+// call budget, so a correct target would "spin".
+constexpr std::int64_t kDelays[10] = {10 * kMs, 50 * kMs, 100 * kMs, 250 * kMs, 400 * kMs,
                                       1000 * kMs, 3000 * kMs, 10'000 * kMs, 30'000 * kMs, 130'000 * kMs};
 
 bool takes_eventual(const Rule& rule) {
