@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,6 +71,30 @@ void handle_plan_signals() {
   };
   install(SIGALRM, 0);
   install(SIGVTALRM, SA_RESTART);
+}
+
+// Whether a thread cancelled in a C++ frame unwinds cleanly in this process: glibc's
+// forced unwinding needs an unwinder the C++ runtime's personality agrees with (Debian's
+// libc++ with LLVM's libunwind does not). Tried in a child, which may crash.
+bool cancellation_unwinds() {
+  pid_t child = fork();
+  if (child < 0) return false;
+  if (child == 0) {
+    pthread_t thread;
+    pthread_create(&thread, nullptr, [](void*) -> void* {
+      struct Held {
+        ~Held() { asm volatile("" ::: "memory"); }
+      } held;
+      for (;;) pause();  // a cancellation point
+    }, nullptr);
+    pthread_cancel(thread);
+    pthread_join(thread, nullptr);
+    _exit(0);
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 // The target's next call, after a thread was cancelled inside connect, returns within
@@ -139,6 +164,8 @@ void Harness::initialize(std::string_view family) {
   guard.allow_unix_dir(listeners_.directory().c_str());
   inject::runtime().log().set_budget(kCallBudget, on_call_budget_exhausted);
   handle_plan_signals();
+  if (!cancellation_unwinds())
+    inject::runtime().set_cancel_unavailable("a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out");
   inject::runtime().clear_plan();
 }
 

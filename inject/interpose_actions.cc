@@ -39,6 +39,7 @@ int real_outcome(int fd, SocketInfo info, int& err) noexcept {
 const char* reason_not_to_act(const Decision& d) noexcept {
   if (d.action == Action::cancel && syscall(SYS_gettid) == getpid())
     return "connect runs on the main thread; CANCEL cancels connects on threads of their own";
+  if (d.action == Action::cancel && runtime().cancel_unavailable() != nullptr) return runtime().cancel_unavailable();
   if (d.action == Action::signal && runtime().mode() == Mode::Realistic) {
     struct sigaction current {};
     sigaction(d.signal, nullptr, &current);

@@ -51,6 +51,11 @@ class Runtime {
   std::uint64_t kernel_connects() const noexcept { return kernel_connects_.load(std::memory_order_relaxed); }
   void count_kernel_connect() noexcept { kernel_connects_.fetch_add(1, std::memory_order_relaxed); }
 
+  // Why CANCEL cannot be carried out in this process (nullptr: it can): a C++ runtime
+  // whose unwinder cannot run glibc's forced unwinding would crash the cancelled thread.
+  const char* cancel_unavailable() const noexcept { return cancel_unavailable_; }
+  void set_cancel_unavailable(const char* why) noexcept { cancel_unavailable_ = why; }
+
   // Between fuzz inputs: counters, sockets, log and clock start again.
   void reset_for_input() noexcept;
 
@@ -66,6 +71,7 @@ class Runtime {
   std::atomic<std::int64_t> offset_ns_{0};
   std::atomic<std::uint64_t> kernel_connects_{0};
   std::int64_t clock_limit_ns_ = 0;
+  const char* cancel_unavailable_ = nullptr;
   ClockHook on_clock_limit_ = nullptr;
 };
 
