@@ -55,6 +55,11 @@ Event& note(Event& ev, const Decision& d, const char* what) noexcept {
   return ev;
 }
 
+// AddressSanitizer, where linked in: a forced unwind skips the frames it poisoned, and the
+// cleanup handlers that run next would trip over the stale poison (what __cxa_throw
+// avoids by calling this).
+extern "C" void __asan_handle_no_return() __attribute__((weak));
+
 // Logs the connect of a thread cancelled inside it: the call never returns, so the
 // line is written while the cancellation unwinds the stack.
 struct CancellationRecord {
@@ -63,6 +68,7 @@ struct CancellationRecord {
   bool returned = false;
   ~CancellationRecord() {
     if (returned) return;
+    if (__asan_handle_no_return != nullptr) __asan_handle_no_return();
     int saved = errno;
     finish(note(ev, d, "the thread was cancelled inside connect, which never returned"), -1, ECANCELED, Mark::Injected);
     errno = saved;
