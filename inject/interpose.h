@@ -23,6 +23,8 @@ long finish(Event& event, long result, int err, Mark mark, const char* note = nu
 // For a decision that fired or was refused: the rule's text, and the reason for a refusal.
 long finish_injected(Event& event, const Decision& d, long result_on_failure = -1) noexcept;
 void note_refusal(Event& event, const Decision& d) noexcept;
+// The event's note: "<the rule>: <what>". Returns the event, for finish().
+Event& note_rule(Event& event, const Decision& d, const char* what) noexcept;
 
 // Moves a simulated attempt to its end: Failed, with its eventual error pending.
 void complete_simulated(int fd, SocketInfo info) noexcept;
@@ -47,6 +49,9 @@ std::int64_t send_timeout_ns(int fd) noexcept;
 // whatever the socket's mode); false with `err` when the kernel failed it at once,
 // the socket's phase then updated.
 bool begin_real_attempt(int fd, SocketInfo& info, const sockaddr* addr, socklen_t len, int& err) noexcept;
+// After begin_real_attempt: the attempt is the kernel's (Connecting), or held until the
+// program first waits when the plan says `hold`.
+void mark_attempt_under_way(int fd, SocketInfo info) noexcept;
 
 // A rule whose action is no errno (actions.def), inside connect(). Returns the
 // connect's result, or kNotActed when the action does not apply here (the event's

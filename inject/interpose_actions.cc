@@ -50,11 +50,6 @@ const char* reason_not_to_act(const Decision& d) noexcept {
   return nullptr;
 }
 
-Event& note(Event& ev, const Decision& d, const char* what) noexcept {
-  LineBuilder(ev.note, sizeof(ev.note)).text(runtime().rule_text(d.rule)).text(": ").text(what);
-  return ev;
-}
-
 // AddressSanitizer, where linked in: a forced unwind skips the frames it poisoned, and the
 // cleanup handlers that run next would trip over the stale poison (what __cxa_throw
 // avoids by calling this).
@@ -70,7 +65,7 @@ struct CancellationRecord {
     if (returned) return;
     if (__asan_handle_no_return != nullptr) __asan_handle_no_return();
     int saved = errno;
-    finish(note(ev, d, "the thread was cancelled inside connect, which never returned"), -1, ECANCELED, Mark::Injected);
+    finish(note_rule(ev, d, "the thread was cancelled inside connect, which never returned"), -1, ECANCELED, Mark::Injected);
     errno = saved;
   }
 };
@@ -80,10 +75,8 @@ int hold_for_signal_or_cancel(int fd, SocketInfo info, const sockaddr* addr, soc
   Runtime& rt = runtime();
   int err = 0;
   if (!begin_real_attempt(fd, info, addr, len, err))
-    return static_cast<int>(finish(note(ev, d, "the real attempt failed at once: nothing to interrupt"), -1, err, Mark::Refused));
-  info.phase = rt.plan().hold ? Phase::Held : Phase::Connecting;
-  rt.sockets().set(fd, info);
-  rt.sockets().set_due_ns(fd, 0);
+    return static_cast<int>(finish(note_rule(ev, d, "the real attempt failed at once: nothing to interrupt"), -1, err, Mark::Refused));
+  mark_attempt_under_way(fd, info);
   bool cancel = d.action == Action::cancel;
   CancellationRecord record{ev, d};
   HeldConnect held = hold_in_connect(fd, d.signal, cancel);
@@ -93,25 +86,23 @@ int hold_for_signal_or_cancel(int fd, SocketInfo info, const sockaddr* addr, soc
     return static_cast<int>(finish(ev, -1, EINTR, Mark::Injected));
   }
   if (held.result < 0 && held.err == EINTR)
-    return static_cast<int>(finish(note(ev, d, "the signal arrived while connect was blocked; the kernel answered EINTR"), -1, EINTR, Mark::Injected));
+    return static_cast<int>(finish(note_rule(ev, d, "the signal arrived while connect was blocked; the kernel answered EINTR"), -1, EINTR, Mark::Injected));
   if (held.result < 0 && held.err == EAGAIN)
-    return static_cast<int>(finish(note(ev, d, "SO_SNDTIMEO ran out first: EINPROGRESS, the attempt goes on"), -1, EINPROGRESS, Mark::Injected));
+    return static_cast<int>(finish(note_rule(ev, d, "SO_SNDTIMEO ran out first: EINPROGRESS, the attempt goes on"), -1, EINPROGRESS, Mark::Injected));
   const char* what = cancel ? "cancellation is disabled in this thread: connect went on"
                      : held.delivered ? "the signal arrived while connect was blocked; SA_RESTART restarted it"
                                       : "the thread blocks this signal: it stays pending, connect went on";
   int result = real_outcome(fd, rt.sockets().get(fd), err);
-  return static_cast<int>(finish(note(ev, d, what), result, err, Mark::Injected));
+  return static_cast<int>(finish(note_rule(ev, d, what), result, err, Mark::Injected));
 }
 
 int slow_network(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, Event& ev, const Decision& d) {
   Runtime& rt = runtime();
   std::int64_t due = rt.now_ns() + d.delay_ns;
   if (d.eventual == 0) {
-    GuardVerdict verdict = check_destination(info.domain, addr, len, rt.guard());
-    if (!verdict.allowed) return static_cast<int>(finish(ev, -1, verdict.err, Mark::Guard, verdict.reason));
     int err = 0;
     if (!begin_real_attempt(fd, info, addr, len, err))
-      return static_cast<int>(finish(note(ev, d, "the real attempt failed at once: no network to be slow"), -1, err, Mark::Refused));
+      return static_cast<int>(finish(note_rule(ev, d, "the real attempt failed at once: no network to be slow"), -1, err, Mark::Refused));
     info.phase = Phase::Held;  // the kernel's answer, kept until the virtual clock reaches `due`
   } else {
     info.phase = Phase::SimPending;
@@ -125,30 +116,33 @@ int slow_network(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, E
   std::int64_t timeout = send_timeout_ns(fd);
   if (timeout > 0 && timeout < d.delay_ns) {
     rt.advance_clock_by(timeout);
-    return static_cast<int>(finish(note(ev, d, "SO_SNDTIMEO ran out first: EINPROGRESS, the attempt goes on"), -1, EINPROGRESS, Mark::Injected));
+    return static_cast<int>(finish(note_rule(ev, d, "SO_SNDTIMEO ran out first: EINPROGRESS, the attempt goes on"), -1, EINPROGRESS, Mark::Injected));
   }
   rt.advance_clock_to(due);
   if (d.eventual != 0) {
     info.phase = Phase::Fresh;
     rt.sockets().set(fd, info);
-    return static_cast<int>(finish(note(ev, d, "the attempt ended after the delay"), -1, d.eventual, Mark::Injected));
+    return static_cast<int>(finish(note_rule(ev, d, "the attempt ended after the delay"), -1, d.eventual, Mark::Injected));
   }
   release_hold(fd, info);
   int err = 0;
   int result = real_outcome(fd, rt.sockets().get(fd), err);
-  return static_cast<int>(finish(note(ev, d, "the attempt ended after the delay"), result, err, Mark::Injected));
+  return static_cast<int>(finish(note_rule(ev, d, "the attempt ended after the delay"), result, err, Mark::Injected));
 }
 
 }  // namespace
 
 int act_in_connect(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, Event& ev, const Decision& d) {
   if (const char* why = reason_not_to_act(d)) {
-    note(ev, d, why);
+    note_rule(ev, d, why);
     return kNotActed;
   }
+  // Every action but a delay with a planned outcome makes a real attempt: guarded first.
+  if (d.action != Action::delay || d.eventual == 0) {
+    GuardVerdict verdict = check_destination(info.domain, addr, len, runtime().guard());
+    if (!verdict.allowed) return static_cast<int>(finish(ev, -1, verdict.err, Mark::Guard, verdict.reason));
+  }
   if (d.action == Action::delay) return slow_network(fd, info, addr, len, ev, d);
-  GuardVerdict verdict = check_destination(info.domain, addr, len, runtime().guard());
-  if (!verdict.allowed) return static_cast<int>(finish(ev, -1, verdict.err, Mark::Guard, verdict.reason));
   return hold_for_signal_or_cancel(fd, info, addr, len, ev, d);
 }
 

@@ -60,12 +60,12 @@ long finish(Event& event, long result, int err, Mark mark, const char* note) noe
   return result;
 }
 
-void note_refusal(Event& event, const Decision& d) noexcept {
-  LineBuilder(event.note, sizeof(event.note))
-      .text(runtime().rule_text(d.rule))
-      .text(": ")
-      .text(kNotRealistic);
+Event& note_rule(Event& event, const Decision& d, const char* what) noexcept {
+  LineBuilder(event.note, sizeof(event.note)).text(runtime().rule_text(d.rule)).text(": ").text(what);
+  return event;
 }
+
+void note_refusal(Event& event, const Decision& d) noexcept { note_rule(event, d, kNotRealistic); }
 
 long finish_injected(Event& event, const Decision& d, long result_on_failure) noexcept {
   return finish(event, result_on_failure, d.err, Mark::Injected, runtime().rule_text(d.rule));
@@ -152,6 +152,12 @@ bool begin_real_attempt(int fd, SocketInfo& info, const sockaddr* addr, socklen_
   return true;
 }
 
+void mark_attempt_under_way(int fd, SocketInfo info) noexcept {
+  info.phase = runtime().plan().hold ? Phase::Held : Phase::Connecting;
+  runtime().sockets().set(fd, info);
+  runtime().sockets().set_due_ns(fd, 0);  // held until the program first waits
+}
+
 }  // namespace connfuzz::inject::detail
 
 using namespace connfuzz::inject;
@@ -170,13 +176,9 @@ void fd_args(Event& e, int fd) { LineBuilder(e.args, sizeof(e.args)).number(fd);
 // kernel, as POSIX says of EINTR, and loopback settles it at once.
 int start_real_attempt(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, Event& ev, const Decision& d) {
   int err = 0;
-  if (!begin_real_attempt(fd, info, addr, len, err)) {
-    LineBuilder(ev.note, sizeof(ev.note)).text(runtime().rule_text(d.rule)).text(": the real attempt failed at once");
-    return static_cast<int>(finish(ev, -1, err, Mark::Refused));
-  }
-  info.phase = runtime().plan().hold ? Phase::Held : Phase::Connecting;
-  runtime().sockets().set(fd, info);
-  runtime().sockets().set_due_ns(fd, 0);  // held until the program first waits
+  if (!begin_real_attempt(fd, info, addr, len, err))
+    return static_cast<int>(finish(note_rule(ev, d, "the real attempt failed at once"), -1, err, Mark::Refused));
+  mark_attempt_under_way(fd, info);
   return static_cast<int>(finish_injected(ev, d));
 }
 

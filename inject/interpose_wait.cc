@@ -37,6 +37,12 @@ struct SimulatedSet {
     if (count == kMaxSimulatedPerWait) overflow = true;
     else fds[count] = fd, requested[count] = events, released[count++] = false;
   }
+  // A socket of the wait: a hold whose time has come ends now (the kernel answers from
+  // here on); one still held or simulated is answered by connfuzz.
+  void consider(int fd, const SocketInfo& info, short events) {
+    if (info.phase == Phase::Held && runtime().sockets().due_ns(fd) <= runtime().now_ns()) release_hold(fd, info);
+    else if (info.is_simulated()) add(fd, events);
+  }
   // The kernel sees this socket (its real attempt is the program's to hear of).
   bool real(int k) const { return released[k]; }
 
@@ -79,12 +85,6 @@ struct Interruption {
   }
   Mark mark(int result) const { return planned && result < 0 && errno == err ? Mark::Injected : Mark::Simulated; }
 };
-
-// A socket whose real attempt is held: until its due time (a slow network) it is
-// simulated; a plain hold (due 0) ends at the first wait.
-bool still_held(int fd, const SocketInfo& info) {
-  return info.phase == Phase::Held && runtime().sockets().due_ns(fd) > runtime().now_ns();
-}
 
 // The part of a wait every kind shares. real_wait(timeout_ns or 0) runs the real
 // call with the simulated sockets hidden; returns the number of ready real entries.
@@ -144,9 +144,7 @@ int poll_common(Call call, pollfd* fds, nfds_t n, std::int64_t timeout_ns, RealP
   SimulatedSet sim;
   if (table.simulated_count() > 0) {
     for (nfds_t i = 0; i < n; ++i) {
-      SocketInfo info = table.get(fds[i].fd);
-      if (info.phase == Phase::Held && !still_held(fds[i].fd, info)) release_hold(fds[i].fd, info);
-      else if (info.is_simulated()) sim.add(fds[i].fd, fds[i].events);
+      sim.consider(fds[i].fd, table.get(fds[i].fd), fds[i].events);
     }
   }
   Interruption delay(d);
@@ -201,10 +199,8 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
   if (table.simulated_count() > 0) {
     for (int fd = 0; fd < limit; ++fd) {
       if (!(in(rd, fd) || in(wr, fd) || in(ex, fd))) continue;
-      SocketInfo info = table.get(fd);
-      if (info.phase == Phase::Held && !still_held(fd, info)) release_hold(fd, info);
-      else if (info.is_simulated())
-        sim.add(fd, static_cast<short>((in(rd, fd) ? POLLIN : 0) | (in(wr, fd) ? POLLOUT : 0) | (in(ex, fd) ? POLLPRI : 0)));
+      sim.consider(fd, table.get(fd),
+                   static_cast<short>((in(rd, fd) ? POLLIN : 0) | (in(wr, fd) ? POLLOUT : 0) | (in(ex, fd) ? POLLPRI : 0)));
     }
   }
   Interruption delay(d);
@@ -261,9 +257,7 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
   if (table.simulated_count() > 0) {
     for (int fd = 0, high = table.high_water(); fd < high; ++fd) {
       if (table.registration(fd).epfd != epfd) continue;
-      SocketInfo info = table.get(fd);
-      if (info.phase == Phase::Held && !still_held(fd, info)) release_hold(fd, info);
-      else if (info.is_simulated()) sim.add(fd, static_cast<short>(table.registration(fd).events));
+      sim.consider(fd, table.get(fd), static_cast<short>(table.registration(fd).events));
     }
   }
   Interruption delay(d);
