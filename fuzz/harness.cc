@@ -25,6 +25,7 @@ namespace {
 
 // What the spin hook needs: it fires inside the target's call, far from run().
 const Scenario* g_current = nullptr;
+std::int64_t g_deadline_ns = 0;  // the current target's promised deadline (0: none)
 
 std::string calls_text(std::span<const inject::Event* const> events) {
   std::string text;
@@ -35,9 +36,9 @@ std::string calls_text(std::span<const inject::Event* const> events) {
   return text;
 }
 
-void on_call_budget_exhausted(std::uint32_t calls) {
-  // A spinning target cannot be let go on, documented or not: say which it is, and stop.
-  Finding finding = spin_finding(calls);
+// A finding made inside the target's call (it cannot be let go on, documented or not):
+// say which it is, with the last calls, and stop.
+[[noreturn]] void stop_inside_call(Finding finding) {
   auto events = logged_events();
   auto last = std::span(events).last(std::min<std::size_t>(events.size(), 20));
   std::string_view known = documented_finding(*g_current, targets::ConnectResult{}, events, finding);
@@ -46,15 +47,10 @@ void on_call_budget_exhausted(std::uint32_t calls) {
   std::abort();
 }
 
-void on_clock_limit(std::int64_t passed_ns) {
-  // A target still waiting long past its own deadline would wait for ever: stop it.
-  std::int64_t deadline = static_cast<std::int64_t>(targets::ConnectRequest{}.timeout_ms) * 1'000'000;
-  Finding finding = overrun_finding(passed_ns, deadline);
-  auto events = logged_events();
-  auto last = std::span(events).last(std::min<std::size_t>(events.size(), 20));
-  std::cerr << Harness::report(finding, *g_current, "  ... (the last 20 calls)\n" + calls_text(last));
-  std::abort();
-}
+void on_call_budget_exhausted(std::uint32_t calls) { stop_inside_call(spin_finding(calls)); }
+
+// A target still waiting long past its own deadline would wait for ever.
+void on_clock_limit(std::int64_t passed_ns) { stop_inside_call(overrun_finding(passed_ns, g_deadline_ns)); }
 
 // What a target sees when a plan signals it: SIGALRM without SA_RESTART (unless
 // libFuzzer handles it already, also without), SIGVTALRM with SA_RESTART.
@@ -184,6 +180,7 @@ Verdict Harness::run(const Scenario& scenario) {
   inject::Runtime& rt = inject::runtime();
   rt.install(scenario.plan);
   std::int64_t deadline = mode_has_deadline(scenario.mode) ? std::int64_t{request.timeout_ms} * 1'000'000 : 0;
+  g_deadline_ns = deadline;
   rt.set_clock_limit(deadline ? overrun_limit_ns(deadline) : 0, on_clock_limit);
   std::int64_t start = rt.now_ns();
   targets::ConnectTarget target = target_for(scenario.mode);

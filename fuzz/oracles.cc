@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "actions.h"
 #include "errno_table.h"
 #include "real_calls.h"
 #include "runtime.h"
@@ -37,11 +38,6 @@ constexpr int kPatienceShown = 3;
 
 bool is_io(Call call) {
   return call == Call::read || call == Call::write || call == Call::send || call == Call::recv;
-}
-
-bool is_wait(Call call) {
-  return call == Call::poll || call == Call::ppoll || call == Call::select || call == Call::pselect ||
-         call == Call::epoll_wait;
 }
 
 // The error an event reports: errno of a failed call, or the pending error SO_ERROR read.
@@ -149,8 +145,8 @@ std::optional<Finding> outcome(const OracleInput& in) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& e = *events[i];
     int err = reported_error(e);
-    if (is_wait(e.call) && e.result <= 0) timed_out_wait = true;  // ran out, or was interrupted
-    if (is_wait(e.call) && e.result < 0) ++failed_waits;
+    if (inject::is_wait_call(e.call) && e.result <= 0) timed_out_wait = true;  // ran out, or was interrupted
+    if (inject::is_wait_call(e.call) && e.result < 0) ++failed_waits;
     if (err == 0) continue;
     bool waiting = still_connecting(e, events.first(i));
     if (waiting) ++not_yet;

@@ -58,12 +58,13 @@ class LogJudge {
     }
     auto key = std::make_pair(e.pid, e.fd);
     auto it = sockets_.find(key);
-    bool wait_interrupted = interrupted_wait_[e.pid];
+    Waits& waits = waits_[e.pid];
+    bool wait_interrupted = waits.last_interrupted;
     if (inject::is_wait_call(e.call)) {
-      interrupted_wait_[e.pid] = e.failed() && e.err == EINTR;
-      ++waits_[e.pid];
+      waits.last_interrupted = e.failed() && e.err == EINTR;
+      ++waits.count;
     } else if (e.call != Call::close) {
-      interrupted_wait_[e.pid] = false;
+      waits.last_interrupted = false;
     }
     if (e.call == Call::close) {
       if (it != sockets_.end()) {
@@ -71,7 +72,7 @@ class LogJudge {
         // SO_ERROR or getpeername has said how it ended, or right after an interrupted
         // wait, throws away an attempt that may well succeed.
         const Socket& s = it->second;
-        bool unwaited = s.said_pending && s.waits_before == waits_[e.pid];
+        bool unwaited = s.said_pending && s.waits_before == waits.count;
         if (clean_.sees_waits && s.phase == Socket::Phase::pending && (unwaited || wait_interrupted))
           add(Verdict::abandoned, call_text(e) + " closed fd " + std::to_string(e.fd) + " right after " +
                                       (unwaited ? s.failed_by : std::string("an interrupted wait")) +
@@ -86,7 +87,7 @@ class LogJudge {
     if (it == sockets_.end()) it = sockets_.emplace(key, Socket{Socket::Phase::fresh, false, "", ""}).first;
     Socket& s = it->second;
     s.said_pending = e.call == Call::connect && e.failed() && class_of(Call::connect, e.err) == ErrnoClass::StillConnecting;
-    s.waits_before = waits_[e.pid];
+    s.waits_before = waits.count;
     switch (e.call) {
       case Call::connect: on_connect(e, s); break;
       case Call::so_error:
@@ -173,8 +174,13 @@ class LogJudge {
   std::map<std::pair<long, int>, Socket> sockets_;
   std::vector<Finding> findings_;
   bool saw_connection_ = false;
-  std::map<long, bool> interrupted_wait_;  // per process: its last call was a wait that said EINTR
-  std::map<long, unsigned long> waits_;    // per process: waits so far (their lines name no socket)
+  // Per process: its waits so far (their lines name no socket), and whether its last
+  // call was a wait that said EINTR.
+  struct Waits {
+    unsigned long count = 0;
+    bool last_interrupted = false;
+  };
+  std::map<long, Waits> waits_;
 };
 
 }  // namespace
