@@ -1,6 +1,5 @@
 // BUG: sets SO_SNDTIMEO on a blocking socket and gives up with the EINPROGRESS Linux
 // returns when it runs out, as if the connection had been refused.
-#include <sys/time.h>
 
 #include "example_common.h"
 

@@ -1,6 +1,5 @@
 // BUG: sets SO_SNDTIMEO on a blocking socket and takes the EINPROGRESS Linux returns
 // when it runs out for a connection.
-#include <sys/time.h>
 
 #include "example_common.h"
 

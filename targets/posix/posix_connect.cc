@@ -106,10 +106,7 @@ ConnectResult blocking_connect(const ConnectRequest& request, bool with_send_tim
   if (dissolves(to)) return unspec_refused();
   int fd = open_socket(request, request.type);
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
-  if (with_send_timeout) {
-    timeval timeout{request.timeout_ms / 1000, (request.timeout_ms % 1000) * 1000};
-    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout)) != 0) return fail_and_close(fd, errno, "setsockopt");
-  }
+  if (with_send_timeout && !set_send_timeout(fd, request.timeout_ms)) return fail_and_close(fd, errno, "setsockopt");
   long long start = now_ms();
   for (int attempt = 0;; ++attempt) {
     if (connect(fd, to.addr, to.len) == 0) break;
@@ -132,6 +129,11 @@ ConnectResult blocking_connect(const ConnectRequest& request, bool with_send_tim
 }
 
 }  // namespace
+
+bool set_send_timeout(int fd, int timeout_ms) {
+  timeval timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout)) == 0;
+}
 
 ConnectResult posix_blocking_connect(const ConnectRequest& request) { return blocking_connect(request, false); }
 

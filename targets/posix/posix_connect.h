@@ -13,6 +13,9 @@ int wait_connected(int fd, int timeout_ms);
 // A blocking connect; an EINTR is waited out with poll() and SO_ERROR.
 ConnectResult posix_blocking_connect(const ConnectRequest& request);
 
+// SO_SNDTIMEO: how long a blocking connect on `fd` may wait. False with errno on failure.
+bool set_send_timeout(int fd, int timeout_ms);
+
 // A blocking connect whose deadline is SO_SNDTIMEO: the EINPROGRESS Linux gives when it
 // runs out is a timeout (what is left of the deadline is waited, then ETIMEDOUT).
 ConnectResult posix_sndtimeo_connect(const ConnectRequest& request);

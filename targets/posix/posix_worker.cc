@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "posix_connect.h"
+#include "worker_thread.h"
 
 namespace connfuzz::targets {
 namespace {
@@ -56,14 +57,7 @@ void* connect_on_worker(void* argument) {
 
 ConnectResult posix_worker_connect(const ConnectRequest& request) {
   if (dissolves(request.endpoints.front())) return unspec_refused();
-  Job job{&request};
-  pthread_t worker;
-  if (int err = pthread_create(&worker, nullptr, connect_on_worker, &job); err != 0)
-    return failure(err, std::string("pthread_create: ") + std::strerror(err));
-  void* status = nullptr;
-  pthread_join(worker, &status);
-  if (status == PTHREAD_CANCELED) return failure(ECANCELED, "connect: the worker thread was cancelled inside it");
-  return job.result;
+  return run_on_worker<Job>(connect_on_worker, request);
 }
 
 }  // namespace connfuzz::targets
