@@ -1,6 +1,7 @@
-// Wrappers for the clocks: the virtual time that simulated waits let pass is added,
-// so a program's deadlines agree with the timeouts connfuzz let expire.
+// Wrappers for the clocks and timerfds: the virtual time that simulated waits let
+// pass is added, so a program's deadlines agree with the timeouts connfuzz let expire.
 #include <sys/time.h>
+#include <sys/timerfd.h>
 
 #include "interpose.h"
 
@@ -25,6 +26,18 @@ int gettimeofday(timeval* tv, void*) {
   int result = clock_gettime(CLOCK_REALTIME, &ts);
   if (result == 0) *tv = {ts.tv_sec, ts.tv_nsec / 1000};
   return result;
+}
+
+int timerfd_create(clockid_t clock, int flags) {
+  int fd = real().timerfd_create(clock, flags);
+  if (fd >= 0) runtime().timers().track(fd, clock);
+  return fd;
+}
+
+int timerfd_settime(int fd, int flags, const itimerspec* value, itimerspec* old) {
+  Runtime& rt = runtime();
+  if (value == nullptr || !rt.timers().tracks(fd)) return real().timerfd_settime(fd, flags, value, old);
+  return rt.timers().set(fd, flags, *value, old, rt.clock_offset());
 }
 
 time_t time(time_t* out) {

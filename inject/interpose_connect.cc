@@ -310,6 +310,7 @@ int close(int fd) {
   Runtime& rt = runtime();
   SocketInfo info = rt.sockets().get(fd);
   if (info.phase == Phase::Untracked) {
+    rt.timers().forget(fd);
     int result = real().close(fd);
     // A close of a descriptor that is not open is a bug worth a line (a double close
     // may close another thread's new socket). Only where sockets have been: close(-1)

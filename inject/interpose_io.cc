@@ -85,6 +85,17 @@ size_t iov_bytes(const msghdr* msg) {
 extern "C" {
 
 ssize_t read(int fd, void* buf, size_t n) {
+  // A timerfd's expirations, counted so that its kernel timer can be moved without
+  // reporting again the ones already read.
+  if (runtime().timers().tracks(fd)) {
+    ssize_t result = real().read(fd, buf, n);
+    if (result == sizeof(std::uint64_t)) {
+      std::uint64_t ticks;
+      std::memcpy(&ticks, buf, sizeof(ticks));
+      runtime().timers().count_read(fd, ticks);
+    }
+    return result;
+  }
   return io_common(Call::read, fd, n, 0, Direction::In, [&] { return real().read(fd, buf, n); });
 }
 ssize_t __read_chk(int fd, void* buf, size_t n, size_t) { return read(fd, buf, n); }

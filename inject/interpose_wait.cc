@@ -89,31 +89,38 @@ struct Interruption {
 // The part of a wait every kind shares. real_wait(timeout_ns or 0) runs the real
 // call with the simulated sockets hidden; returns the number of ready real entries.
 //
-// `interrupt` (a plan's delay on the wait): after that much virtual time with nothing
-// ready, the wait fails with `interrupt_err`, unless its own timeout comes first.
+// Nothing ready: virtual time runs to the next simulated end or the next expiry of a
+// timerfd (whose kernel timer then fires, so the real wait hears of it), and the wait
+// looks again, until its timeout. `interrupt` (a plan's delay on the wait): after that
+// much virtual time with nothing ready, the wait fails with `interrupt_err`, unless its
+// own timeout comes first.
 template <typename RealWait>
 int simulated_wait(SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wait, std::int64_t interrupt = kForever,
                    int interrupt_err = 0) {
   Runtime& rt = runtime();
-  std::int64_t earliest = sim.settle(rt.now_ns());
-  int real_ready = real_wait(0);
-  if (real_ready < 0) return real_ready;
-  if (real_ready > 0 || sim.ready() > 0 || timeout_ns == 0) return real_ready;
-  // Nothing is ready: let virtual time pass, up to the first simulated end.
-  std::int64_t now = rt.now_ns();
-  std::int64_t limit = std::min(timeout_ns, interrupt);
-  if (earliest != kForever && (limit == kForever || earliest - now <= limit)) {
-    rt.advance_clock_to(earliest);
-    sim.settle(rt.now_ns());
-    if (sim.any_released) real_ready = real_wait(0);
-  } else if (limit != kForever) {
-    rt.advance_clock_by(limit);
+  const std::int64_t limit = std::min(timeout_ns, interrupt);
+  const std::int64_t end = limit == kForever ? kForever : rt.now_ns() + limit;
+  // Each look lets time run to one end or expiry; a timer of another wait that keeps
+  // firing cannot hold this one for ever.
+  constexpr int kMaxLooks = 64;
+  for (int look = 0;; ++look) {
+    std::int64_t now = rt.now_ns();
+    std::int64_t next = std::min(sim.settle(now), rt.next_timer_ns(now));
+    int real_ready = real_wait(0);
+    if (real_ready != 0 || sim.ready() > 0 || timeout_ns == 0) return real_ready;
+    if (next != kForever && next <= end && look < kMaxLooks) {
+      rt.advance_clock_to(next);
+      continue;
+    }
+    if (end == kForever) return 0;
+    rt.advance_clock_to(end);
     if (interrupt <= timeout_ns) {
       errno = interrupt_err;
       return -1;
     }
+    sim.settle(rt.now_ns());
+    return sim.any_released ? real_wait(0) : 0;
   }
-  return real_ready;
 }
 
 void log_wait(Call call, const Decision& d, long result, int err, Mark mark, int nfds, std::int64_t timeout_ns) {

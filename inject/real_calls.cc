@@ -51,6 +51,8 @@ void resolve_all() {
   resolve(r.recvfrom, "recvfrom");
   resolve(r.recvmsg, "recvmsg");
   resolve(r.clock_gettime, "clock_gettime");
+  resolve(r.timerfd_create, "timerfd_create");
+  resolve(r.timerfd_settime, "timerfd_settime");
   g_real = r;
   g_resolved.store(true, std::memory_order_release);
 }

@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
 namespace connfuzz::inject {
@@ -34,6 +35,8 @@ struct RealCalls {
   ssize_t (*recvfrom)(int, void*, size_t, int, sockaddr*, socklen_t*);
   ssize_t (*recvmsg)(int, msghdr*, int);
   int (*clock_gettime)(clockid_t, timespec*);
+  int (*timerfd_create)(clockid_t, int);
+  int (*timerfd_settime)(int, int, const itimerspec*, itimerspec*);
 };
 
 // Resolved once, before main or at the first intercepted call.

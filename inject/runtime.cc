@@ -35,7 +35,7 @@ void Runtime::reset_for_input() noexcept {
   decider_.reset_counts();
   sockets_.clear();
   log_.clear();
-  offset_ns_.store(0, std::memory_order_relaxed);
+  timers_.rebase(offset_ns_.exchange(0, std::memory_order_relaxed), 0);
   kernel_connects_.store(0, std::memory_order_relaxed);
 }
 
@@ -53,6 +53,7 @@ void Runtime::advance_clock_to(std::int64_t t_ns) noexcept {
 void Runtime::advance_clock_by(std::int64_t ns) noexcept {
   if (ns <= 0) return;
   std::int64_t passed = offset_ns_.fetch_add(ns, std::memory_order_relaxed) + ns;
+  timers_.rearm(offset_ns_);
   if (clock_limit_ns_ > 0 && passed > clock_limit_ns_ && on_clock_limit_ != nullptr) on_clock_limit_(passed);
 }
 

@@ -10,6 +10,7 @@
 #include "guard.h"
 #include "plan.h"
 #include "socket_table.h"
+#include "virtual_timers.h"
 
 namespace connfuzz::inject {
 
@@ -32,10 +33,16 @@ class Runtime {
   GuardConfig& guard() noexcept { return guard_; }
   EventLog& log() noexcept { return log_; }
   SocketTable& sockets() noexcept { return sockets_; }
+  VirtualTimers& timers() noexcept { return timers_; }
 
-  // The virtual clock: what simulated waits let pass, added to the real clocks.
+  // The virtual clock: what simulated waits let pass, added to the real clocks and
+  // to the program's timerfds.
   std::int64_t clock_offset_ns() const noexcept { return offset_ns_.load(std::memory_order_relaxed); }
+  const std::atomic<std::int64_t>& clock_offset() const noexcept { return offset_ns_; }
   std::int64_t now_ns() noexcept;  // CLOCK_MONOTONIC as the program sees it
+  // When the next of the program's timerfds fires (CLOCK_MONOTONIC as the program sees
+  // it), or INT64_MAX: a simulated wait lets virtual time run no further at once.
+  std::int64_t next_timer_ns(std::int64_t now) const noexcept { return timers_.next_expiry_ns(now); }
   void advance_clock_to(std::int64_t t_ns) noexcept;
   void advance_clock_by(std::int64_t ns) noexcept;
   // Calls `on_passed` from inside the wait that moves the virtual clock more than
@@ -68,6 +75,7 @@ class Runtime {
   GuardConfig guard_;
   EventLog log_;
   SocketTable sockets_;
+  VirtualTimers timers_;
   std::atomic<std::int64_t> offset_ns_{0};
   std::atomic<std::uint64_t> kernel_connects_{0};
   std::int64_t clock_limit_ns_ = 0;

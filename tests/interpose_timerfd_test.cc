@@ -1,0 +1,174 @@
+// Timerfds on the virtual clock: a deadline a program learns of from a timerfd fires
+// when virtual time reaches it, through the real descriptor (epoll, poll and read are
+// the kernel's), before a slow network it was meant to bound.
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdint>
+
+#include "injector_fixture.h"
+#include "loopback.h"
+
+namespace connfuzz::testing {
+namespace {
+
+constexpr std::int64_t kMs = 1'000'000;
+
+std::int64_t now_ns(clockid_t clock = CLOCK_MONOTONIC) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+itimerspec after_ms(std::int64_t value_ms, std::int64_t interval_ms = 0) {
+  return {{static_cast<time_t>(interval_ms / 1000), static_cast<long>(interval_ms % 1000 * kMs)},
+          {static_cast<time_t>(value_ms / 1000), static_cast<long>(value_ms % 1000 * kMs)}};
+}
+
+const itimerspec* ptr(const itimerspec& spec) { return &spec; }
+
+std::uint64_t expirations(int timer) {
+  std::uint64_t ticks = 0;
+  return read(timer, &ticks, sizeof(ticks)) == sizeof(ticks) ? ticks : 0;
+}
+
+// A non-blocking connect whose slow network (the plan) keeps it pending.
+int pending_connect(const LoopbackPort& server) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  EXPECT_EQ(connect(fd, server.addr(), server.len()), -1);
+  EXPECT_EQ(errno, EINPROGRESS);
+  return fd;
+}
+
+using TimerfdTest = InjectorTest;
+
+TEST_F(TimerfdTest, ADeadlineTimerFiresOnVirtualTimeBeforeASlowerNetwork) {
+  LoopbackPort server(true);
+  use_plan("connect@1=+3s");
+  std::int64_t connected_at = now_ns();
+  int fd = pending_connect(server);
+  int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  ASSERT_GE(timer, 0);
+  std::int64_t start = now_ns();
+  ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(2000)), nullptr), 0);
+  // Asio's reactor: both in one epoll set, waiting without a timeout.
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  epoll_event socket_event{EPOLLOUT, {.u64 = 1}}, timer_event{EPOLLIN, {.u64 = 2}};
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &socket_event), 0);
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, timer, &timer_event), 0);
+  epoll_event ready[2]{};
+  ASSERT_EQ(epoll_wait(ep, ready, 2, -1), 1);
+  EXPECT_EQ(ready[0].data.u64, 2u) << "the deadline, not the socket\n" << log_text();
+  std::int64_t passed = now_ns() - start;
+  EXPECT_GE(passed, 2000 * kMs);
+  EXPECT_LT(passed, 3000 * kMs) << "virtual time stopped at the deadline";
+  EXPECT_EQ(expirations(timer), 1u);
+  ASSERT_EQ(epoll_wait(ep, ready, 2, -1), 1) << "the network answers later";
+  EXPECT_EQ(ready[0].data.u64, 1u);
+  EXPECT_GE(now_ns() - connected_at, 3000 * kMs);
+  close(ep);
+  close(timer);
+  close(fd);
+}
+
+TEST_F(TimerfdTest, AWaitInterruptedOverAndOverStillHearsTheDeadline) {
+  LoopbackPort server(true);
+  use_plan("connect@1=+30s poll@*=+400ms>EINTR");
+  int fd = pending_connect(server);
+  int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+  ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(2000)), nullptr), 0);
+  pollfd waits[2]{{fd, POLLOUT, 0}, {timer, POLLIN, 0}};
+  int interrupted = 0, result = -1;
+  for (int i = 0; i < 20 && (result = poll(waits, 2, -1)) < 0; ++i) {
+    ASSERT_EQ(errno, EINTR);
+    ++interrupted;
+  }
+  EXPECT_EQ(result, 1) << log_text();
+  EXPECT_EQ(interrupted, 4) << "at 0.4 to 1.6 s; the fifth wait hears the deadline at 2 s";
+  EXPECT_TRUE(waits[1].revents & POLLIN);
+  EXPECT_EQ(waits[0].revents, 0);
+  close(timer);
+  close(fd);
+}
+
+TEST_F(TimerfdTest, AnIntervalTimerCountsEveryExpirationOnceAcrossJumps) {
+  LoopbackPort server(true);
+  use_plan("connect@1=+10s");
+  int fd = pending_connect(server);
+  int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+  ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(100, 100)), nullptr), 0);
+  pollfd wait_socket{fd, POLLOUT, 0};
+  EXPECT_EQ(poll(&wait_socket, 1, 350), 0) << "350 ms of virtual time";
+  EXPECT_EQ(expirations(timer), 3u) << "at 100, 200 and 300 ms";
+  EXPECT_EQ(poll(&wait_socket, 1, 100), 0);
+  EXPECT_EQ(expirations(timer), 1u) << "at 400 ms; none of the three again";
+  itimerspec left{};
+  ASSERT_EQ(timerfd_gettime(timer, &left), 0);
+  EXPECT_GT(left.it_value.tv_nsec, 0);
+  EXPECT_LE(left.it_value.tv_nsec, 50 * kMs) << "the next at 500 ms, 450 ms having passed";
+  close(timer);
+  close(fd);
+}
+
+TEST_F(TimerfdTest, AnAbsoluteExpiryIsReadOnTheProgramsClock) {
+  LoopbackPort server(true);
+  use_plan("connect@1=+10s");
+  int fd = pending_connect(server);
+  pollfd wait_socket{fd, POLLOUT, 0};
+  EXPECT_EQ(poll(&wait_socket, 1, 5000), 0) << "the program's clock is now 5 s ahead of the kernel's";
+  int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+  std::int64_t at = now_ns() + 1000 * kMs;
+  itimerspec when{{0, 0}, {static_cast<time_t>(at / 1'000'000'000), static_cast<long>(at % 1'000'000'000)}};
+  ASSERT_EQ(timerfd_settime(timer, TFD_TIMER_ABSTIME, &when, nullptr), 0);
+  itimerspec left{};
+  ASSERT_EQ(timerfd_gettime(timer, &left), 0);
+  EXPECT_EQ(left.it_value.tv_sec, 0) << "one second away, not six";
+  pollfd both[2]{wait_socket, {timer, POLLIN, 0}};
+  ASSERT_EQ(poll(both, 2, -1), 1);
+  EXPECT_TRUE(both[1].revents & POLLIN);
+  EXPECT_GE(now_ns(), at);
+  EXPECT_LT(now_ns(), at + 1000 * kMs);
+  close(timer);
+  close(fd);
+}
+
+TEST_F(TimerfdTest, ARealtimeTimerMovesWithTheMonotonicOne) {
+  LoopbackPort server(true);
+  use_plan("connect@1=+10s");
+  int fd = pending_connect(server);
+  int timer = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+  ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(1500)), nullptr), 0);
+  std::int64_t start = now_ns();
+  pollfd both[2]{{fd, POLLOUT, 0}, {timer, POLLIN, 0}};
+  ASSERT_EQ(poll(both, 2, -1), 1);
+  EXPECT_TRUE(both[1].revents & POLLIN);
+  EXPECT_GE(now_ns() - start, 1500 * kMs);
+  EXPECT_LT(now_ns() - start, 2500 * kMs);
+  close(timer);
+  close(fd);
+}
+
+TEST_F(TimerfdTest, DisarmedAndInvalidSettingsAreTheKernelsAnswers) {
+  int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+  itimerspec bad = after_ms(100);
+  bad.it_value.tv_nsec = 1'000'000'000;
+  EXPECT_EQ(timerfd_settime(timer, 0, &bad, nullptr), -1);
+  EXPECT_EQ(errno, EINVAL);
+  EXPECT_EQ(timerfd_settime(timer, 0x40, ptr(after_ms(100)), nullptr), -1) << "an unknown flag";
+  EXPECT_EQ(errno, EINVAL);
+  ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(60'000)), nullptr), 0);
+  itimerspec old{};
+  ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(0)), &old), 0) << "disarm";
+  EXPECT_GE(old.it_value.tv_sec, 59) << "the old setting, as time left";
+  std::uint64_t ticks = 0;
+  EXPECT_EQ(read(timer, &ticks, sizeof(ticks)), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  close(timer);
+  EXPECT_FALSE(inject::runtime().timers().tracks(timer)) << "a closed timer's number may be a socket next";
+}
+
+}  // namespace
+}  // namespace connfuzz::testing
