@@ -53,18 +53,6 @@ bool asio_eintr_storm(const Scenario& s, const targets::ConnectResult&, Events) 
   return fails_every_epoll_wait(s, [](int err) { return err == EINTR; });
 }
 
-// Every epoll_wait interrupted after some virtual time, for ever: Asio's deadline is a
-// timerfd, which the kernel runs on its own clock; connfuzz's virtual clock does not
-// reach it, so the deadline that would end the wait never comes (connfuzz's limit).
-bool timerfd_on_kernel_clock(const Scenario& s, const targets::ConnectResult&, Events) {
-  for (int i = 0; i < s.plan.rule_count; ++i) {
-    const inject::Rule& rule = s.plan.rules[i];
-    bool unbounded = rule.which == inject::Which::Every || rule.last == inject::Rule::kOpenEnd;
-    if (rule.call == inject::Call::epoll_wait && rule.action == inject::Action::delay && unbounded) return true;
-  }
-  return false;
-}
-
 // epoll_reactor::run never looks at epoll_wait's -1: any lasting error is a busy loop.
 bool asio_epoll_error_ignored(const Scenario& s, const targets::ConnectResult&, Events) {
   return fails_every_epoll_wait(s, [](int err) { return err != EINTR; });
@@ -104,8 +92,6 @@ constexpr KnownFinding kKnown[] = {
     {"endpoint", "bad-descriptor", asio_close_retry, "asio-close-retry-after-eagain"},
     {"asio", "spin", asio_eintr_storm, "asio-reactor-eintr-storm"},
     {"asio", "spin", asio_epoll_error_ignored, "asio-reactor-epoll-error-ignored"},
-    {"asio", "spin", timerfd_on_kernel_clock, "connfuzz-timerfd-on-kernel-clock"},
-    {"endpoint", "spin", timerfd_on_kernel_clock, "connfuzz-timerfd-on-kernel-clock"},
     {"asio", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
     {"endpoint", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
     {"asio", "false-success", asio_af_unspec, "asio-connect-af-unspec"},
