@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "atomic_file.h"
 #include "cell_file.h"
@@ -86,6 +88,26 @@ int replay_cell(const std::string& path, const std::string& text) {
   return kExitFinding;
 }
 
+// A fuzzer maps the mode the bytes decode to onto its own modes, so a libFuzzer
+// artifact kept outside a directory named after its fuzzer may mean another mode on
+// another fuzzer: the first built fuzzer on which the input finds something.
+std::optional<std::pair<std::string, FuzzerRun>> reproducing_fuzzer(const FindingFile& input, const std::string& dir,
+                                                                    double timeout) {
+  for (std::string_view family : fuzz::families()) {
+    std::string name(family);
+    if (name == input.fuzzer) continue;
+    std::string binary;
+    try {
+      binary = fuzzer_binary(name, dir);
+    } catch (const UsageError&) {
+      continue;  // not built
+    }
+    FuzzerRun run = run_fuzzer(binary, input.bytes, timeout);
+    if (run.finding()) return std::make_pair(name, std::move(run));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void add_repro_commands(CLI::App& app, int& status) {
@@ -103,10 +125,19 @@ void add_repro_commands(CLI::App& app, int& status) {
     }
     FindingFile input = read_finding_file(*file, options->target);
     std::string binary = fuzzer_binary(input.fuzzer, options->fuzzers);
+    FuzzerRun run = run_fuzzer(binary, input.bytes, options->timeout);
+    if (input.guessed && !run.finding()) {
+      if (auto other = reproducing_fuzzer(input, options->fuzzers, options->timeout)) {
+        input.fuzzer_reason = "trying each fuzzer: the bytes alone decode to a " + input.fuzzer +
+                              " mode, which finds nothing (name the fuzzer with --target " + other->first + ")";
+        input.fuzzer = other->first;
+        binary = fuzzer_binary(input.fuzzer, options->fuzzers);
+        run = std::move(other->second);
+      }
+    }
     std::cout << "connfuzz repro: " << input.path << " (" << input.bytes.size() << " bytes"
               << (input.text ? ", encoded from text" : "") << ") on the " << input.fuzzer << " fuzzer, chosen by "
               << input.fuzzer_reason << "\n  " << binary << "\n\n";
-    FuzzerRun run = run_fuzzer(binary, input.bytes, options->timeout);
     // A run that crashed inside the target never printed its scenario: say it here.
     if (run.output.find("scenario:\n") == std::string::npos) {
       print_output("scenario:");

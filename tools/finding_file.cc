@@ -125,6 +125,7 @@ FindingFile read_finding_file(const std::string& path, const std::string& target
   }
   file.fuzzer = std::string(fuzz::mode_family(fuzz::decode(file.bytes).mode));
   file.fuzzer_reason = "the mode the bytes decode to";
+  file.guessed = true;
   return file;
 }
 

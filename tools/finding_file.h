@@ -19,6 +19,7 @@ struct FindingFile {
   bool text = false;                // the file was a scenario's text (FILE.txt)
   std::string fuzzer;               // "posix", "example_eagain_spin", ...
   std::string fuzzer_reason;        // why that one: "--target", "# fuzzer: line", ...
+  bool guessed = false;             // nothing named it: the bytes mean another mode on another fuzzer
 };
 
 // Reads a libFuzzer/AFL++/corpus file or a scenario text, and picks its fuzzer: the
