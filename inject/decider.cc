@@ -97,7 +97,8 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
   for (int i = 0; i < plan_.rule_count; ++i) {
     const Rule& rule = plan_.rules[i];
     if (rule.call != call || !matches(rule.where, facts)) continue;
-    std::uint32_t index = rule_counts_[i].fetch_add(1, std::memory_order_relaxed) + 1;
+    // A rule for every call of its kind counts what the call counter counts: one atomic less.
+    std::uint32_t index = rule.where == Predicate{} ? d.index : rule_counts_[i].fetch_add(1, std::memory_order_relaxed) + 1;
     if (d.rule >= 0 || !selects(rule, index, plan_.seed, i)) continue;
     d.rule = i;
     d.action = rule.action;

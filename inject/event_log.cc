@@ -176,7 +176,9 @@ std::size_t format_connected_note(const char* when, int fd, char* out, std::size
 std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
   LineBuilder line(out, size);
   line.number(e.pid).text(" ").text(call_name(e.call).data(), call_name(e.call).size());
-  line.text("#").number(e.index).text("(").text(e.args);
+  line.text("#").number(e.index).text("(");
+  if (e.args_are_fd) line.number(e.fd);
+  else line.text(e.args);
   if (e.has_address) {
     sockaddr_storage a = e.address_storage();
     line.text(", ").address(e.address_is_null ? nullptr : reinterpret_cast<const sockaddr*>(&a), e.address_len);
@@ -186,9 +188,11 @@ std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
   if (e.call == Call::so_error && e.result == 0) line.text(" [").errno_text(e.err).text("]");
   else if (e.result < 0) line.text(" ").errno_text(e.err);
   static constexpr const char* kMarks[] = {"", "INJECTED", "GUARD", "SIMULATED", "NOT INJECTED"};
-  if (e.mark != Mark::None || e.note[0]) {
+  if (e.mark != Mark::None || e.rule_text || e.note[0]) {
     line.text(" (").text(kMarks[static_cast<int>(e.mark)]);
-    if (e.note[0]) line.text(e.mark == Mark::None ? "" : " ").text(e.note);
+    if (e.rule_text || e.note[0]) line.text(e.mark == Mark::None ? "" : " ");
+    if (e.rule_text) line.text(e.rule_text).text(e.note[0] ? ": " : "");
+    line.text(e.note);
     line.text(")");
   }
   line.text("\n");

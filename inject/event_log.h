@@ -24,8 +24,12 @@ struct Event {
   long result = 0;
   int err = 0;    // errno when result < 0; for getsockopt.SO_ERROR, the value read
   Mark mark = Mark::None;
+  bool args_are_fd = false;  // the arguments are the descriptor alone, formatted with the line
   char args[96];   // the arguments that matter, formatted, but for the address
-  char note[120];  // the rule, the guard's reason, or why a fault was refused
+  // The rule the note is about, kept by reference: its decider keeps the text until the
+  // log is cleared (installing a plan clears it).
+  const char* rule_text = nullptr;
+  char note[120];  // the guard's reason, why a fault was refused, ...: after the rule's text
   // The destination, kept raw and formatted only when a line is written: formatting
   // it on every call cost more than the rest of an injected connect.
   bool has_address = false;

@@ -61,14 +61,16 @@ long finish(Event& event, long result, int err, Mark mark, const char* note) noe
 }
 
 Event& note_rule(Event& event, const Decision& d, const char* what) noexcept {
-  LineBuilder(event.note, sizeof(event.note)).text(runtime().rule_text(d.rule)).text(": ").text(what);
+  event.rule_text = runtime().rule_text(d.rule);
+  LineBuilder(event.note, sizeof(event.note)).text(what);
   return event;
 }
 
 void note_refusal(Event& event, const Decision& d) noexcept { note_rule(event, d, kNotRealistic); }
 
 long finish_injected(Event& event, const Decision& d, long result_on_failure) noexcept {
-  return finish(event, result_on_failure, d.err, Mark::Injected, runtime().rule_text(d.rule));
+  event.rule_text = runtime().rule_text(d.rule);
+  return finish(event, result_on_failure, d.err, Mark::Injected);
 }
 
 void complete_simulated(int fd, SocketInfo info) noexcept {
@@ -170,7 +172,10 @@ void socket_args(Event& e, int domain, int type, int protocol) {
   line.socket_args(domain, type, protocol);
 }
 
-void fd_args(Event& e, int fd) { LineBuilder(e.args, sizeof(e.args)).number(fd); }
+void fd_args(Event& e, int fd) {
+  e.fd = fd;
+  e.args_are_fd = true;
+}
 
 // The planned EINTR or EINPROGRESS after a real start: the attempt goes on in the
 // kernel, as POSIX says of EINTR, and loopback settles it at once.
@@ -278,7 +283,7 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
   }
   Decision d = rt.decide(Call::connect, facts);
   Event ev = begin_event(Call::connect, fd, d);
-  LineBuilder(ev.args, sizeof(ev.args)).number(fd);
+  fd_args(ev, fd);
   ev.set_address(addr, len, true);
   if (d.fired() && d.action != Action::errno_value) {
     int acted = act_in_connect(fd, info, addr, len, ev, d);

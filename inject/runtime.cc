@@ -95,8 +95,11 @@ bool Runtime::configure_from_environment() {
   return true;
 }
 
-Runtime& runtime() noexcept {
-  static Runtime* instance = new Runtime;  // never destroyed: wrappers run during exit
+Runtime* g_runtime = nullptr;
+
+Runtime& make_runtime() noexcept {
+  static Runtime* instance = new Runtime;
+  g_runtime = instance;
   return *instance;
 }
 

@@ -83,7 +83,11 @@ class Runtime {
   ClockHook on_clock_limit_ = nullptr;
 };
 
-Runtime& runtime() noexcept;
+// The one Runtime, made at the first intercepted call (which may come before any
+// static constructor) and never destroyed: wrappers run during exit.
+Runtime& make_runtime() noexcept;
+extern Runtime* g_runtime;
+inline Runtime& runtime() noexcept { return g_runtime != nullptr ? *g_runtime : make_runtime(); }
 
 // With CONNFUZZ_CALL_BUDGET=N, the N-th logged call ends the program: the log says so
 // (format_budget_exhausted) and the process exits with this status.
