@@ -1,5 +1,6 @@
 // One input from bytes to verdict: plan installed, target run, oracles read, peers drained.
 #include "harness.h"
+#include "watched_call.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -95,32 +96,6 @@ bool cancellation_unwinds() {
 
 // The target's next call, after a thread was cancelled inside connect, returns within
 // `seconds` (real time: a lock left held never lets it return).
-bool next_call_returns(targets::ConnectTarget target, const targets::ConnectRequest& request, int seconds) {
-  struct Probe {
-    targets::ConnectTarget target;
-    const targets::ConnectRequest* request;
-    targets::ConnectResult result;
-  };
-  auto* probe = new Probe{target, &request, {}};
-  pthread_t thread;
-  if (pthread_create(&thread, nullptr, [](void* p) -> void* {
-        auto* probe = static_cast<Probe*>(p);
-        probe->result = probe->target(*probe->request);
-        return nullptr;
-      }, probe) != 0) {
-    delete probe;
-    return true;
-  }
-  timespec until{};
-  syscall(SYS_clock_gettime, CLOCK_REALTIME, &until);  // the kernel's clock, not the virtual one
-  until.tv_sec += seconds;
-  if (pthread_timedjoin_np(thread, nullptr, &until) != 0) return false;  // the stuck thread keeps `probe`
-  if (probe->result.owner) probe->result.owner.reset();
-  else if (probe->result.fd >= 0) close(probe->result.fd);
-  delete probe;
-  return true;
-}
-
 bool tracing() {
   static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
   return trace;
@@ -210,8 +185,17 @@ Verdict Harness::run(const Scenario& scenario) {
   if (result.owner) result.owner.reset();
   else if (result.fd >= 0) close(result.fd);
   // A cancelled thread must have released its locks: the next call, unplanned, returns.
-  constexpr int kDeadlockSeconds = 2;
-  if (cancelled && !next_call_returns(target, request, kDeadlockSeconds)) verdict.finding = deadlock_finding(kDeadlockSeconds);
+  if (cancelled) {
+    constexpr int kCapSeconds = 2;
+    CallEnd end = run_watched(
+        [target, request] {
+          targets::ConnectResult next = target(request);
+          if (next.owner) next.owner.reset();
+          else if (next.fd >= 0) close(next.fd);
+        },
+        kCapSeconds);
+    if (end != CallEnd::returned) verdict.finding = deadlock_finding(end == CallEnd::deadlocked, kCapSeconds);
+  }
   rt.clear_plan();
   g_current = nullptr;
   listeners_.drain();

@@ -202,10 +202,12 @@ Finding overrun_finding(std::int64_t passed_ns, std::int64_t deadline_ns) {
                                     " ms, was still waiting: a timeout that is never reached"};
 }
 
-Finding deadlock_finding(int seconds) {
-  return Finding{"deadlock-after-cancel", "after a thread was cancelled inside connect, the target's next call did not "
-                                          "return within " + std::to_string(seconds) +
-                                          " s: the cancelled thread left a lock held"};
+Finding deadlock_finding(bool asleep_for_good, int cap_seconds) {
+  std::string how = asleep_for_good
+                        ? "sleeps on a futex with no timeout, as does every thread it started: nothing is left to wake it"
+                        : "did not return within " + std::to_string(cap_seconds) + " s";
+  return Finding{"deadlock-after-cancel", "after a thread was cancelled inside connect, the target's next call " + how +
+                                              " (the cancelled thread left a lock held)"};
 }
 
 bool cancelled_inside_connect(std::span<const inject::Event* const> events) {

@@ -42,7 +42,7 @@ std::int64_t overrun_limit_ns(std::int64_t deadline_ns) noexcept;
 Finding overrun_finding(std::int64_t passed_ns, std::int64_t deadline_ns);
 
 // After a thread was cancelled inside connect: the target's next call did not return.
-Finding deadlock_finding(int seconds);
+Finding deadlock_finding(bool asleep_for_good, int cap_seconds);
 // Whether the input cancelled a thread inside connect (an injected ECANCELED).
 bool cancelled_inside_connect(std::span<const inject::Event* const> events);
 
