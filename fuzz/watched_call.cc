@@ -63,18 +63,14 @@ std::int64_t real_now_ns() {
   return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
 }
 
-struct Call {
-  std::function<void()> job;
-};
-
 }  // namespace
 
 CallEnd run_watched(std::function<void()> job, int cap_seconds) {
   std::vector<int> before = thread_ids();
-  auto* call = new Call{std::move(job)};
+  auto* call = new std::function<void()>(std::move(job));
   pthread_t thread;
   auto run = [](void* p) -> void* {
-    static_cast<Call*>(p)->job();
+    (*static_cast<std::function<void()>*>(p))();
     return nullptr;
   };
   if (pthread_create(&thread, nullptr, run, call) != 0) {

@@ -36,7 +36,7 @@ int timerfd_create(clockid_t clock, int flags) {
 
 int timerfd_settime(int fd, int flags, const itimerspec* value, itimerspec* old) {
   Runtime& rt = runtime();
-  if (value == nullptr || !rt.timers().tracks(fd)) return real().timerfd_settime(fd, flags, value, old);
+  if (value == nullptr || !rt.timers().any()) return real().timerfd_settime(fd, flags, value, old);
   return rt.timers().set(fd, flags, *value, old, rt.clock_offset());
 }
 

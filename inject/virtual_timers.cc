@@ -64,6 +64,13 @@ const VirtualTimers::Timer* VirtualTimers::find(int fd) const noexcept {
   return nullptr;
 }
 
+void VirtualTimers::mark(int fd, bool timer) noexcept {
+  if (fd >= kMarkedFds) return;
+  std::uint64_t bit = std::uint64_t{1} << (fd % 64);
+  if (timer) marked_[fd / 64].fetch_or(bit, std::memory_order_relaxed);
+  else marked_[fd / 64].fetch_and(~bit, std::memory_order_relaxed);
+}
+
 void VirtualTimers::track(int fd, clockid_t clock) noexcept {
   if (fd < 0 || clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID) return;
   Lock lock(busy_);
@@ -72,6 +79,7 @@ void VirtualTimers::track(int fd, clockid_t clock) noexcept {
   if (slot == nullptr) return;
   if (slot->fd < 0) tracked_.fetch_add(1, std::memory_order_relaxed);
   *slot = Timer{fd, clock};
+  mark(fd, true);
 }
 
 void VirtualTimers::forget(int fd) noexcept {
@@ -80,11 +88,13 @@ void VirtualTimers::forget(int fd) noexcept {
   if (Timer* t = find(fd)) {
     *t = Timer{};
     tracked_.fetch_sub(1, std::memory_order_relaxed);
+    mark(fd, false);
   }
 }
 
 bool VirtualTimers::tracks(int fd) const noexcept {
   if (!any() || fd < 0) return false;
+  if (fd < kMarkedFds) return marked_[fd / 64].load(std::memory_order_relaxed) & (std::uint64_t{1} << (fd % 64));
   Lock lock(busy_);
   return find(fd) != nullptr;
 }

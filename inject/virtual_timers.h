@@ -24,10 +24,12 @@ class VirtualTimers {
   void track(int fd, clockid_t clock) noexcept;
   void forget(int fd) noexcept;
   bool any() const noexcept { return tracked_.load(std::memory_order_relaxed) > 0; }
+  // Asked on every read() of a program with a timer: lock-free below kMarkedFds.
   bool tracks(int fd) const noexcept;
 
   // The program's timerfd_settime: the expiry is remembered in virtual time and the
-  // kernel's timer armed at its real counterpart. Returns what the kernel returned.
+  // kernel's timer armed at its real counterpart (an untracked `fd` goes to the kernel
+  // as it is). Returns what the kernel returned.
   // Flags the kernel alone understands (TFD_TIMER_CANCEL_ON_SET) leave the timer on
   // the kernel's clock.
   int set(int fd, int flags, const itimerspec& value, itimerspec* old, const std::atomic<std::int64_t>& offset) noexcept;
@@ -63,9 +65,13 @@ class VirtualTimers {
   // Arms the kernel's timer at `t`'s next unread expiry; true when that is already due.
   static bool arm_kernel(const Timer& t, std::int64_t offset_ns, itimerspec* old, int* result) noexcept;
 
+  static constexpr int kMarkedFds = 1024;
+  void mark(int fd, bool timer) noexcept;
+
   class Lock;
   mutable std::atomic_flag busy_ = ATOMIC_FLAG_INIT;
   std::atomic<int> tracked_{0};
+  std::atomic<std::uint64_t> marked_[kMarkedFds / 64] = {};  // a bit per tracked descriptor
   Timer timers_[kMaxTimers];
 };
 
