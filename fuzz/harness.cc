@@ -4,7 +4,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,8 +93,6 @@ bool cancellation_unwinds() {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-// The target's next call, after a thread was cancelled inside connect, returns within
-// `seconds` (real time: a lock left held never lets it return).
 bool tracing() {
   static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
   return trace;
