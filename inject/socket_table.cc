@@ -3,30 +3,6 @@
 
 namespace connfuzz::inject {
 
-std::uint64_t SocketTable::pack(const SocketInfo& s) noexcept {
-  std::uint64_t flags = (s.nonblocking ? 1u : 0u) | (s.abort_on_reconnect ? 2u : 0u) |
-                        (s.epoll_watches_socket ? 4u : 0u) | (s.edge_reported ? 8u : 0u);
-  return static_cast<std::uint64_t>(s.phase) | std::uint64_t{s.domain} << 8 | std::uint64_t{s.type} << 16 |
-         flags << 24 | std::uint64_t{s.pending_err} << 32 | std::uint64_t{s.eventual} << 40 |
-         std::uint64_t{s.port} << 48;
-}
-
-SocketInfo SocketTable::unpack(std::uint64_t w) noexcept {
-  SocketInfo s;
-  s.phase = static_cast<Phase>(w & 0xff);
-  s.domain = static_cast<std::uint8_t>(w >> 8);
-  s.type = static_cast<std::uint8_t>(w >> 16);
-  std::uint64_t flags = (w >> 24) & 0xff;
-  s.nonblocking = flags & 1;
-  s.abort_on_reconnect = flags & 2;
-  s.epoll_watches_socket = flags & 4;
-  s.edge_reported = flags & 8;
-  s.pending_err = static_cast<std::uint8_t>(w >> 32);
-  s.eventual = static_cast<std::uint8_t>(w >> 40);
-  s.port = static_cast<std::uint16_t>(w >> 48);
-  return s;
-}
-
 void SocketTable::account(const SocketInfo& before, const SocketInfo& after) noexcept {
   int delta = static_cast<int>(after.is_simulated()) - static_cast<int>(before.is_simulated());
   if (delta) simulated_.fetch_add(delta, std::memory_order_relaxed);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 
 namespace connfuzz::inject {
@@ -17,14 +18,19 @@ enum class Phase : std::uint8_t {
   Connected,      // connected for real
 };
 
+// Eight bytes, so that a descriptor's whole state is one atomic word and reading it is
+// one load.
 struct SocketInfo {
   Phase phase = Phase::Untracked;
   std::uint8_t domain = 0;  // AF_UNIX, AF_INET, AF_INET6, ...
   std::uint8_t type = 0;    // SOCK_STREAM, SOCK_DGRAM, ... (flags stripped)
-  bool nonblocking = false;
-  bool abort_on_reconnect = false;  // Failed after a non-blocking attempt: next connect is ECONNABORTED
-  bool epoll_watches_socket = false;  // this fd is an epoll instance watching a tracked socket
-  bool edge_reported = false;         // an edge-triggered epoll has heard of the failure
+  bool nonblocking : 1 = false;
+  bool abort_on_reconnect : 1 = false;  // Failed after a non-blocking attempt: next connect is ECONNABORTED
+  bool epoll_watches_socket : 1 = false;  // this fd is an epoll instance watching a tracked socket
+  bool edge_reported : 1 = false;         // an edge-triggered epoll has heard of the failure
+  // Named, so the word has no padding bits: equal states are equal words (exchange()
+  // compares words).
+  std::uint8_t unused_bits : 4 = 0;
   std::uint8_t pending_err = 0;       // Failed: what SO_ERROR/read/write return once
   std::uint8_t eventual = 0;          // SimPending: how the attempt ends
   std::uint16_t port = 0;             // the destination port of the last connect
@@ -33,6 +39,7 @@ struct SocketInfo {
     return phase == Phase::Held || phase == Phase::SimPending || phase == Phase::Failed;
   }
 };
+static_assert(sizeof(SocketInfo) == sizeof(std::uint64_t));
 
 class SocketTable {
  public:
@@ -66,8 +73,8 @@ class SocketTable {
   void clear() noexcept;
 
  private:
-  static std::uint64_t pack(const SocketInfo& info) noexcept;
-  static SocketInfo unpack(std::uint64_t word) noexcept;
+  static std::uint64_t pack(const SocketInfo& info) noexcept { return std::bit_cast<std::uint64_t>(info); }
+  static SocketInfo unpack(std::uint64_t word) noexcept { return std::bit_cast<SocketInfo>(word); }
   void account(const SocketInfo& before, const SocketInfo& after) noexcept;
 
   struct Slot {
