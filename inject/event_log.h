@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "errno_table.h"
+#include "shared_counter.h"
 
 namespace connfuzz::inject {
 
@@ -17,6 +18,8 @@ namespace connfuzz::inject {
 enum class Mark : std::uint8_t { None, Injected, Guard, Simulated, Refused };
 
 struct Event {
+  // The fixed fields first: the log copies them whole and the buffers after them only
+  // as far as they are used (an event is ~370 bytes, a connect's record ~70).
   std::int32_t pid = 0;
   Call call = Call::connect;
   std::uint32_t index = 0;  // this call's number among the calls of its kind (connect#2)
@@ -25,17 +28,17 @@ struct Event {
   int err = 0;    // errno when result < 0; for getsockopt.SO_ERROR, the value read
   Mark mark = Mark::None;
   bool args_are_fd = false;  // the arguments are the descriptor alone, formatted with the line
-  char args[96];   // the arguments that matter, formatted, but for the address
-  // The rule the note is about, kept by reference: its decider keeps the text until the
-  // log is cleared (installing a plan clears it).
-  const char* rule_text = nullptr;
-  char note[120];  // the guard's reason, why a fault was refused, ...: after the rule's text
   // The destination, kept raw and formatted only when a line is written: formatting
   // it on every call cost more than the rest of an injected connect.
   bool has_address = false;
   bool address_is_null = false;
   bool with_length = false;       // connect's third argument follows the address
   socklen_t address_len = 0;      // the length the program passed
+  // The rule the note is about, kept by reference: its decider keeps the text until the
+  // log is cleared (installing a plan clears it).
+  const char* rule_text = nullptr;
+  char args[96];   // the arguments that matter, formatted, but for the address
+  char note[120];  // the guard's reason, why a fault was refused, ...: after the rule's text
   unsigned char address[sizeof(sockaddr_un)];  // its first bytes (no more than address_len)
 
   // The text buffers start empty without clearing them whole (they are most of the size).
@@ -44,6 +47,9 @@ struct Event {
   void set_address(const sockaddr* addr, socklen_t len, bool append_length) noexcept;
   // The kept address as a sockaddr (its family is 0 when none was kept or it was short).
   sockaddr_storage address_storage() const noexcept;
+  // Copies what a reader of `from` can see: the fixed fields, the text up to its end,
+  // the kept address bytes.
+  void copy_used(const Event& from) noexcept;
 };
 
 // Builds text in a fixed buffer without allocating (async-signal-safe).
@@ -108,7 +114,7 @@ class EventLog {
  private:
   void write_line(const Event& event) noexcept;
   Event events_[kCapacity];
-  std::atomic<std::uint32_t> next_{0};
+  SharedCounter next_;
   std::atomic<int> fd_{-1};
   std::uint32_t budget_ = 0;
   BudgetHook on_exhausted_ = nullptr;
