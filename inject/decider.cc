@@ -47,16 +47,6 @@ bool matches(const Predicate& where, const Facts& facts) noexcept {
 
 }  // namespace
 
-std::uint16_t state_bits(const SocketInfo& s) noexcept {
-  std::uint16_t bits = s.nonblocking ? Nonblocking : Blocking;
-  if (s.domain == AF_INET || s.domain == AF_INET6) bits |= Inet;
-  if (s.domain == AF_UNIX) bits |= Unix;
-  if (s.type == SOCK_STREAM || s.type == SOCK_SEQPACKET) bits |= Stream;
-  if (s.phase == Phase::Connecting || s.phase == Phase::Held || s.phase == Phase::SimPending) bits |= Pending;
-  if (s.phase == Phase::Connected) bits |= Connected;
-  return bits;
-}
-
 int destination_port(const sockaddr* addr, socklen_t len) noexcept {
   if (addr == nullptr || len < sizeof(sa_family_t)) return -1;
   sa_family_t family;
@@ -85,20 +75,20 @@ void Decider::install(const Plan& plan) {
 }
 
 void Decider::reset_counts() noexcept {
-  for (auto& c : rule_counts_) c.store(0, std::memory_order_relaxed);
-  for (auto& c : call_counts_) c.store(0, std::memory_order_relaxed);
+  for (auto& c : rule_counts_) c.store(0);
+  for (auto& c : call_counts_) c.store(0);
 }
 
 Decision Decider::decide(Call call, const Facts& facts) noexcept {
   Decision d;
-  d.index = call_counts_[static_cast<int>(call)].fetch_add(1, std::memory_order_relaxed) + 1;
+  d.index = call_counts_[static_cast<int>(call)].bump() + 1;
   // Every rule whose call and filter match counts the call, fired or not, so a
   // rule's indexes do not depend on the rules before it.
   for (int i = 0; i < plan_.rule_count; ++i) {
     const Rule& rule = plan_.rules[i];
     if (rule.call != call || !matches(rule.where, facts)) continue;
     // A rule for every call of its kind counts what the call counter counts: one atomic less.
-    std::uint32_t index = rule.where == Predicate{} ? d.index : rule_counts_[i].fetch_add(1, std::memory_order_relaxed) + 1;
+    std::uint32_t index = rule.where == Predicate{} ? d.index : rule_counts_[i].bump() + 1;
     if (d.rule >= 0 || !selects(rule, index, plan_.seed, i)) continue;
     d.rule = i;
     d.action = rule.action;

@@ -3,12 +3,12 @@
 // Installing is not thread-safe; deciding is, and is async-signal-safe.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 
 #include <sys/socket.h>
 
 #include "plan.h"
+#include "shared_counter.h"
 #include "socket_table.h"
 
 namespace connfuzz::inject {
@@ -34,7 +34,16 @@ struct Decision {
 };
 
 // The When bits that hold for a socket in this state (realistic mode's test).
-std::uint16_t state_bits(const SocketInfo& info) noexcept;
+inline std::uint16_t state_bits(const SocketInfo& s) noexcept {
+  std::uint16_t bits = s.nonblocking ? Nonblocking : Blocking;
+  if (s.domain == AF_INET || s.domain == AF_INET6) bits |= Inet;
+  if (s.domain == AF_UNIX) bits |= Unix;
+  if (s.type == SOCK_STREAM || s.type == SOCK_SEQPACKET) bits |= Stream;
+  if (s.phase == Phase::Connecting || s.phase == Phase::Held || s.phase == Phase::SimPending) bits |= Pending;
+  if (s.phase == Phase::Connected) bits |= Connected;
+  return bits;
+}
+
 // The destination port of an AF_INET or AF_INET6 address long enough to hold one, else -1.
 int destination_port(const sockaddr* addr, socklen_t len) noexcept;
 // Why realistic mode declined a planned fault, as the log says it after the rule.
@@ -54,8 +63,8 @@ class Decider {
   char rule_texts_[Plan::kMaxRules][96] = {};
   const ErrnoRow* rule_rows_[Plan::kMaxRules] = {};  // each rule's row of the table, looked up once
   std::uint16_t rule_when_[Plan::kMaxRules] = {};    // an action's When bits, for connect
-  std::atomic<std::uint32_t> rule_counts_[Plan::kMaxRules] = {};
-  std::atomic<std::uint32_t> call_counts_[kCallCount] = {};
+  SharedCounter rule_counts_[Plan::kMaxRules];
+  SharedCounter call_counts_[kCallCount];
 };
 
 }  // namespace connfuzz::inject
