@@ -38,6 +38,7 @@ class Harness {
   const RunStats& stats() const noexcept { return stats_; }
   const std::string& family() const noexcept { return family_; }
   const std::string& network_note() const noexcept { return network_note_; }
+  const Listeners& listeners() const noexcept { return listeners_; }
   // Writes the stats as JSON to $CONNFUZZ_STATS, if set: what the main job's summary reads.
   void write_stats() const;
   // What the process leaves behind at a normal exit: nothing in /tmp.
