@@ -36,10 +36,6 @@ std::string name(int err) {
 // How many "not yet" answers a caller must have sat through before giving up with ETIMEDOUT.
 constexpr int kPatienceShown = 3;
 
-bool is_io(Call call) {
-  return call == Call::read || call == Call::write || call == Call::send || call == Call::recv;
-}
-
 // The error an event reports: errno of a failed call, or the pending error SO_ERROR read.
 int reported_error(const Event& e) {
   if (e.call == Call::so_error) return e.err;
@@ -55,7 +51,7 @@ std::optional<Finding> bad_descriptor(std::span<const Event* const> events) {
 
 std::optional<Finding> io_unconnected(std::span<const Event* const> events) {
   for (const Event* e : events) {
-    if (!is_io(e->call)) continue;
+    if (!inject::is_io_call(e->call)) continue;
     bool unconnected = e->mark == Mark::Simulated ||
                        (e->mark == Mark::None && e->result < 0 &&
                         (e->err == ENOTCONN || e->err == EPIPE || e->err == EDESTADDRREQ));

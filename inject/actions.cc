@@ -44,6 +44,10 @@ bool is_wait_call(Call call) noexcept {
          call == Call::epoll_wait;
 }
 
+bool is_io_call(Call call) noexcept {
+  return call == Call::read || call == Call::write || call == Call::send || call == Call::recv;
+}
+
 bool takes_action(Call call, Action action) noexcept {
   if (action == Action::errno_value) return true;
   const ActionInfo* info = find_action(action);

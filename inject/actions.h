@@ -36,6 +36,8 @@ const ActionInfo* find_action(std::string_view name) noexcept;
 // Whether `call` takes `action` at all (before any state is known).
 bool takes_action(Call call, Action action) noexcept;
 bool is_wait_call(Call call) noexcept;
+// read, write, send, recv: the first exchange on a connected socket.
+bool is_io_call(Call call) noexcept;
 
 // Signals by name ("SIGALRM", "ALRM") or number; nullopt for names the platform lacks.
 std::optional<int> signal_from_text(std::string_view text) noexcept;

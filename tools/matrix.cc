@@ -22,8 +22,6 @@ ErrnoClass class_of(Call call, int err) {
   return err == EINPROGRESS || err == EALREADY || err == EINTR ? ErrnoClass::StillConnecting : ErrnoClass::BadRequest;
 }
 
-bool is_io(Call call) { return call == Call::read || call == Call::write || call == Call::send || call == Call::recv; }
-
 bool malformed(int err) { return err == EINVAL || err == EFAULT || err == EAFNOSUPPORT; }
 bool not_a_descriptor(int err) { return err == EBADF || err == ENOTSOCK; }
 
@@ -98,7 +96,7 @@ class LogJudge {
         if (e.result == 0) connected(s);
         break;
       default:
-        if (is_io(e.call)) on_io(e, s);
+        if (inject::is_io_call(e.call)) on_io(e, s);
         break;
     }
   }
@@ -337,7 +335,7 @@ std::vector<MatrixCell> plan_cells(const CleanRun& clean, const CellFilter& filt
       // connect is the exception: calling it again after EINTR is the misstep to catch.
       // Likewise EAGAIN on I/O: on a non-blocking socket it means "not ready yet", and one
       // that never ends while poll says ready is a world no kernel makes.
-      bool endless_is_realistic = call == Call::connect || (row.err != EINTR && !(row.err == EAGAIN && is_io(call)));
+      bool endless_is_realistic = call == Call::connect || (row.err != EINTR && !(row.err == EAGAIN && inject::is_io_call(call)));
       if (endless_is_realistic) add(call, index, true, row.err, 0);
       // A pending attempt that fails later: what the caller reads after its wait.
       if (call == Call::connect && (row.err == EINPROGRESS || row.err == EINTR)) add(call, index, false, row.err, ECONNREFUSED);
