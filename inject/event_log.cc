@@ -168,35 +168,21 @@ void Event::set_address(const sockaddr* addr, socklen_t len, bool append_length)
   with_length = append_length;
   address_len = len;
   address_is_null = addr == nullptr;
-  if (addr != nullptr) copy_address_bytes(address, addr, len < sizeof(address) ? len : sizeof(address));
+  if (addr != nullptr) copy_address_bytes(address, addr, kept_address_len());
 }
 
 void Event::copy_used(const Event& from) noexcept {
-  // Field by field: the wrapper has just written these fields with stores of their own
-  // sizes, and a wider load across several of them would wait for all to reach the cache.
-  pid = from.pid;
-  call = from.call;
-  index = from.index;
-  fd = from.fd;
-  result = from.result;
-  err = from.err;
-  mark = from.mark;
-  args_are_fd = from.args_are_fd;
-  has_address = from.has_address;
-  address_is_null = from.address_is_null;
-  with_length = from.with_length;
-  address_len = from.address_len;
-  rule_text = from.rule_text;
+  std::memcpy(static_cast<void*>(this), &from, offsetof(Event, args));
   copy_text(args, from.args);
   copy_text(note, from.note);
   if (from.has_address && !from.address_is_null)
-    copy_address_bytes(address, from.address, from.address_len < sizeof(address) ? from.address_len : sizeof(address));
+    copy_address_bytes(address, from.address, from.kept_address_len());
 }
 
 sockaddr_storage Event::address_storage() const noexcept {
   sockaddr_storage out{};
   if (has_address && !address_is_null)
-    std::memcpy(&out, address, address_len < sizeof(address) ? address_len : sizeof(address));
+    std::memcpy(&out, address, kept_address_len());
   return out;
 }
 

@@ -45,6 +45,8 @@ struct Event {
   Event() noexcept { args[0] = note[0] = '\0'; }
   // Keeps the address for the line: ", {AF_INET, 127.0.0.1:80}" and ", 16" with the length.
   void set_address(const sockaddr* addr, socklen_t len, bool append_length) noexcept;
+  // How many of the address's bytes are kept: the length passed, up to the buffer.
+  std::size_t kept_address_len() const noexcept { return address_len < sizeof(address) ? address_len : sizeof(address); }
   // The kept address as a sockaddr (its family is 0 when none was kept or it was short).
   sockaddr_storage address_storage() const noexcept;
   // Copies what a reader of `from` can see: the fixed fields, the text up to its end,
