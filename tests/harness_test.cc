@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
-#include <cerrno>
 #include <string_view>
 
 #include "scenario.h"
@@ -34,8 +34,8 @@ class HarnessTest : public testing::Test {
 
 }  // namespace
 
-// More real connections than the listener's backlog holds: a peer left undrained would
-// make a later blocking connect wait for SYN retries, then fail.
+// More real connections than the listener's backlog holds: with a peer left undrained,
+// a later blocking connect would wait for room in its queue.
 TEST_F(HarnessTest, RealConnectsAreAcceptedBeforeTheNextInput) {
   Scenario connects = for_family(scenario_from("mode=posix_blocking\nsocket=AF_UNIX,SOCK_STREAM,0\n"
                                                "address=listener,AF_UNIX,length=true\n"),

@@ -2,9 +2,12 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <string>
 
+#include "loopback.h"
 #include "plan.h"
 #include "runtime.h"
 
@@ -16,6 +19,14 @@ class InjectorTest : public ::testing::Test {
   void TearDown() override { inject::runtime().clear_plan(); }
 
   static void use_plan(const std::string& text) { inject::runtime().install(inject::parse_plan(text)); }
+
+  // A non-blocking connect through the injector that the plan keeps pending.
+  static int pending_connect(const LoopbackPort& server) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    EXPECT_EQ(connect(fd, server.addr(), server.len()), -1);
+    EXPECT_EQ(errno, EINPROGRESS);
+    return fd;
+  }
 
   // The event log, one formatted line per event, for assertions and failure output.
   static std::string log_text() {

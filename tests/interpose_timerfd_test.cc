@@ -35,14 +35,6 @@ std::uint64_t expirations(int timer) {
   return read(timer, &ticks, sizeof(ticks)) == sizeof(ticks) ? ticks : 0;
 }
 
-// A non-blocking connect whose slow network (the plan) keeps it pending.
-int pending_connect(const LoopbackPort& server) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  EXPECT_EQ(connect(fd, server.addr(), server.len()), -1);
-  EXPECT_EQ(errno, EINPROGRESS);
-  return fd;
-}
-
 using TimerfdTest = InjectorTest;
 
 TEST_F(TimerfdTest, ADeadlineTimerFiresOnVirtualTimeBeforeASlowerNetwork) {

@@ -22,19 +22,12 @@ std::int64_t real_monotonic_ns() {
   return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
 }
 
-int pending_socket(const LoopbackPort& server) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  EXPECT_EQ(connect(fd, server.addr(), server.len()), -1);
-  EXPECT_EQ(errno, EINPROGRESS);
-  return fd;
-}
-
 using WaitTest = InjectorTest;
 
 TEST_F(WaitTest, APollTimeoutOnANeverAnsweringAttemptPassesOnTheVirtualClock) {
   LoopbackPort server(true);
   use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
-  int fd = pending_socket(server);
+  int fd = pending_connect(server);
   std::int64_t virtual_start = monotonic_ns();
   std::int64_t real_start = real_monotonic_ns();
   pollfd p{fd, POLLOUT, 0};
@@ -50,7 +43,7 @@ TEST_F(WaitTest, APollTimeoutOnANeverAnsweringAttemptPassesOnTheVirtualClock) {
 TEST_F(WaitTest, AnEndlessWaitEndsWhenTheKernelWouldGiveUp) {
   LoopbackPort server(true);
   use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
-  int fd = pending_socket(server);
+  int fd = pending_connect(server);
   std::int64_t start = monotonic_ns();
   pollfd p{fd, POLLOUT, 0};
   EXPECT_EQ(poll(&p, 1, -1), 1);
@@ -66,7 +59,7 @@ TEST_F(WaitTest, AnEndlessWaitEndsWhenTheKernelWouldGiveUp) {
 TEST_F(WaitTest, SelectSeesTheFailureAsReadableAndWritable) {
   LoopbackPort server(true);
   use_plan("connect@1=EINPROGRESS>ENETUNREACH");
-  int fd = pending_socket(server);
+  int fd = pending_connect(server);
   fd_set rd, wr;
   FD_ZERO(&rd);
   FD_ZERO(&wr);
@@ -86,7 +79,7 @@ TEST_F(WaitTest, SelectSeesTheFailureAsReadableAndWritable) {
 TEST_F(WaitTest, SelectStillReportsRealSocketsBesideASimulatedOne) {
   LoopbackPort server(true);
   use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
-  int pending = pending_socket(server);
+  int pending = pending_connect(server);
   int real_fd = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_EQ(connect(real_fd, server.addr(), server.len()), 0);
   fd_set wr;
