@@ -77,6 +77,7 @@ void Listeners::drain() noexcept {
   // Only the peers that have something: an accept4() on an empty queue still makes and
   // frees a socket and its file (3-4 us here, four listeners per input). One poll asks
   // them all, through connfuzz's real call: the harness's own wait is no target's.
+  // The four that accept connections first, then the three datagram sockets.
   const Peer* peers[] = {&stream_[kInet], &stream_[kInet6], &stream_[kUnix], &seqpacket_,
                          &dgram_[kInet], &dgram_[kInet6], &dgram_[kUnix]};
   constexpr std::size_t kStreams = 4;
