@@ -56,3 +56,9 @@ BENCHMARK_CAPTURE(run_input, posix_nonblocking_injected_refused,
 BENCHMARK_CAPTURE(run_input, posix_nonblocking_injected_inprogress_refused,
                   "mode=posix_nonblocking\nsocket=AF_INET,SOCK_STREAM,0\nplan=connect@1=EINPROGRESS>ECONNREFUSED\n"
                   "address=listener,AF_INET,length=true\n");
+BENCHMARK_CAPTURE(run_input, posix_nonblocking_injected_inprogress_real,
+                  "mode=posix_nonblocking\nsocket=AF_INET,SOCK_STREAM,0\nplan=connect@1=EINPROGRESS\n"
+                  "address=listener,AF_INET,length=true\n");
+BENCHMARK_CAPTURE(run_input, posix_blocking_injected_eintr_real,
+                  "mode=posix_blocking\nsocket=AF_INET,SOCK_STREAM,0\nplan=connect@1=EINTR\n"
+                  "address=listener,AF_INET,length=true\n");
