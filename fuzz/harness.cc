@@ -201,12 +201,13 @@ Verdict Harness::run(const Scenario& scenario) {
   rt.clear_plan();
   g_current = nullptr;
   if (peers_reached || cancelled) listeners_.drain();
-  count(verdict);
+  count(verdict, peers_reached);
   return verdict;
 }
 
-void Harness::count(const Verdict& verdict) {
+void Harness::count(const Verdict& verdict, bool kernel_reached) {
   ++stats_.executions;
+  if (kernel_reached) ++stats_.kernel_inputs;
   if (verdict.finding) ++stats_.findings;
   if (!verdict.known_as.empty()) ++stats_.known_findings;
   // A crash ends the process without exit handlers: keep the file recent.
@@ -236,10 +237,10 @@ void Harness::write_stats() const {
   for (bool fired : stats_.rows_fired) rows += fired;
   std::fprintf(out,
                "{\"fuzzer\": \"%s\", \"executions\": %llu, \"findings\": %llu, \"known_findings\": %llu, "
-               "\"classes\": [%s], \"rows_fired\": %zu, \"rows\": %zu, \"network\": \"%s\"}\n",
+               "\"kernel_inputs\": %llu, \"classes\": [%s], \"rows_fired\": %zu, \"rows\": %zu, \"network\": \"%s\"}\n",
                family_.c_str(), static_cast<unsigned long long>(stats_.executions),
                static_cast<unsigned long long>(stats_.findings), static_cast<unsigned long long>(stats_.known_findings),
-               classes.c_str(), rows, stats_.rows_fired.size(), network_note_.c_str());
+               static_cast<unsigned long long>(stats_.kernel_inputs), classes.c_str(), rows, stats_.rows_fired.size(), network_note_.c_str());
   std::fclose(out);
 }
 

@@ -19,6 +19,9 @@ struct RunStats {
   std::uint64_t executions = 0;
   std::uint64_t findings = 0;        // inputs that broke an oracle
   std::uint64_t known_findings = 0;  // of those, documented in FINDINGS.md
+  // Inputs that handed a connect to the kernel (a real handshake, refusal or error);
+  // the rest were answered by the plan alone, or failed before any connect.
+  std::uint64_t kernel_inputs = 0;
   std::uint32_t classes = 0;         // bit per ErrnoClass of a fault that fired
   std::vector<bool> rows_fired;      // per row of the errno table: a fault that fired
 };
@@ -48,7 +51,7 @@ class Harness {
   static std::string report(const Finding& finding, const Scenario& scenario, std::string_view calls);
 
  private:
-  void count(const Verdict& verdict);  // and every 4096 inputs, write_stats()
+  void count(const Verdict& verdict, bool kernel_reached);  // and every 4096 inputs, write_stats()
   std::string family_;
   std::string network_note_;
   Listeners listeners_;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: build the fuzzers with libFuzzer (ASan+UBSan) and fuzz every real
 # target for a short time (CONNFUZZ_SECONDS each, default 30), then print one line
-# per target: executions, exec/s, findings (new / documented in docs/FINDINGS.md)
-# and the errno classes of the table whose faults fired.
+# per target: executions, exec/s, the share of inputs whose connect the kernel answered
+# (the rest the plan answered, or socket() failed first), findings (new / documented in
+# docs/FINDINGS.md) and the errno classes of the table whose faults fired.
 #
 # A crash does not end a target's time: it is kept in build/fuzz-work/<fuzzer>/findings/
 # and fuzzing resumes. The corpus grows in build/fuzz-work/<fuzzer>/corpus/ (seeded
@@ -52,21 +53,23 @@ for fuzzer in $fuzzers; do
   python3 - "$fuzzer" "$elapsed" "$new" "$known" "$dir/runs" >>"$summary" <<'PY'
 import json, pathlib, re, sys
 fuzzer, elapsed, new, known, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), pathlib.Path(sys.argv[5])
-execs, classes, rows, total_rows = 0, set(), 0, 0
+execs, classes, rows, total_rows, judged, kernel = 0, set(), 0, 0, 0, 0
 for log in runs.glob("*.log"):
     m = re.findall(r"stat::number_of_executed_units: (\d+)", log.read_text(errors="replace"))
     execs += int(m[-1]) if m else 0
 for stats in runs.glob("*.json"):
     data = json.loads(stats.read_text())
     classes |= set(data["classes"]); rows = max(rows, data["rows_fired"]); total_rows = data["rows"]
+    judged += data["executions"]; kernel += data["kernel_inputs"]
 rate = execs / elapsed if elapsed else 0
-print(f"{fuzzer:<10} {execs:>10} {rate:>9.0f} {new:>5} {known:>6}   {rows:>3}/{total_rows:<3}  {', '.join(sorted(classes)) or '-'}")
+share = f"{100 * kernel / judged:.0f}%" if judged else "-"
+print(f"{fuzzer:<10} {execs:>10} {rate:>9.0f} {share:>7} {new:>5} {known:>6}   {rows:>3}/{total_rows:<3}  {', '.join(sorted(classes)) or '-'}")
 PY
   new_total=$((new_total + new))
   rm -rf "$dir/runs"
 done
 echo
-printf '%-10s %10s %9s %5s %6s   %-7s  %s\n' FUZZER EXECUTIONS EXEC/S NEW KNOWN ROWS "ERRNO CLASSES EXERCISED"
+printf '%-10s %10s %9s %7s %5s %6s   %-7s  %s\n' FUZZER EXECUTIONS EXEC/S KERNEL NEW KNOWN ROWS "ERRNO CLASSES EXERCISED"
 cat "$summary"
 
 # The errno coverage of the seed corpus and of every finding, documented or kept today.

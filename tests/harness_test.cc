@@ -5,6 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "scenario.h"
@@ -46,4 +50,42 @@ TEST_F(HarnessTest, RealConnectsAreAcceptedBeforeTheNextInput) {
     ASSERT_FALSE(verdict.finding) << "input " << i << ": " << verdict.finding->reason << "\n" << verdict.calls;
     ASSERT_FALSE(pending_at(peer)) << "input " << i << " left its connection at the peer";
   }
+}
+
+// The share of inputs the kernel answered is what the main job's summary shows beside
+// exec/s: an input answered by the plan alone, or one whose socket() failed, is not one.
+TEST_F(HarnessTest, CountsTheInputsWhoseConnectReachedTheKernel) {
+  Scenario real = for_family(scenario_from("mode=posix_nonblocking\nsocket=AF_INET,SOCK_STREAM,0\n"
+                                           "address=listener,AF_INET,length=true\n"),
+                             "posix");
+  Scenario injected = for_family(scenario_from("mode=posix_nonblocking\nsocket=AF_INET,SOCK_STREAM,0\n"
+                                               "plan=connect@1=ECONNREFUSED\naddress=listener,AF_INET,length=true\n"),
+                                 "posix");
+  Scenario no_socket = for_family(scenario_from("mode=posix_nonblocking\nsocket=AF_UNSPEC,SOCK_STREAM,0\n"
+                                                "address=listener,AF_INET,length=true\n"),
+                                  "posix");
+  RunStats before = harness().stats();
+  for (const Scenario* input : {&real, &injected, &no_socket, &real}) {
+    Verdict verdict = harness().run(*input);
+    ASSERT_FALSE(verdict.finding) << verdict.finding->reason << "\n" << verdict.calls;
+  }
+  EXPECT_EQ(harness().stats().executions, before.executions + 4);
+  EXPECT_EQ(harness().stats().kernel_inputs, before.kernel_inputs + 2);
+}
+
+TEST_F(HarnessTest, StatsFileCarriesTheCounts) {
+  namespace fs = std::filesystem;
+  fs::path file = fs::temp_directory_path() / ("connfuzz-stats-" + std::to_string(getpid()) + ".json");
+  ASSERT_EQ(setenv("CONNFUZZ_STATS", file.c_str(), 1), 0);
+  harness().write_stats();
+  unsetenv("CONNFUZZ_STATS");
+  std::ifstream in(file);
+  ASSERT_TRUE(in) << file;
+  nlohmann::json stats = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  fs::remove(file);
+  ASSERT_TRUE(stats.is_object());
+  EXPECT_EQ(stats["fuzzer"], "posix");
+  EXPECT_EQ(stats["executions"], harness().stats().executions);
+  EXPECT_EQ(stats["kernel_inputs"], harness().stats().kernel_inputs);
+  EXPECT_EQ(stats["rows"], harness().stats().rows_fired.size());
 }
