@@ -32,7 +32,7 @@ for fuzzer in kernel posix datagram endpoint asio; do
     units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
     executions=$((executions + ${units:-0}))
     # A run that aborts writes no exit stats: its file is from its last 4096th input, if any.
-    counts=$(sed -n 's/.*"executions": \([0-9]*\).*"kernel_inputs": \([0-9]*\).*/\1 \2/p' "$work/stats.json" 2>/dev/null)
+    counts=$(sed -n 's/.*"executions": \([0-9]*\).*"kernel_inputs": \([0-9]*\).*/\1 \2/p' "$work/stats.json" 2>/dev/null || true)
     counts=${counts:-0 0}
     judged=$((judged + ${counts%% *}))
     kernel=$((kernel + ${counts##* }))
