@@ -316,6 +316,8 @@ int close(int fd) {
   SocketInfo info = rt.sockets().get(fd);
   if (info.phase == Phase::Untracked) {
     rt.timers().forget(fd);
+    // An epoll instance's marks: the next descriptor with its number starts clean.
+    if (info.epoll_watches_socket || info.epoll_watches_timer) rt.sockets().forget(fd);
     int result = real().close(fd);
     // A close of a descriptor that is not open is a bug worth a line (a double close
     // may close another thread's new socket). Only where sockets have been: close(-1)

@@ -123,6 +123,35 @@ int simulated_wait(SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wai
   }
 }
 
+// A wait with no simulated socket in it, whose set holds a virtual timerfd: while a
+// virtual timer is armed, its time passes on the virtual clock, not in real time. An
+// Asio deadline is such a timer, and the reactor's epoll_wait may have nothing else to
+// hear of (a socket whose registration failed is not in the set).
+template <typename RealWait>
+int real_wait_on_virtual_time(bool watches_timer, std::int64_t timeout_ns, RealWait real_wait) {
+  Runtime& rt = runtime();
+  if (!watches_timer || timeout_ns == 0 || rt.next_timer_ns(rt.now_ns()) == kForever) return real_wait(timeout_ns);
+  SimulatedSet none;
+  return simulated_wait(none, timeout_ns, real_wait);
+}
+
+bool polls_timer(const pollfd* fds, nfds_t n) {
+  const VirtualTimers& timers = runtime().timers();
+  if (!timers.any()) return false;
+  for (nfds_t i = 0; i < n; ++i)
+    if (timers.tracks(fds[i].fd)) return true;
+  return false;
+}
+
+bool selects_timer(int limit, const fd_set* rd, const fd_set* wr, const fd_set* ex) {
+  const VirtualTimers& timers = runtime().timers();
+  if (!timers.any()) return false;
+  auto in = [](const fd_set* set, int fd) { return set != nullptr && FD_ISSET(fd, set); };
+  for (int fd = 0; fd < limit; ++fd)
+    if ((in(rd, fd) || in(wr, fd) || in(ex, fd)) && timers.tracks(fd)) return true;
+  return false;
+}
+
 void log_wait(Call call, const Decision& d, long result, int err, Mark mark, int nfds, std::int64_t timeout_ns) {
   Event ev = begin_event(call, -1, d);
   LineBuilder args(ev.args, sizeof(ev.args));
@@ -141,7 +170,8 @@ int poll_common(Call call, pollfd* fds, nfds_t n, std::int64_t timeout_ns, RealP
   bool any_socket = false;
   for (nfds_t i = 0; i < n && !any_socket; ++i)
     if ((first = table.get(fds[i].fd)).phase != Phase::Untracked) any_socket = true;
-  if (!any_socket) return real_poll(fds, n, timeout_ns);
+  auto real_wait = [&](std::int64_t t) { return real_poll(fds, n, t); };
+  if (!any_socket) return real_wait_on_virtual_time(polls_timer(fds, n), timeout_ns, real_wait);
   Decision d = rt.decide(call, facts_for(first));
   if (d.fired() && d.action == Action::errno_value) {
     log_wait(call, d, -1, d.err, Mark::Injected, static_cast<int>(n), timeout_ns);
@@ -156,7 +186,7 @@ int poll_common(Call call, pollfd* fds, nfds_t n, std::int64_t timeout_ns, RealP
   }
   Interruption delay(d);
   if ((sim.count == 0 && !delay.planned) || sim.overflow) {
-    int result = real_poll(fds, n, timeout_ns);
+    int result = real_wait_on_virtual_time(polls_timer(fds, n), timeout_ns, real_wait);
     log_wait(call, d, result, errno, Mark::None, static_cast<int>(n), timeout_ns);
     return result;
   }
@@ -195,7 +225,23 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
   auto in = [](fd_set* set, int fd) { return set != nullptr && FD_ISSET(fd, set); };
   for (int fd = 0; fd < limit && !any_socket; ++fd)
     if ((in(rd, fd) || in(wr, fd) || in(ex, fd)) && (first = table.get(fd)).phase != Phase::Untracked) any_socket = true;
-  if (!any_socket) return real_select(nfds, rd, wr, ex, timeout_ns);
+  // select() rewrites its sets: a wait that looks more than once restores them first.
+  const bool timer = selects_timer(limit, rd, wr, ex);
+  fd_set sets[3];
+  if (timer) {
+    if (rd) sets[0] = *rd;
+    if (wr) sets[1] = *wr;
+    if (ex) sets[2] = *ex;
+  }
+  auto real_wait = [&](std::int64_t t) {
+    if (timer) {
+      if (rd) *rd = sets[0];
+      if (wr) *wr = sets[1];
+      if (ex) *ex = sets[2];
+    }
+    return real_select(nfds, rd, wr, ex, t);
+  };
+  if (!any_socket) return real_wait_on_virtual_time(timer, timeout_ns, real_wait);
   Decision d = rt.decide(call, facts_for(first));
   if (d.fired() && d.action == Action::errno_value) {
     log_wait(call, d, -1, d.err, Mark::Injected, nfds, timeout_ns);
@@ -212,7 +258,7 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
   }
   Interruption delay(d);
   if ((sim.count == 0 && !delay.planned) || sim.overflow) {
-    int result = real_select(nfds, rd, wr, ex, timeout_ns);
+    int result = real_wait_on_virtual_time(timer, timeout_ns, real_wait);
     log_wait(call, d, result, errno, Mark::None, nfds, timeout_ns);
     return result;
   }
@@ -253,7 +299,9 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
   Runtime& rt = runtime();
   SocketTable& table = rt.sockets();
   SocketInfo instance = table.get(epfd);
-  if (!instance.epoll_watches_socket || max <= 0) return real_epoll(events, max, timeout_ns);
+  auto real_wait = [&](std::int64_t t) { return real_epoll(events, max, t); };
+  if (!instance.epoll_watches_socket || max <= 0)
+    return real_wait_on_virtual_time(instance.epoll_watches_timer && max > 0, timeout_ns, real_wait);
   Decision d = rt.decide(Call::epoll_wait, Facts{});
   if (d.fired() && d.action == Action::errno_value) {
     log_wait(Call::epoll_wait, d, -1, d.err, Mark::Injected, max, timeout_ns);
@@ -269,7 +317,7 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
   }
   Interruption delay(d);
   if ((sim.count == 0 && !delay.planned) || sim.overflow) {
-    int result = real_epoll(events, max, timeout_ns);
+    int result = real_wait_on_virtual_time(instance.epoll_watches_timer, timeout_ns, real_wait);
     log_wait(Call::epoll_wait, d, result, errno, Mark::None, max, timeout_ns);
     return result;
   }
@@ -357,7 +405,19 @@ int epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
   Runtime& rt = runtime();
   SocketTable& table = rt.sockets();
   SocketInfo info = table.get(fd);
-  if (info.phase == Phase::Untracked) return real().epoll_ctl(epfd, op, fd, event);
+  if (info.phase == Phase::Untracked) {
+    int result = real().epoll_ctl(epfd, op, fd, event);
+    // Kept until the instance is closed, as epoll_watches_socket is: a wait on an
+    // instance whose timer went away only looks at the timers first.
+    if (result == 0 && op == EPOLL_CTL_ADD && rt.timers().tracks(fd)) {
+      SocketInfo instance = table.get(epfd);
+      if (!instance.epoll_watches_timer) {
+        instance.epoll_watches_timer = true;
+        table.set(epfd, instance);
+      }
+    }
+    return result;
+  }
   Decision d = rt.decide(Call::epoll_ctl, facts_for(info));
   Event ev = begin_event(Call::epoll_ctl, fd, d);
   LineBuilder(ev.args, sizeof(ev.args))

@@ -28,9 +28,10 @@ struct SocketInfo {
   bool abort_on_reconnect : 1 = false;  // Failed after a non-blocking attempt: next connect is ECONNABORTED
   bool epoll_watches_socket : 1 = false;  // this fd is an epoll instance watching a tracked socket
   bool edge_reported : 1 = false;         // an edge-triggered epoll has heard of the failure
+  bool epoll_watches_timer : 1 = false;   // this fd is an epoll instance watching a virtual timerfd
   // Named, so the word has no padding bits: equal states are equal words (exchange()
   // compares words).
-  std::uint8_t unused_bits : 4 = 0;
+  std::uint8_t unused_bits : 3 = 0;
   std::uint8_t pending_err = 0;       // Failed: what SO_ERROR/read/write return once
   std::uint8_t eventual = 0;          // SimPending: how the attempt ends
   std::uint16_t port = 0;             // the destination port of the last connect

@@ -165,5 +165,71 @@ TEST_F(TimerfdTest, DisarmedAndInvalidSettingsAreTheKernelsAnswers) {
   EXPECT_FALSE(inject::runtime().timers().tracks(timer)) << "a closed timer's number may be a socket next";
 }
 
+// A wait with no simulated socket in it still runs on the virtual clock when it holds a
+// virtual timer: Asio's reactor waits on its deadline timerfd alone when the socket's
+// epoll registration failed. The clock's offset grows by the jump: no real sleep.
+class TimerOnlyWaitTest : public TimerfdTest {
+ protected:
+  void SetUp() override {
+    TimerfdTest::SetUp();
+    timer_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    ASSERT_GE(timer_, 0);
+    offset_before_ = inject::runtime().clock_offset_ns();
+    ASSERT_EQ(timerfd_settime(timer_, 0, ptr(after_ms(2000)), nullptr), 0);
+  }
+  void TearDown() override {
+    close(timer_);
+    TimerfdTest::TearDown();
+  }
+  // How far the virtual clock ran ahead of the real one during the wait.
+  std::int64_t jumped_ns() const { return inject::runtime().clock_offset_ns() - offset_before_; }
+
+  int timer_ = -1;
+  std::int64_t offset_before_ = 0;
+};
+
+TEST_F(TimerOnlyWaitTest, EpollWithOnlyTheTimerInItsSet) {
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  epoll_event timer_event{EPOLLIN, {.u64 = 7}};
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, timer_, &timer_event), 0);
+  epoll_event ready[2]{};
+  EXPECT_EQ(epoll_wait(ep, ready, 2, -1), 1);
+  std::uint64_t which = ready[0].data.u64;
+  EXPECT_EQ(which, 7u);
+  EXPECT_GE(jumped_ns(), 1900 * kMs) << "the wait slept for real";
+  EXPECT_EQ(expirations(timer_), 1u);
+  close(ep);
+  EXPECT_FALSE(inject::runtime().sockets().get(ep).epoll_watches_timer) << "a new instance with its number starts clean";
+}
+
+TEST_F(TimerOnlyWaitTest, PollWithTheTimerAndAConnectedSocketThatStaysQuiet) {
+  LoopbackPort server(true);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_EQ(connect(fd, server.addr(), server.len()), 0);
+  pollfd waits[2]{{fd, POLLIN, 0}, {timer_, POLLIN, 0}};
+  EXPECT_EQ(poll(waits, 2, -1), 1) << log_text();
+  EXPECT_EQ(waits[0].revents, 0);
+  EXPECT_TRUE(waits[1].revents & POLLIN);
+  EXPECT_GE(jumped_ns(), 1900 * kMs) << "the wait slept for real";
+  close(fd);
+}
+
+TEST_F(TimerOnlyWaitTest, SelectLooksAgainWithItsSetsAsGiven) {
+  fd_set readable;
+  FD_ZERO(&readable);
+  FD_SET(timer_, &readable);
+  EXPECT_EQ(select(timer_ + 1, &readable, nullptr, nullptr, nullptr), 1);
+  EXPECT_TRUE(FD_ISSET(timer_, &readable));
+  EXPECT_GE(jumped_ns(), 1900 * kMs) << "the wait slept for real";
+}
+
+TEST_F(TimerOnlyWaitTest, AWaitShorterThanTheTimerEndsAtItsOwnTimeout) {
+  pollfd wait_timer{timer_, POLLIN, 0};
+  EXPECT_EQ(poll(&wait_timer, 1, 500), 0);
+  EXPECT_GE(jumped_ns(), 400 * kMs);
+  EXPECT_LT(jumped_ns(), 1900 * kMs) << "the timer is not due yet";
+  EXPECT_EQ(expirations(timer_), 0u);
+}
+
 }  // namespace
 }  // namespace connfuzz::testing
