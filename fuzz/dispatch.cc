@@ -39,6 +39,7 @@ targets::ConnectTarget target_for(Mode mode) noexcept {
     case Mode::example_timeout_on_eintr: return ex::timeout_on_eintr;
     case Mode::example_sndtimeo_as_success: return ex::sndtimeo_as_success;
     case Mode::example_sndtimeo_as_failure: return ex::sndtimeo_as_failure;
+    case Mode::example_epoll_error_ignored: return ex::epoll_error_ignored;
   }
   return t::kernel_raw_connect;
 }

@@ -168,6 +168,7 @@ Verdict Harness::run(const Scenario& scenario) {
   oracle_input.asio_errors = reports_asio_errors(scenario.mode);
   oracle_input.any_mode = scenario.plan.mode == inject::Mode::Any;
   oracle_input.kernel = scenario.mode == Mode::kernel_raw;
+  oracle_input.hold = scenario.plan.hold;
   oracle_input.deadline_ns = deadline;
   oracle_input.elapsed_ns = rt.now_ns() - start;
   verdict.finding = check_oracles(oracle_input);

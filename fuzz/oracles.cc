@@ -99,6 +99,17 @@ bool still_connecting(const Event& e, std::span<const Event* const> before) {
   return (row && row->klass == ErrnoClass::StillConnecting) || continues_attempt(e, before);
 }
 
+// What can keep an attempt from ending at once on loopback, where the kernel settles a
+// connect before it returns: the plan's hold, or a rule that answered the connect, its
+// SO_ERROR or a wait (a slow network, a simulated attempt, an interrupted wait).
+bool plan_held_attempt_back(std::span<const Event* const> events, bool hold) {
+  if (hold) return true;
+  return std::any_of(events.begin(), events.end(), [](const Event* e) {
+    bool answered = e->mark == Mark::Injected || e->mark == Mark::Simulated;
+    return answered && (e->call == Call::connect || e->call == Call::so_error || inject::is_wait_call(e->call));
+  });
+}
+
 // Asio's own renamings, recorded rather than hidden: socket_ops::connect turns a
 // connect() EAGAIN into ENOBUFS on Linux, and epoll_reactor keeps a descriptor that
 // epoll_ctl refused with EPERM, then fails its operations with EOPNOTSUPP.
@@ -152,6 +163,16 @@ std::optional<Finding> outcome(const OracleInput& in) {
       continue;
     }
     if (still.empty()) still = line_of(e);
+  }
+  // A deadline can only pass while something holds the attempt back; otherwise the
+  // target stopped listening for an answer that had come (or for the error it was given).
+  if (reported == ETIMEDOUT && in.deadline_ns > 0 && !plan_held_attempt_back(events, in.hold)) {
+    auto missed = std::find_if(events.begin(), events.end(), [](const Event* e) {
+      return e->mark == Mark::Injected && e->result < 0;
+    });
+    return Finding{"missed-completion", "the target reported a timeout, but nothing held its attempt back (loopback "
+                                        "answers at once; no rule delayed the connect or its waits)" +
+                                            (missed == events.end() ? "" : "; the error it did not report: " + line_of(**missed))};
   }
   // The target's own deadline: a wait ran out, or "not yet" came back again and again;
   // one it promised is not reported much before that much time has passed.

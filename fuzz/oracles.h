@@ -24,6 +24,7 @@ struct OracleInput {
   // a blocking socket), which a caller cannot tell apart; failing with one is clean.
   bool any_mode = false;
   bool kernel = false;            // the kernel target: every errno must be in the table
+  bool hold = false;              // the plan holds real attempts "in progress" until waited for
   // The target promises to give up within this much time (0: it makes no promise), and
   // this much time passed while it ran, on the clock the target reads (virtual time).
   std::int64_t deadline_ns = 0;

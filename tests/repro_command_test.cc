@@ -137,14 +137,14 @@ using Artifact = ScratchDir;
 
 // libFuzzer's crash-<sha1>, kept where no directory names its fuzzer: the asio fuzzer
 // found it (epoll_wait@*=EFAULT, a documented spin), but the bytes alone decode to a
-// mode of example_timeout_not_reduced, on which they find nothing.
+// mode of example_leak_on_refused (byte 0xa2 wraps), on which they find nothing.
 TEST_F(Artifact, AnArtifactOfNoKnownFuzzerIsTriedOnEachUntilOneReproducesIt) {
   write(dir / "crash-5b807832cc701b29c4b34f050e8a4878567d0bf6",
         std::string("\242\001\017\000\035\200\001\011\000\016\343", 11));
   CommandResult out = connfuzz("repro " + quote(dir / "crash-5b807832cc701b29c4b34f050e8a4878567d0bf6"));
   EXPECT_EQ(out.status, 1) << out.output;
   EXPECT_TRUE(out.says("on the asio fuzzer, chosen by trying each fuzzer: the bytes alone decode to a "
-                       "example_timeout_not_reduced mode, which finds nothing (name the fuzzer with --target asio)"))
+                       "example_leak_on_refused mode, which finds nothing (name the fuzzer with --target asio)"))
       << out.output;
   EXPECT_TRUE(out.says("documented in docs/FINDINGS.md as asio-reactor-epoll-error-ignored")) << out.output;
 }

@@ -32,6 +32,8 @@ ConnectResult timeout_on_eintr(const ConnectRequest& request);
 ConnectResult sndtimeo_as_success(const ConnectRequest& request);
 // Gives up with the EINPROGRESS of a blocking connect whose SO_SNDTIMEO ran out.
 ConnectResult sndtimeo_as_failure(const ConnectRequest& request);
+// Ignores a failed epoll_ctl for its socket and waits on epoll for its deadline alone.
+ConnectResult epoll_error_ignored(const ConnectRequest& request);
 
 // For the matrix's verdicts, as whole programs (example_client); no fuzzer of their own.
 // Closes the socket on failure, then again in its cleanup.

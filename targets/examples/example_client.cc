@@ -72,6 +72,7 @@ constexpr Style kStyles[] = {
     {"timeout_on_eintr", ex::timeout_on_eintr},
     {"sndtimeo_as_success", ex::sndtimeo_as_success},
     {"sndtimeo_as_failure", ex::sndtimeo_as_failure},
+    {"epoll_error_ignored", ex::epoll_error_ignored},
 };
 
 // A SIGALRM handler without SA_RESTART, as clients that bound a connect with alarm()

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "buggy_connect.h"
 #include "posix/posix_connect.h"
@@ -26,6 +27,23 @@ inline ConnectResult closed_failure(int fd, int err) {
 
 inline int open_socket(const ConnectRequest& request, bool nonblocking) {
   return socket(request.domain, request.type | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), request.protocol);
+}
+
+// The start of the non-blocking examples whose bug comes after it: the socket with its
+// attempt in progress, or the answer already known (`done`: connected, or failed and closed).
+struct NonBlockingStart {
+  int fd = -1;
+  std::optional<ConnectResult> done;
+};
+
+inline NonBlockingStart start_nonblocking(const ConnectRequest& request) {
+  const Endpoint& to = request.endpoints.front();
+  if (dissolves(to)) return {-1, unspec_refused()};
+  int fd = open_socket(request, true);
+  if (fd < 0) return {-1, failure(errno, "socket")};
+  if (connect(fd, to.addr, to.len) == 0) return {fd, connected(fd)};
+  if (errno != EINPROGRESS) return {-1, closed_failure(fd, errno)};
+  return {fd, std::nullopt};
 }
 
 // connect() on a blocking socket with an interrupted attempt waited out, as a correct

@@ -7,12 +7,9 @@
 namespace connfuzz::targets::examples {
 
 ConnectResult timeout_not_reduced(const ConnectRequest& request) {
-  const Endpoint& to = request.endpoints.front();
-  if (dissolves(to)) return unspec_refused();
-  int fd = open_socket(request, true);
-  if (fd < 0) return failure(errno, "socket");
-  if (connect(fd, to.addr, to.len) == 0) return connected(fd);
-  if (errno != EINPROGRESS) return closed_failure(fd, errno);
+  NonBlockingStart start = start_nonblocking(request);
+  if (start.done) return *start.done;
+  int fd = start.fd;
   pollfd p{fd, POLLOUT, 0};
   int n;
   while ((n = poll(&p, 1, request.timeout_ms)) < 0 && errno == EINTR) {
