@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string_view>
 
 namespace connfuzz::fuzz {
 namespace {
@@ -58,6 +59,17 @@ bool asio_epoll_error_ignored(const Scenario& s, const targets::ConnectResult&, 
   return fails_every_epoll_wait(s, [](int err) { return err != EINTR; });
 }
 
+// epoll_reactor::start_op adds EPOLLOUT for a connect with an EPOLL_CTL_MOD whose
+// result it never looks at: the socket is never watched, and only the deadline ends
+// the wait (the reactor's other EPOLL_CTL_MOD, for speculative operations, reports it).
+bool asio_epoll_mod_ignored(const Scenario& s, const targets::ConnectResult& r, Events events) {
+  bool mod_failed = std::any_of(events.begin(), events.end(), [](auto* e) {
+    return e->call == inject::Call::epoll_ctl && e->result < 0 &&
+           std::string_view(e->args).find("EPOLL_CTL_MOD") != std::string_view::npos;
+  });
+  return (s.mode == Mode::asio_async_connect || s.mode == Mode::asio_async_range) && r.err == ETIMEDOUT && mod_failed;
+}
+
 // Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
 // says ENOTCONN: the socket is "connected" to nothing (ip4_datagram_connect keeps
 // dport 0, inet_getname treats dport 0 as unconnected).
@@ -92,6 +104,7 @@ constexpr KnownFinding kKnown[] = {
     {"endpoint", "bad-descriptor", asio_close_retry, "asio-close-retry-after-eagain"},
     {"asio", "spin", asio_eintr_storm, "asio-reactor-eintr-storm"},
     {"asio", "spin", asio_epoll_error_ignored, "asio-reactor-epoll-error-ignored"},
+    {"asio", "missed-completion", asio_epoll_mod_ignored, "asio-reactor-epoll-mod-ignored"},
     {"asio", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
     {"endpoint", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
     {"asio", "false-success", asio_af_unspec, "asio-connect-af-unspec"},
