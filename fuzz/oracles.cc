@@ -100,13 +100,16 @@ bool still_connecting(const Event& e, std::span<const Event* const> before) {
 }
 
 // What can keep an attempt from ending at once on loopback, where the kernel settles a
-// connect before it returns: the plan's hold, or a rule that answered the connect, its
-// SO_ERROR or a wait (a slow network, a simulated attempt, an interrupted wait).
+// connect before it returns: the plan's hold; a rule that answered the connect, its
+// SO_ERROR or a wait (a slow network, a simulated attempt, an interrupted wait); or a
+// "not yet" the plan gave any call (an EINTR storm on the greeting's send).
 bool plan_held_attempt_back(std::span<const Event* const> events, bool hold) {
   if (hold) return true;
   return std::any_of(events.begin(), events.end(), [](const Event* e) {
-    bool answered = e->mark == Mark::Injected || e->mark == Mark::Simulated;
-    return answered && (e->call == Call::connect || e->call == Call::so_error || inject::is_wait_call(e->call));
+    if (e->mark != Mark::Injected && e->mark != Mark::Simulated) return false;
+    if (e->call == Call::connect || e->call == Call::so_error || inject::is_wait_call(e->call)) return true;
+    const inject::ErrnoRow* row = inject::find_row(e->call, reported_error(*e));
+    return row != nullptr && row->klass == ErrnoClass::StillConnecting;
   });
 }
 
