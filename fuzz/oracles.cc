@@ -108,8 +108,7 @@ bool plan_held_attempt_back(std::span<const Event* const> events, bool hold) {
   return std::any_of(events.begin(), events.end(), [](const Event* e) {
     if (e->mark != Mark::Injected && e->mark != Mark::Simulated) return false;
     if (e->call == Call::connect || e->call == Call::so_error || inject::is_wait_call(e->call)) return true;
-    const inject::ErrnoRow* row = inject::find_row(e->call, reported_error(*e));
-    return row != nullptr && row->klass == ErrnoClass::StillConnecting;
+    return still_connecting(*e, {});
   });
 }
 

@@ -1,13 +1,15 @@
 // Wrappers for poll(), ppoll(), select(), pselect(), epoll_ctl(), epoll_wait(), epoll_pwait().
 //
-// A wait that involves a simulated socket never sleeps for real: the real
-// descriptors are polled without blocking, and if nothing is ready the virtual
-// clock jumps to the simulated attempt's end or to the wait's timeout.
+// A wait that involves a simulated socket, or a virtual timerfd while a timer is armed,
+// never sleeps for real: the real descriptors are polled without blocking, and if
+// nothing is ready the virtual clock jumps to the simulated attempt's end, the next
+// timer or the wait's timeout.
 #include <sys/epoll.h>
 #include <sys/select.h>
 
 #include <climits>
 #include <cstring>
+#include <optional>
 
 #include "interpose.h"
 
@@ -143,14 +145,40 @@ bool polls_timer(const pollfd* fds, nfds_t n) {
   return false;
 }
 
+bool in_set(const fd_set* set, int fd) { return set != nullptr && FD_ISSET(fd, set); }
+bool in_any(const fd_set* rd, const fd_set* wr, const fd_set* ex, int fd) {
+  return in_set(rd, fd) || in_set(wr, fd) || in_set(ex, fd);
+}
+
 bool selects_timer(int limit, const fd_set* rd, const fd_set* wr, const fd_set* ex) {
   const VirtualTimers& timers = runtime().timers();
   if (!timers.any()) return false;
-  auto in = [](const fd_set* set, int fd) { return set != nullptr && FD_ISSET(fd, set); };
   for (int fd = 0; fd < limit; ++fd)
-    if ((in(rd, fd) || in(wr, fd) || in(ex, fd)) && timers.tracks(fd)) return true;
+    if (in_any(rd, wr, ex, fd) && timers.tracks(fd)) return true;
   return false;
 }
+
+// select()'s sets as the program passed them: select() rewrites them, so a wait that
+// looks more than once puts them back before each look.
+struct SelectSets {
+  fd_set* rd;
+  fd_set* wr;
+  fd_set* ex;
+  fd_set rd_in, wr_in, ex_in;
+  SelectSets(fd_set* r, fd_set* w, fd_set* e) : rd(r), wr(w), ex(e) {
+    FD_ZERO(&rd_in);
+    FD_ZERO(&wr_in);
+    FD_ZERO(&ex_in);
+    if (rd) rd_in = *rd;
+    if (wr) wr_in = *wr;
+    if (ex) ex_in = *ex;
+  }
+  void restore() const {
+    if (rd) *rd = rd_in;
+    if (wr) *wr = wr_in;
+    if (ex) *ex = ex_in;
+  }
+};
 
 void log_wait(Call call, const Decision& d, long result, int err, Mark mark, int nfds, std::int64_t timeout_ns) {
   Event ev = begin_event(call, -1, d);
@@ -222,23 +250,14 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
   SocketInfo first{};
   bool any_socket = false;
   int limit = nfds < FD_SETSIZE ? nfds : FD_SETSIZE;
-  auto in = [](fd_set* set, int fd) { return set != nullptr && FD_ISSET(fd, set); };
   for (int fd = 0; fd < limit && !any_socket; ++fd)
-    if ((in(rd, fd) || in(wr, fd) || in(ex, fd)) && (first = table.get(fd)).phase != Phase::Untracked) any_socket = true;
-  // select() rewrites its sets: a wait that looks more than once restores them first.
+    if (in_any(rd, wr, ex, fd) && (first = table.get(fd)).phase != Phase::Untracked) any_socket = true;
+  // Kept only for a wait that may look more than once: one on virtual time.
   const bool timer = selects_timer(limit, rd, wr, ex);
-  fd_set sets[3];
-  if (timer) {
-    if (rd) sets[0] = *rd;
-    if (wr) sets[1] = *wr;
-    if (ex) sets[2] = *ex;
-  }
+  std::optional<SelectSets> given;
+  if (timer) given.emplace(rd, wr, ex);
   auto real_wait = [&](std::int64_t t) {
-    if (timer) {
-      if (rd) *rd = sets[0];
-      if (wr) *wr = sets[1];
-      if (ex) *ex = sets[2];
-    }
+    if (given) given->restore();
     return real_select(nfds, rd, wr, ex, t);
   };
   if (!any_socket) return real_wait_on_virtual_time(timer, timeout_ns, real_wait);
@@ -251,9 +270,10 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
   SimulatedSet sim;
   if (table.simulated_count() > 0) {
     for (int fd = 0; fd < limit; ++fd) {
-      if (!(in(rd, fd) || in(wr, fd) || in(ex, fd))) continue;
+      if (!in_any(rd, wr, ex, fd)) continue;
       sim.consider(fd, table.get(fd),
-                   static_cast<short>((in(rd, fd) ? POLLIN : 0) | (in(wr, fd) ? POLLOUT : 0) | (in(ex, fd) ? POLLPRI : 0)));
+                   static_cast<short>((in_set(rd, fd) ? POLLIN : 0) | (in_set(wr, fd) ? POLLOUT : 0) |
+                                      (in_set(ex, fd) ? POLLPRI : 0)));
     }
   }
   Interruption delay(d);
@@ -262,17 +282,9 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
     log_wait(call, d, result, errno, Mark::None, nfds, timeout_ns);
     return result;
   }
-  fd_set rd_in, wr_in, ex_in;
-  FD_ZERO(&rd_in);
-  FD_ZERO(&wr_in);
-  FD_ZERO(&ex_in);
-  if (rd) rd_in = *rd;
-  if (wr) wr_in = *wr;
-  if (ex) ex_in = *ex;
+  if (!given) given.emplace(rd, wr, ex);
   int result = simulated_wait(sim, timeout_ns, [&](std::int64_t t) {
-    if (rd) *rd = rd_in;
-    if (wr) *wr = wr_in;
-    if (ex) *ex = ex_in;
+    given->restore();
     for (int k = 0; k < sim.count; ++k) {
       if (sim.real(k)) continue;
       if (rd) FD_CLR(sim.fds[k], rd);
@@ -286,8 +298,8 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
     for (int k = 0; k < sim.count; ++k) {
       if (sim.real(k)) continue;
       short revents = simulated_revents(table.get(sim.fds[k]), sim.requested[k]);
-      if (rd && (revents & (POLLIN | POLLHUP | POLLERR)) && FD_ISSET(sim.fds[k], &rd_in)) { FD_SET(sim.fds[k], rd); ++result; }
-      if (wr && (revents & (POLLOUT | POLLERR)) && FD_ISSET(sim.fds[k], &wr_in)) { FD_SET(sim.fds[k], wr); ++result; }
+      if (rd && (revents & (POLLIN | POLLHUP | POLLERR)) && FD_ISSET(sim.fds[k], &given->rd_in)) { FD_SET(sim.fds[k], rd); ++result; }
+      if (wr && (revents & (POLLOUT | POLLERR)) && FD_ISSET(sim.fds[k], &given->wr_in)) { FD_SET(sim.fds[k], wr); ++result; }
     }
   }
   log_wait(call, d, result, errno, delay.mark(result), nfds, timeout_ns);
@@ -301,7 +313,7 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
   SocketInfo instance = table.get(epfd);
   auto real_wait = [&](std::int64_t t) { return real_epoll(events, max, t); };
   if (!instance.epoll_watches_socket || max <= 0)
-    return real_wait_on_virtual_time(instance.epoll_watches_timer && max > 0, timeout_ns, real_wait);
+    return real_wait_on_virtual_time(instance.epoll_watches_timer, timeout_ns, real_wait);
   Decision d = rt.decide(Call::epoll_wait, Facts{});
   if (d.fired() && d.action == Action::errno_value) {
     log_wait(Call::epoll_wait, d, -1, d.err, Mark::Injected, max, timeout_ns);
