@@ -3,18 +3,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "usage_error.h"
+
 namespace connfuzz::tools {
-
-// A user's mistake: main prints "connfuzz: <what>" and exits 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-inline constexpr int kExitUsage = 2;
 
 // Each returns a pointer to the command's exit status, set when it runs.
 void add_errnos_command(CLI::App& app, int& status);

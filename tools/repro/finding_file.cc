@@ -13,7 +13,7 @@
 #include <regex>
 #include <stdexcept>
 
-#include "commands.h"
+#include "usage_error.h"
 #include "scenario.h"
 #include "text_lines.h"
 

@@ -18,7 +18,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "commands.h"
+#include "usage_error.h"
 #include "private_network.h"
 
 extern char** environ;

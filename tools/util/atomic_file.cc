@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "commands.h"
+#include "usage_error.h"
 
 namespace connfuzz::tools {
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "commands.h"
+#include "usage_error.h"
 
 namespace connfuzz::tools {
 namespace fs = std::filesystem;

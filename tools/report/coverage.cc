@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "commands.h"
+#include "usage_error.h"
 #include "errno_table.h"
 #include "event_line.h"
 #include "finding_file.h"

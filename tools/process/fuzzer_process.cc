@@ -18,7 +18,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "commands.h"
+#include "usage_error.h"
 #include "finding_file.h"
 
 namespace connfuzz::tools {

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "atomic_file.h"
-#include "commands.h"
+#include "usage_error.h"
 #include "plan.h"
 #include "text_lines.h"
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "commands.h"
+#include "usage_error.h"
 #include "file_contents.h"
 #include "preload_environment.h"
 

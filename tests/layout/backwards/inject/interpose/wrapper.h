@@ -1,0 +1,2 @@
+// A wrapper header, higher than core.
+#pragma once
