@@ -32,9 +32,9 @@ void run_input(benchmark::State& state, const char* text) {
   benchmark::DoNotOptimize(initialized);
   Scenario input = scenario(text);
   for (auto _ : state) {
-    Verdict verdict = harness().run(input);
-    if (verdict.finding) {
-      state.SkipWithError(("finding: " + verdict.finding->reason).c_str());
+    InputVerdict verdict = harness().run(input);
+    if (verdict.any()) {
+      state.SkipWithError(("finding: " + verdict.findings.front().reason).c_str());
       break;
     }
   }

@@ -44,9 +44,5 @@ targets::ConnectTarget target_for(Mode mode) noexcept {
   return t::kernel_raw_connect;
 }
 
-bool reports_asio_errors(Mode mode) noexcept {
-  auto family = mode_family(mode);
-  return family == "asio" || family == "endpoint";
-}
 
 }  // namespace connfuzz::fuzz

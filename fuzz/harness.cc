@@ -8,16 +8,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 #include "address_bytes.h"
 #include "dispatch.h"
 #include "errno_table.h"
-#include "known_findings.h"
 #include "private_network.h"
+#include "real_calls.h"
 #include "runtime.h"
 
 namespace connfuzz::fuzz {
@@ -41,9 +45,11 @@ std::string calls_text(std::span<const inject::Event* const> events) {
 [[noreturn]] void stop_inside_call(Finding finding) {
   auto events = logged_events();
   auto last = std::span(events).last(std::min<std::size_t>(events.size(), 20));
-  std::string_view known = documented_finding(*g_current, targets::ConnectResult{}, events, finding);
-  if (!known.empty()) finding.reason += " (documented: " + std::string(known) + ")";
-  std::cerr << Harness::report(finding, *g_current, "  ... (the last 20 calls)\n" + calls_text(last));
+  InputVerdict verdict;
+  verdict.documented_as.emplace_back(documented_finding(*g_current, targets::ConnectResult{}, events, finding));
+  verdict.findings.push_back(std::move(finding));
+  verdict.calls = "  ... (the last 20 calls)\n" + calls_text(last);
+  std::cerr << Harness::report(verdict, *g_current);
   std::abort();
 }
 
@@ -137,7 +143,27 @@ void Harness::initialize(std::string_view family) {
   inject::runtime().clear_plan();
 }
 
-Verdict Harness::run(const Scenario& scenario) {
+// What the kernel and the injector say once the target returned: the facts the engine
+// cannot read off the calls.
+static void read_after_return(InputRun& in) {
+  if (in.result.connected()) {
+    inject::SocketInfo held = inject::runtime().sockets().get(in.result.fd);
+    in.result_held = held.phase == inject::Phase::Held || held.phase == inject::Phase::SimPending;
+    sockaddr_storage peer{};
+    socklen_t len = sizeof(peer);
+    if (inject::real().getpeername(in.result.fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) in.result_peer_errno = errno;
+  }
+  std::set<int> open;
+  for (const inject::Event* e : in.events) {
+    if (e->call == inject::Call::socket && e->result >= 0) open.insert(static_cast<int>(e->result));
+    if (e->call == inject::Call::close) open.erase(e->fd);  // on Linux close frees the fd even when it fails
+  }
+  open.erase(in.result.fd);
+  for (int fd : open)
+    if (inject::real().fcntl(fd, F_GETFD) >= 0) in.still_open.push_back(fd);  // else closed where connfuzz does not see
+}
+
+InputVerdict Harness::run(const Scenario& scenario) {
   std::vector<AddressBytes> addresses;
   std::vector<targets::Endpoint> endpoints;
   for (const Address& a : scenario.addresses) addresses.push_back(build_address(a, scenario.type, listeners_));
@@ -163,42 +189,26 @@ Verdict Harness::run(const Scenario& scenario) {
   // drain: seven syscalls that were most of its cost. Counted since install();
   // clear_plan() below starts the count again.
   bool peers_reached = rt.kernel_connects() > 0;
-  Verdict verdict;
-  OracleInput oracle_input{result, events};
-  oracle_input.asio_errors = reports_asio_errors(scenario.mode);
-  oracle_input.any_mode = scenario.plan.mode == inject::Mode::Any;
-  oracle_input.kernel = scenario.mode == Mode::kernel_raw;
-  oracle_input.hold = scenario.plan.hold;
-  oracle_input.deadline_ns = deadline;
-  oracle_input.elapsed_ns = rt.now_ns() - start;
-  verdict.finding = check_oracles(oracle_input);
+  InputRun in{result, events, scenario.plan};
+  if (mode_reports_asio_errors(scenario.mode)) in.translations = kAsioTranslations;
+  if (mode_tries_every_address(scenario.mode)) in.addresses_to_try = addresses_to_try(scenario);
+  in.kernel = scenario.mode == Mode::kernel_raw;
+  in.deadline_ns = deadline;
+  in.elapsed_ns = rt.now_ns() - start;
+  read_after_return(in);
+  InputVerdict verdict;
+  verdict.findings = check_input(in);
   // Formatting every call costs more than many targets: only for a finding or a trace.
-  bool cancelled = !verdict.finding && cancelled_inside_connect(events);
-  if (verdict.finding || cancelled || tracing()) verdict.calls = calls_text(events);
-  if (verdict.finding) verdict.known_as = documented_finding(scenario, result, events, *verdict.finding);
-  for (const auto* e : events) {
-    if (e->mark != inject::Mark::Injected) continue;
-    if (const inject::ErrnoRow* row = inject::find_row(e->call, e->err)) {
-      stats_.classes |= 1u << static_cast<int>(row->klass);
-      stats_.rows_fired[static_cast<std::size_t>(row - inject::errno_rows().data())] = true;
-    }
-  }
+  bool cancelled = verdict.findings.empty() && cancelled_inside_connect(events);
+  if (verdict.any() || cancelled || tracing()) verdict.calls = calls_text(events);
+  for (const Finding& f : verdict.findings)
+    verdict.documented_as.emplace_back(documented_finding(scenario, result, events, f));
+  count_rows_fired(events);
   rt.clear_plan();
   rt.set_clock_limit(0, nullptr);
   if (result.owner) result.owner.reset();
   else if (result.fd >= 0) close(result.fd);
-  // A cancelled thread must have released its locks: the next call, unplanned, returns.
-  if (cancelled) {
-    constexpr int kCapSeconds = 2;
-    CallEnd end = run_watched(
-        [target, request] {
-          targets::ConnectResult next = target(request);
-          if (next.owner) next.owner.reset();
-          else if (next.fd >= 0) close(next.fd);
-        },
-        kCapSeconds);
-    if (end != CallEnd::returned) verdict.finding = deadlock_finding(end == CallEnd::deadlocked, kCapSeconds);
-  }
+  if (cancelled) check_next_call_returns(target, request, verdict);
   rt.clear_plan();
   g_current = nullptr;
   if (peers_reached || cancelled) listeners_.drain();
@@ -206,20 +216,77 @@ Verdict Harness::run(const Scenario& scenario) {
   return verdict;
 }
 
-void Harness::count(const Verdict& verdict, bool kernel_reached) {
+void Harness::count_rows_fired(std::span<const inject::Event* const> events) {
+  for (const auto* e : events) {
+    if (e->mark != inject::Mark::Injected) continue;
+    if (const inject::ErrnoRow* row = inject::find_row(e->call, e->err)) {
+      stats_.classes |= 1u << static_cast<int>(row->klass);
+      stats_.rows_fired[static_cast<std::size_t>(row - inject::errno_rows().data())] = true;
+    }
+  }
+}
+
+// A cancelled thread must have released its locks: the next call, unplanned, returns.
+void Harness::check_next_call_returns(targets::ConnectTarget target, const targets::ConnectRequest& request,
+                                      InputVerdict& verdict) {
+  constexpr int kCapSeconds = 2;
+  CallEnd end = run_watched(
+      [target, request] {
+        targets::ConnectResult next = target(request);
+        if (next.owner) next.owner.reset();
+        else if (next.fd >= 0) close(next.fd);
+      },
+      kCapSeconds);
+  if (end == CallEnd::returned) return;
+  verdict.findings.push_back(deadlock_finding(end == CallEnd::deadlocked, kCapSeconds));
+  verdict.documented_as.emplace_back();
+}
+
+std::vector<const inject::Event*> logged_events() {
+  const inject::EventLog& log = inject::runtime().log();
+  std::vector<const inject::Event*> events;
+  for (std::uint32_t i = 0; i < log.size(); ++i) events.push_back(&log.at(i));
+  return events;
+}
+
+std::size_t addresses_to_try(const Scenario& scenario) noexcept {
+  std::size_t n = 0;
+  for (const Address& a : scenario.addresses) n += a.family != AF_UNSPEC;
+  return std::max<std::size_t>(n, 1);
+}
+
+bool InputVerdict::all_documented() const noexcept {
+  return std::all_of(documented_as.begin(), documented_as.end(), [](const std::string& d) { return !d.empty(); });
+}
+
+void Harness::count(const InputVerdict& verdict, bool kernel_reached) {
   ++stats_.executions;
   if (kernel_reached) ++stats_.kernel_inputs;
-  if (verdict.finding) ++stats_.findings;
-  if (!verdict.known_as.empty()) ++stats_.known_findings;
+  if (verdict.any()) ++stats_.findings;
+  if (verdict.any() && verdict.all_documented()) ++stats_.known_findings;
   // A crash ends the process without exit handlers: keep the file recent.
   if (stats_.executions % 4096 == 0) write_stats();
 }
 
-std::string Harness::report(const Finding& finding, const Scenario& scenario, std::string_view calls) {
-  std::string text = "==" + std::to_string(getpid()) + "== ERROR: connfuzz: " + finding.oracle + ": " + finding.reason + "\n";
+std::string Harness::report(const InputVerdict& verdict, const Scenario& scenario) {
+  std::string pid = "==" + std::to_string(getpid()) + "== ";
+  std::string errors;
+  const Finding* first = nullptr;
+  // The undocumented first: the first ERROR: line is the finding a reader (and `repro`) looks at.
+  for (bool documented : {false, true})
+    for (std::size_t i = 0; i < verdict.findings.size(); ++i) {
+      const Finding& f = verdict.findings[i];
+      const std::string& known = verdict.documented_as[i];
+      if (known.empty() == documented) continue;
+      if (first == nullptr) first = &f;
+      errors += pid + "ERROR: connfuzz: " + std::string(f.name()) + ": " + f.reason +
+                (known.empty() ? "" : " (documented: " + known + ")") + "\n";
+    }
+  std::string text = errors;
   text += "scenario:\n" + indent(to_text(scenario));
-  text += "calls:\n" + indent(calls);
-  text += "SUMMARY: connfuzz: " + finding.oracle + " in " + std::string(mode_name(scenario.mode)) + "\n";
+  text += "calls:\n" + indent(verdict.calls);
+  if (first != nullptr)
+    text += "SUMMARY: connfuzz: " + std::string(first->name()) + " in " + std::string(mode_name(scenario.mode)) + "\n";
   return text;
 }
 
@@ -255,26 +322,23 @@ void initialize_fuzzer(const char* family) {
 
 int fuzz_one_input(std::string_view family, const std::uint8_t* data, std::size_t size) {
   Scenario scenario = for_family(decode({data, size}), family);
-  Verdict verdict = harness().run(scenario);
-  if (!verdict.finding) {
+  InputVerdict verdict = harness().run(scenario);
+  if (!verdict.any()) {
     if (tracing()) std::cerr << "scenario:\n" << indent(to_text(scenario)) << "calls:\n" << indent(verdict.calls)
                              << "connfuzz: no finding\n";
     return 0;
   }
-  if (!verdict.known_as.empty()) {
-    // `connfuzz repro` asks for every finding to stop the process, documented or not.
-    static const bool stop_on_documented = std::getenv("CONNFUZZ_REPRO") != nullptr;
-    if (stop_on_documented) {
-      verdict.finding->reason += " (documented: " + verdict.known_as + ")";
-    } else {
-      static bool told = false;
-      if (!told) std::cerr << "connfuzz: documented finding (" << verdict.known_as << "): " << verdict.finding->oracle
-                           << "; counted, not stopping (first of its kind shown once)\n";
-      told = true;
-      return 0;
-    }
+  // `connfuzz repro` asks for every finding to stop the process, documented or not.
+  static const bool stop_on_documented = std::getenv("CONNFUZZ_REPRO") != nullptr;
+  if (verdict.all_documented() && !stop_on_documented) {
+    static bool told = false;
+    if (!told)
+      std::cerr << "connfuzz: documented finding (" << verdict.documented_as.front() << "): " << verdict.findings.front().name()
+                << "; counted, not stopping (first of its kind shown once)\n";
+    told = true;
+    return 0;
   }
-  std::cerr << Harness::report(*verdict.finding, scenario, verdict.calls);
+  std::cerr << Harness::report(verdict, scenario);
   std::abort();
 }
 

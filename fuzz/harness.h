@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "listeners.h"
+#include "known_findings.h"
 #include "oracles.h"
 #include "scenario.h"
 
@@ -26,10 +27,14 @@ struct RunStats {
   std::vector<bool> rows_fired;      // per row of the errno table: a fault that fired
 };
 
-struct Verdict {
-  std::optional<Finding> finding;
-  std::string known_as;  // the FINDINGS.md section when the finding is documented
-  std::string calls;     // the event log, one line per call
+// What the verdict engine said of one input: every finding, each with the FINDINGS.md
+// section that documents it ("" when none does).
+struct InputVerdict {
+  std::vector<Finding> findings;
+  std::vector<std::string> documented_as;  // one per finding
+  std::string calls;                       // the event log, one line per call
+  bool any() const noexcept { return !findings.empty(); }
+  bool all_documented() const noexcept;
 };
 
 class Harness {
@@ -37,7 +42,7 @@ class Harness {
   // Once per process: the private network namespace where allowed, the peers, the guard.
   void initialize(std::string_view family);
   // Runs the scenario (already for_family) and returns what the oracles say.
-  Verdict run(const Scenario& scenario);
+  InputVerdict run(const Scenario& scenario);
   const RunStats& stats() const noexcept { return stats_; }
   const std::string& family() const noexcept { return family_; }
   const std::string& network_note() const noexcept { return network_note_; }
@@ -47,11 +52,15 @@ class Harness {
   // What the process leaves behind at a normal exit: nothing in /tmp.
   void remove_temporary_files() noexcept { listeners_.remove_directory(); }
 
-  // The finding contract: ERROR:, the scenario, the calls, SUMMARY:, to stderr.
-  static std::string report(const Finding& finding, const Scenario& scenario, std::string_view calls);
+  // The finding contract: an ERROR: line per finding (the undocumented first), the
+  // scenario, the calls, SUMMARY: naming the first, to stderr.
+  static std::string report(const InputVerdict& verdict, const Scenario& scenario);
 
  private:
-  void count(const Verdict& verdict, bool kernel_reached);  // and every 4096 inputs, write_stats()
+  void count(const InputVerdict& verdict, bool kernel_reached);  // and every 4096 inputs, write_stats()
+  void count_rows_fired(std::span<const inject::Event* const> events);
+  void check_next_call_returns(targets::ConnectTarget target, const targets::ConnectRequest& request,
+                               InputVerdict& verdict);
   std::string family_;
   std::string network_note_;
   Listeners listeners_;
@@ -60,12 +69,19 @@ class Harness {
 
 Harness& harness() noexcept;
 
+// The calls the engine reads: the log since the last reset.
+std::vector<const inject::Event*> logged_events();
+
+// How many addresses a target that tries every one must try: all it was given but
+// AF_UNSPEC ones, which are no destination (a careful caller refuses them unseen).
+std::size_t addresses_to_try(const Scenario& scenario) noexcept;
+
 // What LLVMFuzzerInitialize does (fuzzer_entry.h).
 void initialize_fuzzer(const char* family);
 // The body of every <name>_fuzzer: decode, run, abort with the report on a finding.
 int fuzz_one_input(std::string_view family, const std::uint8_t* data, std::size_t size);
 
-// Every call an input may make; more is the "spin" finding.
-inline constexpr std::uint32_t kCallBudget = 1000;
+// Every call an input may make; more is the "spin" finding (the engine's one budget rule).
+inline constexpr std::uint32_t kCallBudget = static_cast<std::uint32_t>(call_budget(0));
 
 }  // namespace connfuzz::fuzz

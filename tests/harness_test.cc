@@ -46,8 +46,8 @@ TEST_F(HarnessTest, RealConnectsAreAcceptedBeforeTheNextInput) {
                                  "posix");
   const Peer& peer = harness().listeners().accepting(SOCK_STREAM, AF_UNIX);
   for (int i = 0; i < SOMAXCONN + 10; ++i) {
-    Verdict verdict = harness().run(connects);
-    ASSERT_FALSE(verdict.finding) << "input " << i << ": " << verdict.finding->reason << "\n" << verdict.calls;
+    InputVerdict verdict = harness().run(connects);
+    ASSERT_FALSE(verdict.any()) << "input " << i << ": " << verdict.findings.front().reason << "\n" << verdict.calls;
     ASSERT_FALSE(pending_at(peer)) << "input " << i << " left its connection at the peer";
   }
 }
@@ -66,8 +66,8 @@ TEST_F(HarnessTest, CountsTheInputsWhoseConnectReachedTheKernel) {
                                   "posix");
   RunStats before = harness().stats();
   for (const Scenario* input : {&real, &injected, &no_socket, &real}) {
-    Verdict verdict = harness().run(*input);
-    ASSERT_FALSE(verdict.finding) << verdict.finding->reason << "\n" << verdict.calls;
+    InputVerdict verdict = harness().run(*input);
+    ASSERT_FALSE(verdict.any()) << verdict.findings.front().reason << "\n" << verdict.calls;
   }
   EXPECT_EQ(harness().stats().executions, before.executions + 4);
   EXPECT_EQ(harness().stats().kernel_inputs, before.kernel_inputs + 2);

@@ -156,7 +156,7 @@ int matrix(const MatrixOptions& o) {
   bool complete = run_all(requests, jobs, [&](std::size_t i, const RunResult& result) {
     CellRun run = runner.collect(requests[i], result);
     report.cells[i] = {cells[i], judge(&cells[i], clean, run), result.exit_status};
-    progress.step(report.cells[i].judgement.verdict() != Verdict::ok);
+    progress.step(!report.cells[i].judgement.ok());
   });
   if (!complete) {
     std::fprintf(stderr, "connfuzz: matrix: interrupted; no report written\n");
@@ -166,7 +166,7 @@ int matrix(const MatrixOptions& o) {
   if (!o.save.empty()) {
     int saved = 0;
     for (const CellResult& c : report.cells)
-      if (c.judgement.verdict() != Verdict::ok) save_cell(o.save, program, c), ++saved;
+      if (!c.judgement.ok()) save_cell(o.save, program, c), ++saved;
     std::fprintf(stderr, "connfuzz: matrix: %d cell files in %s (connfuzz repro FILE replays one)\n", saved, o.save.c_str());
   }
   std::string text = format_matrix(report, format);

@@ -83,8 +83,8 @@ int replay_cell(const std::string& path, const std::string& text) {
               << (judgement.reach == Reach::fired ? "" : " (its fault never fired: the program took another path)") << "\n";
     return 0;
   }
-  std::cout << "verdict: FINDING reproduces - " << verdict_name(judgement.verdict()) << "\n";
-  for (const Finding& f : judgement.findings) std::cout << "  " << verdict_name(f.verdict) << ": " << f.detail << "\n";
+  std::cout << "verdict: FINDING reproduces - " << judgement.verdict_text() << "\n";
+  for (const Finding& f : judgement.findings) std::cout << "  " << verdict_name(f.verdict) << ": " << f.reason << "\n";
   return kExitFinding;
 }
 

@@ -50,10 +50,14 @@ struct ModeInfo {
   std::string_view family;
   std::string_view what;
   bool deadline;
+  bool every_address;
+  bool asio_errors;
+  std::string_view bug;  // the verdict's id ("socket_leak"), "none" for a real target
 };
 
 constexpr ModeInfo kModes[] = {
-#define CONNFUZZ_MODE(id, family, deadline, what) {Mode::id, #id, #family, what, deadline},
+#define CONNFUZZ_MODE(id, family, deadline, addresses, errors, bug, what) \
+  {Mode::id, #id, #family, what, deadline, std::string_view(#addresses) == "Every", std::string_view(#errors) == "Asio", #bug},
 #include "modes.def"
 #undef CONNFUZZ_MODE
 };
@@ -455,6 +459,15 @@ std::string_view mode_name(Mode mode) noexcept { return kModes[static_cast<int>(
 std::string_view mode_family(Mode mode) noexcept { return kModes[static_cast<int>(mode)].family; }
 std::string_view mode_description(Mode mode) noexcept { return kModes[static_cast<int>(mode)].what; }
 bool mode_has_deadline(Mode mode) noexcept { return kModes[static_cast<int>(mode)].deadline; }
+bool mode_tries_every_address(Mode mode) noexcept { return kModes[static_cast<int>(mode)].every_address; }
+bool mode_reports_asio_errors(Mode mode) noexcept { return kModes[static_cast<int>(mode)].asio_errors; }
+
+std::string mode_bug(Mode mode) {
+  std::string bug(kModes[static_cast<int>(mode)].bug);
+  if (bug == "none") return {};
+  std::replace(bug.begin(), bug.end(), '_', '-');  // a verdict's name is its id, dashed
+  return bug;
+}
 
 std::optional<Mode> mode_from_name(std::string_view name) noexcept {
   for (const auto& m : kModes)

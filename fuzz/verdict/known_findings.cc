@@ -1,133 +1,142 @@
-// The documented findings, each described narrowly enough that a new bug does not hide behind it.
+// The documented findings: each a row of data, narrow by construction (the modes, the error, the calls that define it).
 #include "known_findings.h"
 
 #include <netinet/in.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <string_view>
 
 namespace connfuzz::fuzz {
 namespace {
 
-bool first_address_is(const Scenario& s, int family) { return s.addresses.front().family == family; }
+using inject::Call;
+using inject::Event;
+using inject::Mark;
+using Events = std::span<const Event* const>;
+using Err = CallPattern::Err;
+using By = CallPattern::By;
 
-struct KnownFinding {
-  std::string_view family;  // the fuzzer whose modes it concerns
-  std::string_view oracle;
-  bool (*matches)(const Scenario&, const targets::ConnectResult&, std::span<const inject::Event* const>);
-  std::string_view section;
-};
-
-using Events = std::span<const inject::Event* const>;
-
-bool asio_af_unspec(const Scenario& s, const targets::ConnectResult&, Events) { return first_address_is(s, AF_UNSPEC); }
-
-// Asio's range_connect_op takes a socket it could not open (socket() or the reactor's
-// epoll_ctl failed) for one the user closed.
-bool asio_range_open_failure(const Scenario& s, const targets::ConnectResult& r, Events events) {
-  bool open_failed = std::any_of(events.begin(), events.end(), [](auto* e) {
-    return (e->call == inject::Call::socket || e->call == inject::Call::epoll_ctl) && e->result < 0;
-  });
-  return s.mode == Mode::asio_async_range && r.err == ECANCELED && open_failed;
+constexpr std::uint64_t bits(std::initializer_list<Verdict> verdicts) {
+  std::uint64_t b = 0;
+  for (Verdict v : verdicts) b |= std::uint64_t{1} << static_cast<int>(v);
+  return b;
+}
+constexpr std::uint64_t bits(std::initializer_list<Mode> modes) {
+  std::uint64_t b = 0;
+  for (Mode m : modes) b |= std::uint64_t{1} << static_cast<int>(m);
+  return b;
 }
 
-// Asio's synchronous connect returns the EINTR of an interrupted connect() to the caller.
-bool asio_sync_eintr(const Scenario& s, const targets::ConnectResult& r, Events) {
-  return r.err == EINTR && s.mode != Mode::asio_async_connect && s.mode != Mode::asio_async_range;
-}
-
-// A plan rule that fails every epoll_wait from some call on, with an errno `errno_matches`.
-bool fails_every_epoll_wait(const Scenario& s, bool (*errno_matches)(int)) {
-  for (int i = 0; i < s.plan.rule_count; ++i) {
-    const inject::Rule& rule = s.plan.rules[i];
-    bool unbounded = rule.which == inject::Which::Every || rule.last == inject::Rule::kOpenEnd;
-    bool plain = rule.action == inject::Action::errno_value;
-    if (rule.call == inject::Call::epoll_wait && plain && errno_matches(rule.err) && unbounded) return true;
-  }
-  return false;
-}
-
-// Every epoll_wait interrupted, for ever: the io_context retries without end, and the
-// deadline's timerfd can only be heard through the same interrupted epoll_wait.
-bool asio_eintr_storm(const Scenario& s, const targets::ConnectResult&, Events) {
-  return fails_every_epoll_wait(s, [](int err) { return err == EINTR; });
-}
-
-// epoll_reactor::run never looks at epoll_wait's -1: any lasting error is a busy loop.
-bool asio_epoll_error_ignored(const Scenario& s, const targets::ConnectResult&, Events) {
-  return fails_every_epoll_wait(s, [](int err) { return err != EINTR; });
-}
-
-// epoll_reactor::start_op adds EPOLLOUT for a connect with an EPOLL_CTL_MOD whose
-// result it never looks at: the socket is never watched, and only the deadline ends
-// the wait (the reactor's other EPOLL_CTL_MOD, for speculative operations, reports it).
-bool asio_epoll_mod_ignored(const Scenario& s, const targets::ConnectResult& r, Events events) {
-  bool mod_failed = std::any_of(events.begin(), events.end(), [](auto* e) {
-    return e->call == inject::Call::epoll_ctl && e->result < 0 &&
-           std::string_view(e->args).find("EPOLL_CTL_MOD") != std::string_view::npos;
-  });
-  return (s.mode == Mode::asio_async_connect || s.mode == Mode::asio_async_range) && r.err == ETIMEDOUT && mod_failed;
-}
-
-// Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
-// says ENOTCONN: the socket is "connected" to nothing (ip4_datagram_connect keeps
-// dport 0, inet_getname treats dport 0 as unconnected).
-bool kernel_udp_port_zero(const Scenario&, const targets::ConnectResult& r, Events events) {
-  for (auto it = events.rbegin(); it != events.rend(); ++it) {
-    const inject::Event& e = **it;
-    if (e.call != inject::Call::connect || e.fd != r.fd) continue;
-    sockaddr_storage to = e.address_storage();
-    return e.mark == inject::Mark::None && e.result == 0 && to.ss_family == AF_INET &&
-           e.address_len >= sizeof(sockaddr_in) && reinterpret_cast<const sockaddr_in&>(to).sin_port == 0;
-  }
-  return false;
-}
-
-// Asio's socket_ops::close calls close() again after EWOULDBLOCK/EAGAIN (Windows keeps
-// the socket open then); Linux has freed the descriptor, so the second close finds it
-// gone (or closes another thread's new one). Only the retry of a close that failed
-// with EAGAIN counts.
-bool asio_close_retry(const Scenario&, const targets::ConnectResult&, Events events) {
-  for (std::size_t i = 0; i + 1 < events.size(); ++i) {
-    const inject::Event& first = *events[i];
-    const inject::Event& again = *events[i + 1];
-    if (first.call == inject::Call::close && first.result < 0 && (first.err == EAGAIN || first.err == EWOULDBLOCK) &&
-        again.call == inject::Call::close && again.fd == first.fd && again.result < 0 && again.err == EBADF)
-      return true;
-  }
-  return false;
-}
+// The modes by what they drive: Asio's synchronous connects use poll(), its
+// asynchronous ones the epoll reactor.
+constexpr std::uint64_t kAsioSyncSingle = bits({Mode::asio_connect_ec, Mode::asio_connect_throw});
+constexpr std::uint64_t kAsioAsync = bits({Mode::asio_async_connect, Mode::asio_async_range});
+constexpr std::uint64_t kEndpoint = bits({Mode::endpoint_generic, Mode::endpoint_local, Mode::endpoint_tcp_resize});
+constexpr std::uint64_t kAsioAll = kAsioSyncSingle | kAsioAsync | bits({Mode::asio_range_connect}) | kEndpoint;
+constexpr std::uint64_t kPosixAll = bits({Mode::posix_blocking, Mode::posix_nonblocking, Mode::posix_address_list,
+                                          Mode::posix_datagram, Mode::posix_sndtimeo, Mode::posix_worker});
 
 constexpr KnownFinding kKnown[] = {
-    {"asio", "bad-descriptor", asio_close_retry, "asio-close-retry-after-eagain"},
-    {"endpoint", "bad-descriptor", asio_close_retry, "asio-close-retry-after-eagain"},
-    {"asio", "spin", asio_eintr_storm, "asio-reactor-eintr-storm"},
-    {"asio", "spin", asio_epoll_error_ignored, "asio-reactor-epoll-error-ignored"},
-    {"asio", "missed-completion", asio_epoll_mod_ignored, "asio-reactor-epoll-mod-ignored"},
-    {"asio", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
-    {"endpoint", "still-connecting-failure", asio_sync_eintr, "asio-sync-connect-eintr"},
-    {"asio", "false-success", asio_af_unspec, "asio-connect-af-unspec"},
-    {"endpoint", "false-success", asio_af_unspec, "asio-connect-af-unspec"},
-    {"asio", "unexplained-failure", asio_range_open_failure, "asio-async-range-open-failure"},
-    {"asio", "still-connecting-failure", asio_range_open_failure, "asio-async-range-open-failure"},
-    {"posix", "false-success", kernel_udp_port_zero, "kernel-udp-connect-port-zero"},
-    {"datagram", "false-success", kernel_udp_port_zero, "kernel-udp-connect-port-zero"},
-    // Asio's connect hands the kernel's answer on: the same socket, reached through Asio.
-    {"asio", "false-success", kernel_udp_port_zero, "kernel-udp-connect-port-zero"},
-    {"endpoint", "false-success", kernel_udp_port_zero, "kernel-udp-connect-port-zero"},
-    {"kernel", "undocumented-errno",
-     [](const Scenario&, const targets::ConnectResult& r, Events) { return r.err == ESOCKTNOSUPPORT; },
-     "kernel-socket-esocktnosupport"},
+    // Asio's socket_ops::close calls close() again after EWOULDBLOCK/EAGAIN (Windows keeps
+    // the socket open then); Linux has freed the descriptor, so the second close finds it gone.
+    {"asio-close-retry-after-eagain", bits({Verdict::bad_descriptor}), kAsioAll, -1, Shape::then_same_fd,
+     {Call::close, Err::equals, EAGAIN, By::plan}, {Call::close, Err::equals, EBADF, By::kernel}},
+    // Every epoll_wait interrupted, for ever: the io_context retries without end.
+    {"asio-reactor-eintr-storm", bits({Verdict::spin}), kAsioAsync, -1, Shape::every_last_call,
+     {Call::epoll_wait, Err::equals, EINTR, By::plan}},
+    // epoll_reactor::run never looks at epoll_wait's -1: any lasting error is a busy loop.
+    {"asio-reactor-epoll-error-ignored", bits({Verdict::spin}), kAsioAsync, -1, Shape::every_last_call,
+     {Call::epoll_wait, Err::other_than, EINTR, By::plan}},
+    // epoll_reactor::start_op ignores a failed EPOLL_CTL_MOD for a connect: only the deadline ends the wait.
+    {"asio-reactor-epoll-mod-ignored", bits({Verdict::missed_completion}), kAsioAsync, ETIMEDOUT, Shape::some_call,
+     {Call::epoll_ctl, Err::any_failure, 0, By::plan, "EPOLL_CTL_MOD"}},
+    // Asio's synchronous connect returns the EINTR of an interrupted connect() to the
+    // caller, which then closes the attempt it thinks failed.
+    {"asio-sync-connect-eintr", bits({Verdict::still_connecting_failure, Verdict::abandoned}),
+     kAsioSyncSingle | bits({Mode::asio_range_connect}) | kEndpoint, EINTR, Shape::reported_by,
+     {Call::connect, Err::equals, EINTR, By::plan}},
+    // connect() to AF_UNSPEC returns 0 having dissolved the socket's association; Asio's
+    // single connect reports it as connected.
+    {"asio-connect-af-unspec", bits({Verdict::false_success}), kAsioSyncSingle | bits({Mode::asio_async_connect}) | kEndpoint,
+     -1, Shape::last_connect_of_result, {Call::connect, Err::succeeded, 0, By::kernel}, {}, {AF_UNSPEC, false}},
+    // range_connect_op takes a socket it could not open (socket() or the reactor's
+    // epoll_ctl failed) for one the user closed, and ends with operation_aborted.
+    {"asio-async-range-open-failure", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}),
+     bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::socket, Err::any_failure}},
+    {"asio-async-range-open-failure", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}),
+     bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::epoll_ctl, Err::any_failure}},
+    // Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
+    // says ENOTCONN (ip4_datagram_connect keeps dport 0, inet_getname calls that unconnected).
+    {"kernel-udp-connect-port-zero", bits({Verdict::false_success}), kPosixAll | kAsioAll, -1,
+     Shape::last_connect_of_result, {Call::connect, Err::succeeded, 0, By::kernel}, {}, {AF_INET, true}},
+    // socket(AF_INET, SOCK_SEQPACKET) fails with ESOCKTNOSUPPORT, which no source documents.
+    {"kernel-socket-esocktnosupport", bits({Verdict::undocumented_errno}), bits({Mode::kernel_raw}), ESOCKTNOSUPPORT,
+     Shape::some_call, {Call::socket, Err::equals, ESOCKTNOSUPPORT, By::kernel}},
 };
+
+bool matches(const CallPattern& p, const Event& e) {
+  if (e.call != p.call) return false;
+  if (p.by == By::plan && e.mark != Mark::Injected) return false;
+  if (p.by == By::kernel && e.mark != Mark::None) return false;
+  bool failed = e.result < 0;
+  switch (p.err_test) {
+    case Err::any_failure: if (!failed) return false; break;
+    case Err::equals: if (!failed || e.err != p.err) return false; break;
+    case Err::other_than: if (!failed || e.err == p.err) return false; break;
+    case Err::succeeded: if (failed) return false; break;
+  }
+  return p.args_contain.empty() || std::string_view(e.args).find(p.args_contain) != std::string_view::npos;
+}
+
+bool destination_matches(const DestinationPattern& d, const Event& e) {
+  sockaddr_storage to = e.address_storage();
+  if (d.family >= 0 && to.ss_family != d.family) return false;
+  if (!d.port_zero) return true;
+  return e.address_len >= sizeof(sockaddr_in) && reinterpret_cast<const sockaddr_in&>(to).sin_port == 0;
+}
+
+bool shape_holds(const KnownFinding& k, const targets::ConnectResult& result, Events events) {
+  switch (k.shape) {
+    case Shape::some_call:
+      return std::any_of(events.begin(), events.end(), [&](const Event* e) { return matches(k.first, *e); });
+    case Shape::then_same_fd:
+      for (std::size_t i = 0; i + 1 < events.size(); ++i)
+        if (matches(k.first, *events[i]) && matches(k.then, *events[i + 1]) && events[i]->fd == events[i + 1]->fd) return true;
+      return false;
+    case Shape::every_last_call: {
+      if (events.size() < kTail) return false;
+      auto tail = events.last(kTail);
+      return std::all_of(tail.begin(), tail.end(), [&](const Event* e) { return matches(k.first, *e); });
+    }
+    case Shape::reported_by:
+      for (auto it = events.rbegin(); it != events.rend(); ++it)
+        if ((*it)->result < 0 && (*it)->err == result.err) return matches(k.first, **it);
+      return false;
+    case Shape::last_connect_of_result:
+      for (auto it = events.rbegin(); it != events.rend(); ++it)
+        if ((*it)->call == Call::connect && (*it)->fd == result.fd)
+          return matches(k.first, **it) && destination_matches(k.destination, **it);
+      return false;
+  }
+  return false;
+}
 
 }  // namespace
 
+std::span<const KnownFinding> known_findings() noexcept { return kKnown; }
+
+bool explains(const KnownFinding& k, const Scenario& scenario, const targets::ConnectResult& result, Events events,
+              const Finding& finding) {
+  if (!(k.verdicts & (std::uint64_t{1} << static_cast<int>(finding.verdict)))) return false;
+  if (!(k.modes & (std::uint64_t{1} << static_cast<int>(scenario.mode)))) return false;
+  if (k.reported >= 0 && (result.connected() || result.err != k.reported)) return false;
+  return shape_holds(k, result, events);
+}
+
 std::string_view documented_finding(const Scenario& scenario, const targets::ConnectResult& result, Events events,
                                     const Finding& finding) {
-  for (const auto& k : kKnown)
-    if (mode_family(scenario.mode) == k.family && finding.oracle == k.oracle && k.matches(scenario, result, events))
-      return k.section;
+  for (const KnownFinding& k : kKnown)
+    if (explains(k, scenario, result, events, finding)) return k.section;
   return {};
 }
 

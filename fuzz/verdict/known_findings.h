@@ -1,17 +1,63 @@
-// Findings in real code under test (Asio, the kernel), documented in docs/FINDINGS.md.
-// A fuzzer counts an input that breaks an oracle in exactly a documented way and goes
-// on; a test replays each one's file and expects it still to happen. The oracle itself
-// is never weakened: anything outside a documented finding's description still stops.
+// Findings in real code under test (Asio, the kernel), documented in docs/FINDINGS.md,
+// as data: the verdicts each explains, the modes it happens in, the error the target
+// reports, and the call (or sequence of calls) that defines it. A documented finding
+// silences only the verdicts it names, on an input that shows its calls; anything
+// else on the same input still fires.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string_view>
 
 #include "connect_target.h"
-#include "oracles.h"
+#include "event_log.h"
 #include "scenario.h"
+#include "verdict.h"
 
 namespace connfuzz::fuzz {
+
+// One call as a write-up describes it.
+struct CallPattern {
+  inject::Call call = inject::Call::connect;
+  enum class Err : std::uint8_t { any_failure, equals, other_than, succeeded } err_test = Err::any_failure;
+  int err = 0;
+  enum class By : std::uint8_t { anyone, plan, kernel } by = By::anyone;  // injected, or the kernel's own answer
+  std::string_view args_contain = {};  // a word of the logged arguments ("EPOLL_CTL_MOD")
+};
+
+// Where in the input's calls the pattern must stand.
+enum class Shape : std::uint8_t {
+  some_call,            // some call matches `first`
+  then_same_fd,         // a call matches `first` and the very next one matches `then`, on the same descriptor
+  every_last_call,      // each of the last kTail calls matches `first`: the call that spun is this one
+  reported_by,          // the last call that failed with the reported error matches `first`
+  last_connect_of_result,  // the last connect on the returned descriptor matches `first`, to `destination`
+};
+
+// A destination a write-up names: its family, and (for AF_INET) port 0.
+struct DestinationPattern {
+  int family = -1;  // -1: any
+  bool port_zero = false;
+};
+
+struct KnownFinding {
+  std::string_view section;             // docs/FINDINGS.md's heading, and docs/findings/<section>.txt
+  std::uint64_t verdicts;               // bits of Verdict it explains
+  std::uint64_t modes;                  // bits of Mode it happens in
+  int reported = -1;                    // the error the target reports (-1: any)
+  Shape shape = Shape::some_call;
+  CallPattern first, then = {};
+  DestinationPattern destination = {};
+};
+
+inline constexpr std::size_t kTail = 16;
+
+std::span<const KnownFinding> known_findings() noexcept;
+
+// Whether the write-up explains this finding of this input.
+bool explains(const KnownFinding& known, const Scenario& scenario, const targets::ConnectResult& result,
+              std::span<const inject::Event* const> events, const Finding& finding);
 
 // The FINDINGS.md section that documents this finding, or "" when none does.
 std::string_view documented_finding(const Scenario& scenario, const targets::ConnectResult& result,

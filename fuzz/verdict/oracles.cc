@@ -1,15 +1,12 @@
-// The oracles: each reads the calls of one input and says what, if anything, is wrong.
+// The verdict engine on one fuzz input: the socket story, the leak, the documented errnos and the outcome rule.
 #include "oracles.h"
 
-#include <fcntl.h>
-
 #include <algorithm>
-#include <set>
 
 #include "actions.h"
 #include "errno_table.h"
-#include "real_calls.h"
-#include "runtime.h"
+#include "event_line.h"
+#include "socket_story.h"
 
 namespace connfuzz::fuzz {
 namespace {
@@ -18,13 +15,7 @@ using inject::Call;
 using inject::ErrnoClass;
 using inject::Event;
 using inject::Mark;
-
-std::string line_of(const Event& event) {
-  char line[512];
-  std::size_t n = inject::format_event(event, line, sizeof(line));
-  while (n > 0 && line[n - 1] == '\n') --n;
-  return std::string(line, n);
-}
+using Events = std::span<const Event* const>;
 
 std::string milliseconds(std::int64_t ns) { return std::to_string(ns / 1'000'000) + " ms"; }
 
@@ -35,6 +26,8 @@ std::string name(int err) {
 
 // How many "not yet" answers a caller must have sat through before giving up with ETIMEDOUT.
 constexpr int kPatienceShown = 3;
+// A timeout reported before this share of the promised deadline is early.
+constexpr std::int64_t kDeadlineShareNumerator = 9, kDeadlineShareDenominator = 10;
 
 // The error an event reports: errno of a failed call, or the pending error SO_ERROR read.
 int reported_error(const Event& e) {
@@ -42,51 +35,36 @@ int reported_error(const Event& e) {
   return e.result < 0 ? e.err : 0;
 }
 
-std::optional<Finding> bad_descriptor(std::span<const Event* const> events) {
-  for (const Event* e : events)
-    if (e->mark == Mark::None && e->result < 0 && e->err == EBADF && e->call != Call::so_error)
-      return Finding{"bad-descriptor", "the kernel says the descriptor was not open: " + line_of(*e)};
-  return std::nullopt;
-}
-
-std::optional<Finding> io_unconnected(std::span<const Event* const> events) {
+std::optional<Finding> io_unconnected(Events events) {
   for (const Event* e : events) {
     if (!inject::is_io_call(e->call)) continue;
     bool unconnected = e->mark == Mark::Simulated ||
                        (e->mark == Mark::None && e->result < 0 &&
                         (e->err == ENOTCONN || e->err == EPIPE || e->err == EDESTADDRREQ));
-    if (unconnected) return Finding{"io-unconnected", "a read or write on a socket with no connection: " + line_of(*e)};
+    if (unconnected) return Finding{Verdict::io_unconnected, "a read or write on a socket with no connection: " + line_text(*e)};
   }
   return std::nullopt;
 }
 
-std::optional<Finding> socket_leak(std::span<const Event* const> events, int returned_fd) {
-  std::set<int> open;
-  for (const Event* e : events) {
-    if (e->call == Call::socket && e->result >= 0) open.insert(static_cast<int>(e->result));
-    if (e->call == Call::close) open.erase(e->fd);  // on Linux close frees the fd even when it fails
-  }
-  open.erase(returned_fd);
-  for (int fd : open) {
-    if (inject::real().fcntl(fd, F_GETFD) < 0) continue;  // closed by a path connfuzz does not see
-    return Finding{"socket-leak", "socket " + std::to_string(fd) + " was opened during the input and never closed"};
-  }
-  return std::nullopt;
+std::optional<Finding> socket_leak(const std::vector<int>& still_open) {
+  if (still_open.empty()) return std::nullopt;
+  return Finding{Verdict::socket_leak,
+                 "socket " + std::to_string(still_open.front()) + " was opened during the input and never closed"};
 }
 
-std::optional<Finding> undocumented(std::span<const Event* const> events) {
+std::optional<Finding> undocumented(Events events) {
   for (const Event* e : events) {
     if (e->mark != Mark::None || e->result >= 0) continue;
     if ((e->call == Call::connect || e->call == Call::socket) && inject::find_row(e->call, e->err) == nullptr)
-      return Finding{"undocumented-errno", name(e->err) + " is documented by no source for " +
-                                               std::string(inject::call_name(e->call)) + ": " + line_of(*e)};
+      return Finding{Verdict::undocumented_errno, name(e->err) + " is documented by no source for " +
+                                                      std::string(inject::call_name(e->call)) + ": " + line_text(*e)};
   }
   return std::nullopt;
 }
 
 // A connect that answers EALREADY, EISCONN or EINPROGRESS while an earlier attempt
 // on the same socket is under way says "still connecting", whatever its row says.
-bool continues_attempt(const Event& e, std::span<const Event* const> before) {
+bool continues_attempt(const Event& e, Events before) {
   if (e.call != Call::connect || (e.err != EALREADY && e.err != EISCONN && e.err != EINPROGRESS)) return false;
   return std::any_of(before.begin(), before.end(), [&](const Event* p) {
     return p->call == Call::connect && p->fd == e.fd && p->result < 0 &&
@@ -94,152 +72,214 @@ bool continues_attempt(const Event& e, std::span<const Event* const> before) {
   });
 }
 
-bool still_connecting(const Event& e, std::span<const Event* const> before) {
+bool still_connecting(const Event& e, Events before) {
   const inject::ErrnoRow* row = inject::find_row(e.call, reported_error(e));
   return (row && row->klass == ErrnoClass::StillConnecting) || continues_attempt(e, before);
 }
 
-// What can keep an attempt from ending at once on loopback, where the kernel settles a
-// connect before it returns: the plan's hold; a rule that answered the connect, its
-// SO_ERROR or a wait (a slow network, a simulated attempt, an interrupted wait); or a
-// "not yet" the plan gave any call (an EINTR storm on the greeting's send).
-bool plan_held_attempt_back(std::span<const Event* const> events, bool hold) {
-  if (hold) return true;
-  return std::any_of(events.begin(), events.end(), [](const Event* e) {
-    if (e->mark != Mark::Injected && e->mark != Mark::Simulated) return false;
-    if (e->call == Call::connect || e->call == Call::so_error || inject::is_wait_call(e->call)) return true;
-    return still_connecting(*e, {});
-  });
-}
-
-// Asio's own renamings, recorded rather than hidden: socket_ops::connect turns a
-// connect() EAGAIN into ENOBUFS on Linux, and epoll_reactor keeps a descriptor that
-// epoll_ctl refused with EPERM, then fails its operations with EOPNOTSUPP.
-struct Translation {
-  int seen, reported;
-};
-constexpr Translation kAsioTranslations[] = {{EAGAIN, ENOBUFS}, {EPERM, EOPNOTSUPP}};
-
-bool translates_to(int seen, int reported, bool asio) {
+bool translates_to(int seen, int reported, std::span<const Translation> translations) {
   if (seen == reported) return true;
-  if (!asio) return false;
-  return std::any_of(std::begin(kAsioTranslations), std::end(kAsioTranslations),
+  return std::any_of(translations.begin(), translations.end(),
                      [&](const Translation& t) { return t.seen == seen && t.reported == reported; });
 }
 
-std::optional<Finding> outcome(const OracleInput& in) {
-  const auto& result = in.result;
-  auto events = in.events;
-  if (result.connected()) {
-    // The kernel may be done while connfuzz still holds the attempt (a slow network):
-    // the target cannot have seen it connected yet.
-    inject::SocketInfo held = inject::runtime().sockets().get(result.fd);
-    if (held.phase == inject::Phase::Held || held.phase == inject::Phase::SimPending)
-      return Finding{"false-success", "the target reported a connection on fd " + std::to_string(result.fd) +
-                                          " while its attempt was still in progress"};
-    sockaddr_storage peer{};
-    socklen_t len = sizeof(peer);
-    if (inject::real().getpeername(result.fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0)
-      return Finding{"false-success", "the target reported a connection on fd " + std::to_string(result.fd) +
-                                          " but the kernel has none (getpeername: " + name(errno) + ")"};
-    return std::nullopt;
+bool unbounded_rule_on(const inject::Plan& plan, Call call) {
+  for (int i = 0; i < plan.rule_count; ++i) {
+    const inject::Rule& r = plan.rules[i];
+    if (r.call == call && (r.which == inject::Which::Every || r.last == inject::Rule::kOpenEnd)) return true;
   }
-  if (result.rejected_input) return std::nullopt;  // the caller's own check of its input
+  return false;
+}
 
-  int reported = result.err;
-  bool timed_out_wait = false;
-  int not_yet = 0;  // answers of the still-connecting class
-  int failed_waits = 0;
-  std::string still;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const Event& e = *events[i];
+// What really held an attempt back, where loopback settles a connect before it returns:
+// the plan's hold; a rule that answered a connect, its SO_ERROR or a wait (a slow
+// network, a simulated attempt, an interrupted wait); an unbounded rule on the I/O of a
+// socket that connected (an EINTR storm on the greeting's send). Not any fault anywhere:
+// a failed epoll_ctl holds nothing back, it only keeps the caller from hearing the answer.
+bool attempt_held_back(const InputRun& in) {
+  if (in.plan.hold) return true;
+  return std::any_of(in.events.begin(), in.events.end(), [&](const Event* e) {
+    if (e->mark != Mark::Injected && e->mark != Mark::Simulated) return false;
+    if (e->call == Call::connect || e->call == Call::so_error || inject::is_wait_call(e->call)) return true;
+    return inject::is_io_call(e->call) && e->result < 0 && unbounded_rule_on(in.plan, e->call);
+  });
+}
+
+// Where the last attempt began: a target that tries every address opens a socket for each.
+std::size_t last_attempt_start(Events events, std::size_t* attempts) {
+  std::size_t start = 0;
+  *attempts = 0;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (events[i]->call == Call::socket) ++*attempts, start = i;
+  return start;
+}
+
+// A failure the plan justifies: a final failure (not "still connecting", or any fault a
+// mode=any plan made up) with the reported errno or its translation. A target that tries
+// every address must have tried them all and failed the last one so, unless the error is
+// out of resources, which a target may report at once (connect-contract.md).
+bool failure_justified(const InputRun& in, int reported) {
+  std::size_t attempts = 0;
+  std::size_t last_start = last_attempt_start(in.events, &attempts);
+  bool tried_all = attempts >= in.addresses_to_try;
+  for (std::size_t i = 0; i < in.events.size(); ++i) {
+    const Event& e = *in.events[i];
     int err = reported_error(e);
-    if (inject::is_wait_call(e.call) && e.result <= 0) timed_out_wait = true;  // ran out, or was interrupted
-    if (inject::is_wait_call(e.call) && e.result < 0) ++failed_waits;
-    if (err == 0) continue;
-    bool waiting = still_connecting(e, events.first(i));
-    if (waiting) ++not_yet;
-    bool impossible_fault = in.any_mode && e.mark == Mark::Injected;
-    if (!waiting || impossible_fault) {
-      if (translates_to(err, reported, in.asio_errors)) return std::nullopt;
-      continue;
-    }
-    if (still.empty()) still = line_of(e);
+    if (err == 0 || !translates_to(err, reported, in.translations)) continue;
+    bool impossible_fault = in.plan.mode == inject::Mode::Any && e.mark == Mark::Injected;
+    if (still_connecting(e, in.events.first(i)) && !impossible_fault) continue;
+    if (in.addresses_to_try <= 1 || inject::class_of(e.call, err) == ErrnoClass::OutOfResources) return true;
+    if (tried_all && i >= last_start) return true;
   }
+  return false;
+}
+
+std::optional<Finding> false_success(const InputRun& in) {
+  const int fd = in.result.fd;
+  // The kernel may be done while connfuzz still holds the attempt (a slow network):
+  // the target cannot have seen it connected yet.
+  if (in.result_held)
+    return Finding{Verdict::false_success, "the target reported a connection on fd " + std::to_string(fd) +
+                                               " while its attempt was still in progress"};
+  if (in.result_peer_errno != 0)
+    return Finding{Verdict::false_success, "the target reported a connection on fd " + std::to_string(fd) +
+                                               " but the kernel has none (getpeername: " + name(in.result_peer_errno) + ")"};
+  return std::nullopt;
+}
+
+// A reported timeout: a finding, or nullopt with `fair` saying whether it was the
+// caller's to report (a wait ran out, or "not yet" came back again and again).
+std::optional<Finding> timeout_verdict(const InputRun& in, bool timed_out_wait, int not_yet, int failed_waits,
+                                       const std::string& still, bool& fair) {
+  fair = false;
   // A deadline can only pass while something holds the attempt back; otherwise the
   // target stopped listening for an answer that had come (or for the error it was given).
-  if (reported == ETIMEDOUT && in.deadline_ns > 0 && !plan_held_attempt_back(events, in.hold)) {
-    auto missed = std::find_if(events.begin(), events.end(), [](const Event* e) {
-      return e->mark == Mark::Injected && e->result < 0;
-    });
-    return Finding{"missed-completion", "the target reported a timeout, but nothing held its attempt back (loopback "
-                                        "answers at once; no rule delayed the connect or its waits)" +
-                                            (missed == events.end() ? "" : "; the error it did not report: " + line_of(**missed))};
+  if (in.deadline_ns > 0 && !attempt_held_back(in)) {
+    auto missed = std::find_if(in.events.begin(), in.events.end(),
+                               [](const Event* e) { return e->mark == Mark::Injected && e->result < 0; });
+    return Finding{Verdict::missed_completion,
+                   "the target reported a timeout, but nothing held its attempt back (loopback answers at once; no rule "
+                   "delayed the connect or its waits)" +
+                       (missed == in.events.end() ? "" : "; the error it did not report: " + line_text(**missed))};
   }
-  // The target's own deadline: a wait ran out, or "not yet" came back again and again;
-  // one it promised is not reported much before that much time has passed.
-  if (reported == ETIMEDOUT && (timed_out_wait || not_yet >= kPatienceShown)) {
-    // Waits failing again and again without time passing (an EAGAIN storm) are a reason
-    // to give up before the deadline; one interrupted wait is not.
-    bool patient = not_yet >= kPatienceShown || failed_waits >= kPatienceShown;
-    bool early = in.deadline_ns > 0 && !patient && in.elapsed_ns < in.deadline_ns * 9 / 10;
-    if (!early) return std::nullopt;
-    return Finding{"early-timeout", "the target reported a timeout after " + milliseconds(in.elapsed_ns) +
-                                        " of its " + milliseconds(in.deadline_ns) + " deadline" +
-                                        (still.empty() ? "" : "; it gave up at: " + still)};
+  if (!timed_out_wait && not_yet < kPatienceShown) return std::nullopt;
+  // Waits failing again and again without time passing (an EAGAIN storm) are a reason
+  // to give up before the deadline; one interrupted wait is not.
+  bool patient = not_yet >= kPatienceShown || failed_waits >= kPatienceShown;
+  bool early = in.deadline_ns > 0 && !patient &&
+               in.elapsed_ns < in.deadline_ns * kDeadlineShareNumerator / kDeadlineShareDenominator;
+  fair = !early;
+  if (fair) return std::nullopt;
+  return Finding{Verdict::early_timeout, "the target reported a timeout after " + milliseconds(in.elapsed_ns) + " of its " +
+                                             milliseconds(in.deadline_ns) + " deadline" +
+                                             (still.empty() ? "" : "; it gave up at: " + still)};
+}
+
+// The outcome rule of DESIGN.md. nullopt: the outcome fits the plan; `at_deadline`
+// says the target gave up because its own deadline had fairly passed.
+std::optional<Finding> outcome(const InputRun& in, bool& at_deadline) {
+  at_deadline = false;
+  if (in.result.connected()) return false_success(in);
+  if (in.result.rejected_input) return std::nullopt;  // the caller's own check of its input
+  int reported = in.result.err;
+  bool timed_out_wait = false;
+  int not_yet = 0, failed_waits = 0;
+  std::string still;
+  for (std::size_t i = 0; i < in.events.size(); ++i) {
+    const Event& e = *in.events[i];
+    if (inject::is_wait_call(e.call) && e.result <= 0) timed_out_wait = true;  // ran out, or was interrupted
+    if (inject::is_wait_call(e.call) && e.result < 0) ++failed_waits;
+    if (reported_error(e) == 0 || !still_connecting(e, in.events.first(i))) continue;
+    ++not_yet;
+    if (still.empty()) still = line_text(e);
   }
-  std::string how = result.how.empty() ? "" : " (" + result.how + ")";
+  if (failure_justified(in, reported)) return std::nullopt;
+  if (reported == ETIMEDOUT) {
+    std::optional<Finding> f = timeout_verdict(in, timed_out_wait, not_yet, failed_waits, still, at_deadline);
+    if (f || at_deadline) return f;
+  }
+  std::string how = in.result.how.empty() ? "" : " (" + in.result.how + ")";
   if (!still.empty())
-    return Finding{"still-connecting-failure", "the target failed with " + name(reported) + how +
-                                                   " while the attempt was still going on; first sign: " + still};
-  return Finding{"unexplained-failure",
-                 "the target failed with " + name(reported) + how + ", which no call on its path returned"};
+    return Finding{Verdict::still_connecting_failure, "the target failed with " + name(reported) + how +
+                                                          " while the attempt was still going on; first sign: " + still};
+  std::size_t attempts = 0;
+  last_attempt_start(in.events, &attempts);
+  std::string tried = in.addresses_to_try > 1 && attempts < in.addresses_to_try
+                          ? "; it tried " + std::to_string(attempts) + " of its " + std::to_string(in.addresses_to_try) +
+                                " addresses"
+                          : "";
+  return Finding{Verdict::unexplained_failure, "the target failed with " + name(reported) + how +
+                                                   ", which the plan did not make the last attempt's final error" + tried};
+}
+
+// The story of each socket (the rules the matrix applies to whole programs); there is
+// no fault-free run here, so only the kernel's bad-descriptor answers are judged.
+std::vector<Finding> story(Events events) {
+  SocketStory follow(StoryOptions{});
+  for (const Event* e : events) follow.see(inject::line_of(*e));
+  return follow.take_findings();
+}
+
+void add(std::vector<Finding>& findings, std::optional<Finding> f) {
+  if (f) findings.push_back(std::move(*f));
 }
 
 }  // namespace
 
-std::optional<Finding> check_oracles(const OracleInput& input) {
-  if (auto f = bad_descriptor(input.events)) return f;
-  if (auto f = io_unconnected(input.events)) return f;
-  if (auto f = socket_leak(input.events, input.result.fd)) return f;
-  // The kernel target passes answers through: what it owes is documented errnos,
-  // not outcomes (a connect to AF_UNSPEC returns 0 having dissolved, as documented).
-  if (input.kernel) return undocumented(input.events);
-  return outcome(input);
+std::vector<Finding> check_input(const InputRun& in) {
+  std::vector<Finding> findings = story(in.events);
+  add(findings, io_unconnected(in.events));
+  add(findings, socket_leak(in.still_open));
+  if (in.kernel) {
+    add(findings, undocumented(in.events));
+  } else {
+    bool at_deadline = false;
+    std::optional<Finding> out = outcome(in, at_deadline);
+    // Giving up on an attempt once the deadline has passed is what a deadline is for.
+    // (A wait the plan kept from working at all, the story itself excuses.)
+    if (at_deadline) std::erase_if(findings, [](const Finding& f) { return f.verdict == Verdict::abandoned; });
+    add(findings, std::move(out));
+  }
+  sort_worst_first(findings);
+  // One line per verdict: the first call that shows it.
+  auto same = [](const Finding& a, const Finding& b) { return a.verdict == b.verdict; };
+  findings.erase(std::unique(findings.begin(), findings.end(), same), findings.end());
+  return findings;
 }
 
 Finding spin_finding(std::uint32_t calls) {
-  return Finding{"spin", "the target made " + std::to_string(calls) +
-                             " intercepted calls for one input: a retry without bound"};
+  return Finding{Verdict::spin, "the target made " + std::to_string(calls) +
+                                    " intercepted calls for one input: a retry without bound"};
 }
 
 std::int64_t overrun_limit_ns(std::int64_t deadline_ns) noexcept { return 2 * deadline_ns + 1'000'000'000; }
 
 Finding overrun_finding(std::int64_t passed_ns, std::int64_t deadline_ns) {
-  return Finding{"timeout-overrun", std::to_string(passed_ns / 1'000'000) + " ms of virtual time passed and the target, "
-                                    "whose deadline is " + std::to_string(deadline_ns / 1'000'000) +
-                                    " ms, was still waiting: a timeout that is never reached"};
+  return Finding{Verdict::timeout_overrun, std::to_string(passed_ns / 1'000'000) +
+                                               " ms of virtual time passed and the target, whose deadline is " +
+                                               std::to_string(deadline_ns / 1'000'000) +
+                                               " ms, was still waiting: a timeout that is never reached"};
 }
 
 Finding deadlock_finding(bool asleep_for_good, int cap_seconds) {
   std::string how = asleep_for_good
                         ? "sleeps on a futex with no timeout, as does every thread it started: nothing is left to wake it"
                         : "did not return within " + std::to_string(cap_seconds) + " s";
-  return Finding{"deadlock-after-cancel", "after a thread was cancelled inside connect, the target's next call " + how +
-                                              " (the cancelled thread left a lock held)"};
+  return Finding{Verdict::deadlock_after_cancel, "after a thread was cancelled inside connect, the target's next call " +
+                                                     how + " (the cancelled thread left a lock held)"};
 }
 
-bool cancelled_inside_connect(std::span<const inject::Event* const> events) {
+bool cancelled_inside_connect(Events events) {
   return std::any_of(events.begin(), events.end(), [](const Event* e) {
     return e->call == Call::connect && e->mark == Mark::Injected && e->err == ECANCELED;
   });
 }
 
-std::vector<const inject::Event*> logged_events() {
-  const inject::EventLog& log = inject::runtime().log();
-  std::vector<const inject::Event*> events;
-  for (std::uint32_t i = 0; i < log.size(); ++i) events.push_back(&log.at(i));
-  return events;
+std::string line_text(const Event& event) {
+  char line[512];
+  std::size_t n = inject::format_event(event, line, sizeof(line));
+  while (n > 0 && line[n - 1] == '\n') --n;
+  return std::string(line, n);
 }
 
 }  // namespace connfuzz::fuzz

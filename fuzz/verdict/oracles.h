@@ -1,53 +1,62 @@
-// The oracles checked after every input (DESIGN.md "Oracles"), read off the event log.
+// The verdict engine on one fuzz input: its calls, what the target returned, and what
+// the harness read off the kernel after it returned. Every rule runs on every input.
 #pragma once
 
-#include <optional>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "connect_target.h"
 #include "event_log.h"
+#include "plan.h"
+#include "verdict.h"
 
 namespace connfuzz::fuzz {
 
-struct Finding {
-  std::string oracle;  // "socket-leak", "false-success", ...: the name in ERROR: and SUMMARY:
-  std::string reason;  // one line, naming the call that shows it
+// A target's error convention, written down: an errno the target meets and what it reports instead.
+struct Translation {
+  int seen, reported;
 };
+// Asio's: socket_ops::connect turns a connect() EAGAIN into ENOBUFS on Linux, and
+// epoll_reactor keeps a descriptor that epoll_ctl refused with EPERM, then fails its
+// operations with EOPNOTSUPP.
+inline constexpr Translation kAsioTranslations[] = {{EAGAIN, ENOBUFS}, {EPERM, EOPNOTSUPP}};
 
-struct OracleInput {
+struct InputRun {
   const targets::ConnectResult& result;
   std::span<const inject::Event* const> events;  // this input's calls, in order
-  bool asio_errors = false;       // failures are Asio error_codes (EAGAIN arrives as ENOBUFS)
-  // The plan is mode=any: it injects errnos the kernel could not return there (EINPROGRESS on
-  // a blocking socket), which a caller cannot tell apart; failing with one is clean.
-  bool any_mode = false;
-  bool kernel = false;            // the kernel target: every errno must be in the table
-  bool hold = false;              // the plan holds real attempts "in progress" until waited for
+  const inject::Plan& plan;
+  std::span<const Translation> translations;  // the target's error convention
+  // The target tries each of this many addresses in turn (1: it connects to the first).
+  std::size_t addresses_to_try = 1;
+  bool kernel = false;  // the kernel target: what it owes is documented errnos, not outcomes
   // The target promises to give up within this much time (0: it makes no promise), and
   // this much time passed while it ran, on the clock the target reads (virtual time).
   std::int64_t deadline_ns = 0;
   std::int64_t elapsed_ns = 0;
+  // Read after the target returned: connfuzz still holds the returned socket's attempt;
+  // getpeername's errno on it (0: the kernel has a connection); the sockets the input
+  // opened that are still open, but the one it handed back.
+  bool result_held = false;
+  int result_peer_errno = 0;
+  std::vector<int> still_open;
 };
 
-// The first oracle the input breaks, in the order of DESIGN.md.
-std::optional<Finding> check_oracles(const OracleInput& input);
+// Every finding of the input, worst first.
+std::vector<Finding> check_input(const InputRun& run);
 
-// The oracle that stops a target making more calls than an input may.
+// The findings made inside the target's call, where the run cannot go on.
 Finding spin_finding(std::uint32_t calls);
-
-// How far past its deadline a target may wait before it is said to wait for ever,
-// and the finding that says so.
-std::int64_t overrun_limit_ns(std::int64_t deadline_ns) noexcept;
 Finding overrun_finding(std::int64_t passed_ns, std::int64_t deadline_ns);
-
+// How far past its deadline a target may wait before it is said to wait for ever.
+std::int64_t overrun_limit_ns(std::int64_t deadline_ns) noexcept;
 // After a thread was cancelled inside connect: the target's next call did not return.
 Finding deadlock_finding(bool asleep_for_good, int cap_seconds);
 // Whether the input cancelled a thread inside connect (an injected ECANCELED).
 bool cancelled_inside_connect(std::span<const inject::Event* const> events);
 
-// The calls the oracles read: the log since the last reset.
-std::vector<const inject::Event*> logged_events();
+// "4242 connect#1(3, ...) = -1 EINTR (INJECTED connect@1=EINTR)", without the newline.
+std::string line_text(const inject::Event& event);
 
 }  // namespace connfuzz::fuzz

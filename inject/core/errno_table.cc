@@ -120,4 +120,10 @@ std::optional<int> errno_from_text(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+ErrnoClass class_of(Call call, int err) noexcept {
+  const ErrnoRow* row = find_row(call, err);
+  if (row != nullptr) return row->klass;
+  return err == EINPROGRESS || err == EALREADY || err == EINTR ? ErrnoClass::StillConnecting : ErrnoClass::BadRequest;
+}
+
 }  // namespace connfuzz::inject

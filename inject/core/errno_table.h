@@ -63,6 +63,9 @@ std::string when_text(std::uint16_t when);               // "nonblocking,inet"
 
 // The table's row for (call, errno), or nullptr when the call does not document it.
 const ErrnoRow* find_row(Call call, int err) noexcept;
+// The class of an errno a call returned: its row's, or for an errno the table does not
+// list for that call, still-connecting for EINPROGRESS, EALREADY and EINTR, else bad-request.
+ErrnoClass class_of(Call call, int err) noexcept;
 
 // Errno names as the platform spells them (strerrorname_np); nullptr if unknown.
 // Async-signal-safe: it returns static strings.

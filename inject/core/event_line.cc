@@ -3,7 +3,7 @@
 #include <cctype>
 #include <charconv>
 
-namespace connfuzz::tools {
+namespace connfuzz::inject {
 namespace {
 
 template <typename T>
@@ -73,4 +73,23 @@ std::optional<EventLine> parse_event_line(std::string_view line) {
   return e;
 }
 
-}  // namespace connfuzz::tools
+EventLine line_of(const Event& event) noexcept {
+  EventLine line;
+  line.pid = event.pid;
+  line.call = event.call;
+  line.index = event.index;
+  line.fd = event.call == Call::socket ? static_cast<int>(event.result) : event.fd;
+  line.result = event.result;
+  line.err = event.err;
+  switch (event.mark) {
+    case Mark::None: line.mark = LineMark::none; break;
+    case Mark::Injected: line.mark = LineMark::injected; break;
+    case Mark::Guard: line.mark = LineMark::guard; break;
+    case Mark::Simulated: line.mark = LineMark::simulated; break;
+    case Mark::Refused: line.mark = LineMark::refused; break;
+  }
+  line.note = event.note;
+  return line;
+}
+
+}  // namespace connfuzz::inject

@@ -5,14 +5,15 @@
 #include <string_view>
 
 #include "errno_table.h"
+#include "event_log.h"
 
-namespace connfuzz::tools {
+namespace connfuzz::inject {
 
 enum class LineMark { none, injected, guard, simulated, refused };
 
 struct EventLine {
   long pid = 0;
-  inject::Call call = inject::Call::connect;
+  Call call = Call::connect;
   unsigned long index = 0;
   int fd = -1;       // the first argument of a call on a descriptor; socket's result for socket
   long result = 0;
@@ -21,11 +22,22 @@ struct EventLine {
   std::string_view note;  // the rule that fired, or the guard's reason
 
   bool failed() const noexcept { return result < 0; }
-  bool pending_error() const noexcept { return call == inject::Call::so_error && result == 0 && err != 0; }
+  bool pending_error() const noexcept { return call == Call::so_error && result == 0 && err != 0; }
 };
 
 // Lines that are no event (connfuzz's own notes, a program's output) give nullopt.
 // `note` points into `line`.
 std::optional<EventLine> parse_event_line(std::string_view line);
 
+// The same line, read off an event in memory (the in-process fuzzers' log) without
+// formatting it; `note` points into `event`.
+EventLine line_of(const Event& event) noexcept;
+
+}  // namespace connfuzz::inject
+
+// The command's parts read the log by these names too.
+namespace connfuzz::tools {
+using inject::EventLine;
+using inject::LineMark;
+using inject::parse_event_line;
 }  // namespace connfuzz::tools

@@ -47,6 +47,9 @@ ConnectResult backoff_connect(const ConnectRequest& request) {
 struct Style {
   std::string_view name;
   ConnectTarget connect;
+  // After a failure it is given the job again, as a pool or a retry would: the program
+  // goes on working, where a socket it leaked is a real leak (exit would close it).
+  bool tries_again = false;
 };
 
 namespace ex = connfuzz::targets::examples;
@@ -58,7 +61,7 @@ constexpr Style kStyles[] = {
     {"inprogress_success", ex::inprogress_success},
     {"no_so_error", ex::no_so_error},
     {"eagain_spin", ex::eagain_spin},
-    {"leak_on_refused", ex::leak_on_refused},
+    {"leak_on_refused", ex::leak_on_refused, true},
     {"unknown_errno", ex::unknown_errno},
     {"double_close", ex::double_close},
     {"reuse_after_refused", ex::reuse_after_refused},
@@ -109,7 +112,7 @@ int main(int argc, char** argv) {
   request.endpoints = {&to, 1};
   ConnectResult result = style->connect(request);
   // A worker cancelled inside connect is given the job again, as a pool would.
-  if (!result.connected() && result.err == ECANCELED) result = style->connect(request);
+  if (!result.connected() && (result.err == ECANCELED || style->tries_again)) result = style->connect(request);
   if (!result.connected()) {
     std::fprintf(stderr, "example_client %s: could not connect: %s\n", argv[1],
                  result.how.empty() ? std::strerror(result.err) : result.how.c_str());

@@ -81,8 +81,8 @@ CellFile parse_cell_file(const std::string& path, std::string_view text) {
 }
 
 std::string cell_file_text(const ProgramUnderTest& program, const CellResult& cell) {
-  std::string text = std::string(kCellFileMark) + ": " + std::string(verdict_name(cell.judgement.verdict()));
-  if (!cell.judgement.findings.empty()) text += ": " + cell.judgement.findings.front().detail;
+  std::string text = std::string(kCellFileMark) + ": " + std::string(cell.judgement.verdict_text());
+  if (!cell.judgement.findings.empty()) text += ": " + cell.judgement.findings.front().reason;
   std::ostringstream timeout;
   timeout << program.timeout;
   text += "\nplan=" + cell.cell.plan + "\nbackend=" + (program.seccomp ? "seccomp" : "preload") +
@@ -99,7 +99,7 @@ std::string cell_file_text(const ProgramUnderTest& program, const CellResult& ce
 }
 
 std::string save_cell(const std::string& dir, const ProgramUnderTest& program, const CellResult& cell) {
-  std::string name = std::string(verdict_name(cell.judgement.verdict())) + "-";
+  std::string name = std::string(cell.judgement.verdict_text()) + "-";
   for (char c : cell.cell.plan) name += std::isalnum(static_cast<unsigned char>(c)) || c == '@' || c == '-' ? c : '_';
   std::string path = dir + "/" + name + ".cell";
   write_file_atomically(path, cell_file_text(program, cell));

@@ -1,7 +1,7 @@
 // One matrix cell in a file of its own: the plan, the program and how it was run, so
 // that `connfuzz repro FILE.cell` replays a finding on any program from one file.
 //
-//   # connfuzz matrix cell: fd-leak: fd 4 (socket#1): connect#1 failed ...
+//   # connfuzz matrix cell: socket-leak: fd 4 (socket#1): connect#1 failed ...
 //   plan=connect@1=ECONNREFUSED
 //   backend=preload            (or seccomp)
 //   network=private            (or host: --no-netns)

@@ -10,36 +10,20 @@
 
 #include "actions.h"
 #include "errno_table.h"
-#include "event_line.h"
+#include "program_verdict.h"
 
 namespace connfuzz::tools {
 
-// Worst first: a cell's verdict is the first of its findings in this order.
-enum class Verdict {
-  crash,
-  hang,
-  spin,
-  misuse,
-  bad_fd,
-  use_before_connect,
-  reuse_after_failure,
-  fd_leak,
-  false_success,
-  spurious_failure,
-  abandoned,
-  ok,
-};
-std::string_view verdict_name(Verdict verdict) noexcept;  // "use-before-connect"
-
-// What the fault-free run showed: where faults can go and what the program does anyway.
-struct CleanRun {
-  std::vector<std::pair<inject::Call, unsigned long>> sites;  // (call, index) it made, in order of first sight
-  std::set<std::pair<inject::Call, int>> kernel_errors;      // (call, errno) the kernel answered without a fault
-  std::size_t events = 0;
-  bool connected = false;  // some socket was seen connected (false-success can be judged)
-  bool sees_waits = true;  // the backend logs waits, SO_ERROR and getpeername (abandoned can be judged)
-};
-CleanRun learn_clean_run(std::string_view log);  // the fault-free run's event log
+// The verdicts and the judgement of a run are the one engine's (fuzz/verdict/).
+using fuzz::CleanRun;
+using fuzz::Finding;
+using fuzz::Judgement;
+using fuzz::learn_clean_run;
+using fuzz::read_events;
+using fuzz::Reach;
+using fuzz::Verdict;
+using fuzz::verdict_name;
+using CellRun = fuzz::ProgramRun;
 
 struct MatrixCell {
   inject::Call call = inject::Call::connect;
@@ -65,29 +49,11 @@ struct CellFilter {
 };
 std::vector<MatrixCell> plan_cells(const CleanRun& clean, const CellFilter& filter);
 
-struct Finding {
-  Verdict verdict;
-  std::string detail;  // "fd 4 (socket#1): connect#1 failed with ECONNREFUSED and it was never closed"
-};
-
-// How a cell's run ended, as the verdicts need it.
-struct CellRun {
-  int exit_status = 0;
-  int signal = 0;  // the signal that ended it, if one did
-  bool timed_out = false;
-  std::string log;  // the event log's text
-};
-
-enum class Reach { fired, refused, unreached };  // did the cell's fault happen at all
-struct Judgement {
-  Reach reach = Reach::fired;
-  std::vector<Finding> findings;  // worst first; empty: ok
-  Verdict verdict() const noexcept { return findings.empty() ? Verdict::ok : findings.front().verdict; }
-};
+// What the cell's plan did, as the engine's outcome rule reads it.
+fuzz::PlannedFault planned_fault(const MatrixCell& cell);
 
 // `cell` is nullptr for the clean run itself.
 Judgement judge(const MatrixCell* cell, const CleanRun& clean, const CellRun& run);
 
-std::vector<EventLine> read_events(std::string_view log);
 
 }  // namespace connfuzz::tools

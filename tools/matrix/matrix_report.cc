@@ -27,7 +27,7 @@ struct Tally {
 Tally tally(const MatrixReport& r) {
   Tally t;
   for (const CellResult& c : r.cells) {
-    if (c.judgement.verdict() != Verdict::ok) t.by_verdict[c.judgement.verdict()].push_back(&c);
+    if (!c.judgement.ok()) t.by_verdict[c.judgement.worst()].push_back(&c);
     else if (c.judgement.reach == Reach::refused) ++t.refused;
     else if (c.judgement.reach == Reach::unreached) ++t.unreached;
     else ++t.ran;
@@ -57,14 +57,14 @@ std::vector<const CellResult*> action_cells(const MatrixReport& r) {
 }
 
 std::string reach_or_verdict(const CellResult& c) {
-  if (c.judgement.verdict() != Verdict::ok) return std::string(verdict_name(c.judgement.verdict()));
+  if (!c.judgement.ok()) return std::string(c.judgement.verdict_text());
   if (c.judgement.reach == Reach::refused) return "not realistic";
   if (c.judgement.reach == Reach::unreached) return "never reached";
   return "ok";
 }
 
 std::string action_detail(const CellResult& c) {
-  return c.judgement.findings.empty() ? "" : c.judgement.findings.front().detail;
+  return c.judgement.findings.empty() ? "" : c.judgement.findings.front().reason;
 }
 
 std::string text_form(const MatrixReport& r) {
@@ -73,12 +73,12 @@ std::string text_form(const MatrixReport& r) {
   s << "connfuzz matrix: " << program_text(r) << "\n" << summary_line(r, t) << "\n";
   if (!r.clean.findings.empty()) {
     s << "\nthe fault-free run itself (exit " << r.clean_exit_status << "):\n";
-    for (const Finding& f : r.clean.findings) s << "  " << verdict_name(f.verdict) << ": " << f.detail << "\n";
+    for (const Finding& f : r.clean.findings) s << "  " << verdict_name(f.verdict) << ": " << f.reason << "\n";
   }
   for (const auto& [verdict, cells] : t.by_verdict) {
     s << "\n" << verdict_name(verdict) << " (" << cells.size() << ")\n";
     for (const CellResult* c : cells) {
-      s << "  " << c->cell.plan << "  exit " << c->exit_status << ": " << c->judgement.findings.front().detail << "\n";
+      s << "  " << c->cell.plan << "  exit " << c->exit_status << ": " << c->judgement.findings.front().reason << "\n";
       s << "      " << r.repro(c->cell.plan) << "\n";
     }
   }
@@ -100,12 +100,12 @@ std::string markdown_form(const MatrixReport& r) {
   s << "# connfuzz matrix: `" << program_text(r) << "`\n\n" << summary_line(r, t) << ".\n";
   if (!r.clean.findings.empty()) {
     s << "\n## The fault-free run itself\n\n";
-    for (const Finding& f : r.clean.findings) s << "- **" << verdict_name(f.verdict) << "**: " << f.detail << "\n";
+    for (const Finding& f : r.clean.findings) s << "- **" << verdict_name(f.verdict) << "**: " << f.reason << "\n";
   }
   for (const auto& [verdict, cells] : t.by_verdict) {
     s << "\n## " << verdict_name(verdict) << " (" << cells.size() << ")\n\n| plan | exit | why | reproduce |\n|---|---|---|---|\n";
     for (const CellResult* c : cells)
-      s << "| `" << c->cell.plan << "` | " << c->exit_status << " | " << c->judgement.findings.front().detail << " | `"
+      s << "| `" << c->cell.plan << "` | " << c->exit_status << " | " << c->judgement.findings.front().reason << " | `"
         << r.repro(c->cell.plan) << "` |\n";
   }
   if (auto actions = action_cells(r); !actions.empty()) {
@@ -121,7 +121,7 @@ std::string json_form(const MatrixReport& r) {
   using nlohmann::json;
   auto findings = [](const Judgement& j) {
     json list = json::array();
-    for (const Finding& f : j.findings) list.push_back({{"verdict", verdict_name(f.verdict)}, {"detail", f.detail}});
+    for (const Finding& f : j.findings) list.push_back({{"verdict", verdict_name(f.verdict)}, {"detail", f.reason}});
     return list;
   };
   json cells = json::array();
@@ -134,7 +134,7 @@ std::string json_form(const MatrixReport& r) {
                  {"onward", c.cell.onward},
                  {"errno", name ? name : std::to_string(c.cell.err)},
                  {"fault", kReach[static_cast<int>(c.judgement.reach)]},
-                 {"verdict", verdict_name(c.judgement.verdict())},
+                 {"verdict", c.judgement.verdict_text()},
                  {"findings", findings(c.judgement)},
                  {"exit_status", c.exit_status},
                  {"repro", r.repro(c.cell.plan)}};
@@ -164,7 +164,7 @@ std::string html_form(const MatrixReport& r) {
   if (!r.clean.findings.empty()) {
     h << "<h2>The fault-free run itself</h2><ul>";
     for (const Finding& f : r.clean.findings)
-      h << "<li><b>" << verdict_name(f.verdict) << "</b>: " << html_escaped(f.detail) << "</li>";
+      h << "<li><b>" << verdict_name(f.verdict) << "</b>: " << html_escaped(f.reason) << "</li>";
     h << "</ul>\n";
   }
   for (const auto& [verdict, cells] : t.by_verdict) {
@@ -172,7 +172,7 @@ std::string html_form(const MatrixReport& r) {
       << ")</h2>\n<table><tr><th>plan</th><th>exit</th><th>why</th><th>reproduce</th></tr>\n";
     for (const CellResult* c : cells)
       h << "<tr><td><code>" << html_escaped(c->cell.plan) << "</code></td><td>" << c->exit_status << "</td><td>"
-        << html_escaped(c->judgement.findings.front().detail) << "</td><td><code>" << html_escaped(r.repro(c->cell.plan))
+        << html_escaped(c->judgement.findings.front().reason) << "</td><td><code>" << html_escaped(r.repro(c->cell.plan))
         << "</code></td></tr>\n";
     h << "</table>\n";
   }
@@ -193,7 +193,7 @@ std::string html_form(const MatrixReport& r) {
 
 int MatrixReport::not_ok() const {
   int n = clean.findings.empty() ? 0 : 1;
-  for (const CellResult& c : cells) n += c.judgement.verdict() != Verdict::ok;
+  for (const CellResult& c : cells) n += !c.judgement.ok();
   return n;
 }
 

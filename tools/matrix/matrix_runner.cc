@@ -58,7 +58,7 @@ CellRun CellRunner::collect(const RunRequest& request, const RunResult& result) 
 std::string CellRunner::output(const RunRequest& request) const { return file_contents(request.output_path); }
 
 std::uint32_t CellRunner::budget_for(const CleanRun& clean) {
-  return static_cast<std::uint32_t>(std::min<std::size_t>(UINT32_MAX, std::max<std::size_t>(2000, clean.events * 50)));
+  return static_cast<std::uint32_t>(std::min<std::size_t>(UINT32_MAX, fuzz::call_budget(clean.events)));
 }
 
 CleanResult CellRunner::run_clean() const {

@@ -1,0 +1,159 @@
+// Each documented finding explains its own calls and nothing one detail away: a near
+// miss of every write-up still fires, and a documented finding silences only its verdicts.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "calls.h"
+#include "known_findings.h"
+
+namespace connfuzz::fuzz {
+namespace {
+
+using inject::Call;
+using testing::Calls;
+
+targets::ConnectResult failed_with(int err) {
+  targets::ConnectResult r;
+  r.err = err;
+  return r;
+}
+targets::ConnectResult connected_on(int fd) {
+  targets::ConnectResult r;
+  r.fd = fd;
+  return r;
+}
+Scenario in_mode(Mode mode) {
+  Scenario s;
+  s.mode = mode;
+  return s;
+}
+
+std::string_view section_for(Mode mode, const targets::ConnectResult& r, const Calls& calls, Verdict verdict) {
+  return documented_finding(in_mode(mode), r, calls.events(), Finding{verdict, "reason"});
+}
+
+TEST(KnownFindings, CloseRetryAfterEagainIsTheRetryOfThatCloseOnly) {
+  Calls retry;
+  retry.injected(Call::close, 5, EAGAIN).kernel_failed(Call::close, 5, EBADF);
+  EXPECT_EQ(section_for(Mode::endpoint_generic, failed_with(EAGAIN), retry, Verdict::bad_descriptor),
+            "asio-close-retry-after-eagain");
+  // One detail off: a close that failed with EINTR, another descriptor, another verdict, a POSIX caller.
+  Calls eintr;
+  eintr.injected(Call::close, 5, EINTR).kernel_failed(Call::close, 5, EBADF);
+  EXPECT_EQ(section_for(Mode::endpoint_generic, failed_with(EINTR), eintr, Verdict::bad_descriptor), "");
+  Calls other_fd;
+  other_fd.injected(Call::close, 5, EAGAIN).kernel_failed(Call::close, 6, EBADF);
+  EXPECT_EQ(section_for(Mode::endpoint_generic, failed_with(EAGAIN), other_fd, Verdict::bad_descriptor), "");
+  EXPECT_EQ(section_for(Mode::endpoint_generic, failed_with(EAGAIN), retry, Verdict::socket_leak), "");
+  EXPECT_EQ(section_for(Mode::posix_blocking, failed_with(EAGAIN), retry, Verdict::bad_descriptor), "");
+}
+
+Calls storm(Call call, int err, inject::Mark mark = inject::Mark::Injected) {
+  Calls calls;
+  calls.socket(3);
+  for (std::size_t i = 0; i < kTail; ++i) calls.add(call, 4, -1, err, mark);
+  return calls;
+}
+
+TEST(KnownFindings, ReactorSpinsAreTheCallThatSpunNotThePlan) {
+  targets::ConnectResult inside{};  // the spin is stopped inside the target's call
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::spin),
+            "asio-reactor-eintr-storm");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::epoll_wait, EINVAL), Verdict::spin),
+            "asio-reactor-epoll-error-ignored");
+  // A spin on another call, on the kernel's own answers, or in a mode without the reactor.
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::poll, EINTR), Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::epoll_wait, EINVAL, inject::Mark::None),
+                        Verdict::spin),
+            "");
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, inside, storm(Call::epoll_wait, EINTR), Verdict::spin), "");
+  // The storm ended: the last calls are something else.
+  Calls ended = storm(Call::epoll_wait, EINTR);
+  ended.add(Call::connect, 4, -1, EALREADY);
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, ended, Verdict::spin), "");
+}
+
+TEST(KnownFindings, EpollModIgnoredIsAFailedModAndATimeout) {
+  Calls mod;
+  mod.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::epoll_ctl, 3, ENOMEM, "3, EPOLL_CTL_MOD, 4");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, failed_with(ETIMEDOUT), mod, Verdict::missed_completion),
+            "asio-reactor-epoll-mod-ignored");
+  Calls add;
+  add.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::epoll_ctl, 3, ENOMEM, "3, EPOLL_CTL_ADD, 4");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, failed_with(ETIMEDOUT), add, Verdict::missed_completion), "");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, failed_with(ECONNREFUSED), mod, Verdict::missed_completion), "");
+}
+
+TEST(KnownFindings, SyncConnectEintrIsTheEintrOfConnectItself) {
+  Calls from_connect;
+  from_connect.socket(4).injected(Call::connect, 4, EINTR);
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(EINTR), from_connect, Verdict::still_connecting_failure),
+            "asio-sync-connect-eintr");
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(EINTR), from_connect, Verdict::abandoned),
+            "asio-sync-connect-eintr");
+  // The EINTR the caller got came from the wait in poll_connect: another bug, not this one.
+  Calls from_poll;
+  from_poll.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::poll, -1, EINTR);
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(EINTR), from_poll, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, failed_with(EINTR), from_connect, Verdict::still_connecting_failure),
+            "");
+}
+
+TEST(KnownFindings, AfUnspecIsTheReturnedSocketsLastConnect) {
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  Calls dissolved;
+  dissolved.socket(4).connect_to(4, &unspec, sizeof(unspec), 0);
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, connected_on(4), dissolved, Verdict::false_success),
+            "asio-connect-af-unspec");
+  // A range whose later endpoint "succeeded", and a single connect to AF_INET.
+  EXPECT_EQ(section_for(Mode::asio_range_connect, connected_on(4), dissolved, Verdict::false_success), "");
+  sockaddr_in inet{};
+  inet.sin_family = AF_INET;
+  inet.sin_port = htons(80);
+  Calls to_inet;
+  to_inet.socket(4).connect_to(4, reinterpret_cast<sockaddr*>(&inet), sizeof(inet), 0);
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, connected_on(4), to_inet, Verdict::false_success), "");
+}
+
+TEST(KnownFindings, UdpPortZeroIsAConnectToPortZero) {
+  sockaddr_in zero{};
+  zero.sin_family = AF_INET;
+  Calls to_zero;
+  to_zero.socket(4).connect_to(4, reinterpret_cast<sockaddr*>(&zero), sizeof(zero), 0);
+  EXPECT_EQ(section_for(Mode::posix_datagram, connected_on(4), to_zero, Verdict::false_success),
+            "kernel-udp-connect-port-zero");
+  sockaddr_in port{};
+  port.sin_family = AF_INET;
+  port.sin_port = htons(9);
+  Calls to_port;
+  to_port.socket(4).connect_to(4, reinterpret_cast<sockaddr*>(&port), sizeof(port), 0);
+  EXPECT_EQ(section_for(Mode::posix_datagram, connected_on(4), to_port, Verdict::false_success), "");
+}
+
+TEST(KnownFindings, RangeOpenFailureAndEsocktnosupportNeedTheirOwnErrors) {
+  Calls open_failed;
+  open_failed.kernel_failed(Call::socket, -1, EAFNOSUPPORT);
+  EXPECT_EQ(section_for(Mode::asio_async_range, failed_with(ECANCELED), open_failed, Verdict::unexplained_failure),
+            "asio-async-range-open-failure");
+  EXPECT_EQ(section_for(Mode::asio_async_range, failed_with(ECONNREFUSED), open_failed, Verdict::unexplained_failure), "");
+  Calls seqpacket;
+  seqpacket.kernel_failed(Call::socket, -1, ESOCKTNOSUPPORT);
+  EXPECT_EQ(section_for(Mode::kernel_raw, failed_with(ESOCKTNOSUPPORT), seqpacket, Verdict::undocumented_errno),
+            "kernel-socket-esocktnosupport");
+  Calls planned;
+  planned.injected(Call::socket, -1, ESOCKTNOSUPPORT);
+  EXPECT_EQ(section_for(Mode::kernel_raw, failed_with(ESOCKTNOSUPPORT), planned, Verdict::undocumented_errno), "");
+}
+
+TEST(KnownFindings, EveryRowNamesAtLeastOneVerdictAndOneMode) {
+  for (const KnownFinding& k : known_findings()) {
+    EXPECT_NE(k.verdicts, 0u) << k.section;
+    EXPECT_NE(k.modes, 0u) << k.section;
+  }
+}
+
+}  // namespace
+}  // namespace connfuzz::fuzz

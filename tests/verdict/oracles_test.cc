@@ -1,0 +1,197 @@
+// The verdict engine on one input: every rule on every input, the outcome rule for
+// targets that try every address and for out-of-resources errors, and what may excuse
+// a timeout.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "calls.h"
+#include "oracles.h"
+#include "plan.h"
+
+namespace connfuzz::fuzz {
+namespace {
+
+using inject::Call;
+using testing::Calls;
+
+targets::ConnectResult failed_with(int err) {
+  targets::ConnectResult r;
+  r.err = err;
+  return r;
+}
+
+std::vector<std::string_view> names(const std::vector<Finding>& findings) {
+  std::vector<std::string_view> out;
+  for (const Finding& f : findings) out.push_back(f.name());
+  return out;
+}
+
+struct Input {
+  Calls calls;
+  inject::Plan plan;
+  targets::ConnectResult result;
+  std::size_t addresses_to_try = 1;
+  std::int64_t deadline_ns = 0, elapsed_ns = 0;
+  bool asio = false;
+  std::vector<int> still_open;
+  std::vector<Finding> findings() const {
+    InputRun run{result, calls.events(), plan};
+    run.addresses_to_try = addresses_to_try;
+    run.deadline_ns = deadline_ns;
+    run.elapsed_ns = elapsed_ns;
+    if (asio) run.translations = kAsioTranslations;
+    run.still_open = still_open;
+    return check_input(run);
+  }
+  std::vector<std::string_view> verdicts() const { return names(findings()); }
+  void at_deadline() { deadline_ns = elapsed_ns = 2'000'000'000; }
+};
+
+// A close that failed and was closed again, a socket left open, and a failure no call
+// explains: three verdicts, all reported (a documented one must not hide the others).
+TEST(Oracles, EveryRuleRunsOnEveryInput) {
+  Input in;
+  in.plan = inject::parse_plan("close@1=EAGAIN mode=any");
+  in.result = failed_with(ECONNRESET);
+  in.calls.socket(4).socket(5).add(Call::connect, 4, -1, ECONNREFUSED);
+  in.calls.injected(Call::close, 4, EAGAIN).kernel_failed(Call::close, 4, EBADF);
+  in.still_open = {5};
+  EXPECT_EQ(in.verdicts(),
+            (std::vector<std::string_view>{"bad-descriptor", "socket-leak", "unexplained-failure"}));
+}
+
+// posix_address_list's contract: each address in turn, the last error reported.
+TEST(Oracles, AListTargetThatStopsAfterTheFirstRefusalIsCaught) {
+  Input stops;
+  stops.plan = inject::parse_plan("connect@1=ECONNREFUSED");
+  stops.result = failed_with(ECONNREFUSED);
+  stops.calls.socket(4).injected(Call::connect, 4, ECONNREFUSED).add(Call::close, 4, 0);
+  stops.addresses_to_try = 2;
+  std::vector<Finding> findings = stops.findings();
+  ASSERT_EQ(names(findings), std::vector<std::string_view>{"unexplained-failure"});
+  EXPECT_NE(findings.front().reason.find("it tried 1 of its 2 addresses"), std::string::npos) << findings.front().reason;
+
+  // Trying the second address, refused for real, is what the contract asks.
+  Input tries_all = stops;
+  tries_all.calls.socket(5).kernel_failed(Call::connect, 5, ECONNREFUSED).add(Call::close, 5, 0);
+  EXPECT_TRUE(tries_all.verdicts().empty());
+
+  // A single-address target is held to the first address only.
+  stops.addresses_to_try = 1;
+  EXPECT_TRUE(stops.verdicts().empty());
+}
+
+TEST(Oracles, TheLastAttemptsErrorIsTheOneAListTargetReports) {
+  Input wrong;
+  wrong.plan = inject::parse_plan("connect@1=ENETUNREACH");
+  wrong.result = failed_with(ENETUNREACH);  // the first address's error, not the last's
+  wrong.calls.socket(4).injected(Call::connect, 4, ENETUNREACH).add(Call::close, 4, 0);
+  wrong.calls.socket(5).kernel_failed(Call::connect, 5, ECONNREFUSED).add(Call::close, 5, 0);
+  wrong.addresses_to_try = 2;
+  EXPECT_EQ(wrong.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+}
+
+// connect-contract.md: out of resources, fail cleanly with that error or retry with a
+// bound. Giving up at once with it is allowed, even before the other addresses; giving
+// up with another error is not.
+TEST(Oracles, OutOfResourcesMayEndTheAttemptAtOnceWithThatError) {
+  Input eagain;
+  eagain.plan = inject::parse_plan("connect@1=EAGAIN");
+  eagain.result = failed_with(EAGAIN);
+  eagain.calls.socket(4).injected(Call::connect, 4, EAGAIN).add(Call::close, 4, 0);
+  eagain.addresses_to_try = 2;
+  EXPECT_TRUE(eagain.verdicts().empty());
+
+  Input other = eagain;
+  other.result = failed_with(ECONNREFUSED);
+  EXPECT_EQ(other.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+
+  // Asio's error convention, written down: EAGAIN from connect() arrives as ENOBUFS.
+  Input asio = eagain;
+  asio.result = failed_with(ENOBUFS);
+  EXPECT_EQ(asio.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+  asio.asio = true;
+  EXPECT_TRUE(asio.verdicts().empty());
+}
+
+Input timed_out_after(const char* plan_text, Call faulted, int err) {
+  Input in;
+  in.plan = inject::parse_plan(plan_text);
+  in.result = failed_with(ETIMEDOUT);
+  in.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS);
+  in.calls.add(Call::poll, -1, 1);  // writable: the kernel had connected it
+  in.calls.add(Call::so_error, 4, 0).injected(faulted, 4, err);
+  in.calls.add(Call::poll, -1, 0).add(Call::close, 4, 0);
+  return in;
+}
+
+// A timeout is excused only by what held this attempt back, not by any fault anywhere.
+TEST(Oracles, OneInterruptedSendDoesNotExcuseAMissedCompletion) {
+  Input once = timed_out_after("send@1=EINTR", Call::send, EINTR);
+  once.at_deadline();
+  EXPECT_EQ(once.verdicts(), std::vector<std::string_view>{"missed-completion"});
+
+  // Every send interrupted, for ever: the greeting never goes out, as a slow peer would.
+  Input storm = timed_out_after("send@1-=EINTR", Call::send, EINTR);
+  storm.at_deadline();
+  EXPECT_TRUE(storm.verdicts().empty());
+}
+
+TEST(Oracles, AFailedEpollCtlHoldsNothingBack) {
+  Input in;
+  in.plan = inject::parse_plan("epoll_ctl@1=ENOMEM");
+  in.result = failed_with(ETIMEDOUT);
+  in.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::epoll_ctl, 3, ENOMEM);
+  in.calls.add(Call::epoll_wait, 3, 0).add(Call::close, 4, 0);
+  in.at_deadline();
+  EXPECT_EQ(in.verdicts(), std::vector<std::string_view>{"missed-completion"});
+  // A delayed connect does hold it back: then the deadline is fair.
+  Input delayed;
+  delayed.plan = inject::parse_plan("connect@1=+3s");
+  delayed.result = failed_with(ETIMEDOUT);
+  delayed.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS, inject::Mark::Injected);
+  delayed.calls.add(Call::poll, -1, 0).add(Call::close, 4, 0);
+  delayed.at_deadline();
+  EXPECT_TRUE(delayed.verdicts().empty());
+}
+
+// The matrix's rules run on fuzz inputs too: a connect again on a refused socket.
+TEST(Oracles, TheSocketStoryRunsOnFuzzInputs) {
+  Input again;
+  again.result = failed_with(ECONNREFUSED);
+  again.calls.socket(4).kernel_failed(Call::connect, 4, ECONNREFUSED).kernel_failed(Call::connect, 4, ECONNREFUSED);
+  again.calls.add(Call::close, 4, 0);
+  EXPECT_EQ(again.verdicts(), std::vector<std::string_view>{"reuse-after-failure"});
+}
+
+// A caller that closes an attempt right after EINTR gives up on a connection that was
+// coming, even when a later attempt's refusal explains its failure; one that gives up
+// once its deadline has passed does what a deadline is for.
+TEST(Oracles, AbandonedIsJudgedWithTheOutcome) {
+  Input closes;
+  closes.plan = inject::parse_plan("connect@1=EINTR");
+  closes.result = failed_with(EINTR);
+  closes.calls.socket(4).injected(Call::connect, 4, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(closes.verdicts(),
+            (std::vector<std::string_view>{"still-connecting-failure", "abandoned"}));
+
+  Input justified;
+  justified.plan = inject::parse_plan("connect@1=EINTR>ECONNREFUSED");
+  justified.result = failed_with(ECONNREFUSED);
+  justified.calls.socket(4).injected(Call::connect, 4, EINTR).add(Call::close, 4, 0);
+  justified.calls.socket(5).kernel_failed(Call::connect, 5, ECONNREFUSED).add(Call::close, 5, 0);
+  EXPECT_EQ(justified.verdicts(), std::vector<std::string_view>{"abandoned"});
+
+  Input deadline;
+  deadline.plan = inject::parse_plan("connect@1=+3s poll@1-=EINTR");
+  deadline.result = failed_with(ETIMEDOUT);
+  deadline.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS, inject::Mark::Injected);
+  for (int i = 0; i < 3; ++i) deadline.calls.injected(Call::poll, -1, EINTR);
+  deadline.calls.add(Call::close, 4, 0);
+  deadline.at_deadline();
+  EXPECT_TRUE(deadline.verdicts().empty());
+}
+
+}  // namespace
+}  // namespace connfuzz::fuzz
