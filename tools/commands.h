@@ -20,6 +20,7 @@ void add_repro_commands(CLI::App& app, int& status);     // repro, minimize
 void add_report_command(CLI::App& app, int& status);
 void add_nightly_command(CLI::App& app, int& status);
 void add_verdicts_command(CLI::App& app, int& status);
+void add_fuzzers_command(CLI::App& app, int& status);
 
 // The words after the first "--" (the program and its arguments). main() takes them
 // out before CLI11 parses, because CLI11 2.1 hands "-x" after "--" to connfuzz when a

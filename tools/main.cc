@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_report_command(app, status);
   add_nightly_command(app, status);
   add_verdicts_command(app, status);
+  add_fuzzers_command(app, status);
   int words_before_dashes = argc;
   for (int i = 1; i < argc; ++i)
     if (std::string_view(argv[i]) == "--") {
