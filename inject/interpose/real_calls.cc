@@ -47,6 +47,7 @@ void resolve_all() {
   resolve(r.send, "send");
   resolve(r.sendto, "sendto");
   resolve(r.sendmsg, "sendmsg");
+  resolve(r.sendmmsg, "sendmmsg");
   resolve(r.recv, "recv");
   resolve(r.recvfrom, "recvfrom");
   resolve(r.recvmsg, "recvmsg");
