@@ -4,6 +4,7 @@
 #include "guard.h"
 
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -140,6 +141,10 @@ GuardVerdict check_destination(int socket_domain, const sockaddr* addr, socklen_
         return deny(ENETUNREACH, "IPv6 destination other than ::1 or ::ffff:127.0.0.0/104");
       }
       return deny(ENETUNREACH, "address family that an internet socket might route (fail-closed)");
+    case AF_NETLINK:
+      // A netlink address names the kernel or a process on this machine, never a host
+      // (glibc's getaddrinfo and if_nameindex send to the kernel this way).
+      return kAllow;
     default:
       return deny(ENETUNREACH, "socket domain the guard does not know (fail-closed)");
   }
