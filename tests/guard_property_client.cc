@@ -1,8 +1,11 @@
-// Connects to every destination of random_destinations(SEED, COUNT, DIR), one
-// non-blocking socket each, and prints nothing: the event log is the record. Only for
-// the guard property test, under `connfuzz run`. It refuses to run anywhere a packet
-// could leave: in a network namespace with any interface but lo.
+// Hands every destination of random_destinations(SEED, COUNT, DIR) to one libc entry
+// that can carry a destination (connect, sendto, sendmsg, sendmmsg or a TCP Fast Open
+// sendto), one non-blocking socket each, and prints nothing: the event log is the
+// record. Only for the guard property test, under `connfuzz run`. It refuses to run
+// anywhere a packet could leave: in a network namespace with any interface but lo.
 #include <net/if.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -22,22 +25,56 @@ bool only_loopback() {
   return only_lo;
 }
 
+// One call of `entry` towards `to`. sendmmsg's destination is its second message, after
+// one that names none, so that a guard that judged only the first would be seen.
+void reach(const std::string& entry, int fd, const sockaddr* to, socklen_t len) {
+  char byte = 'x';
+  iovec iov{&byte, 1};
+  msghdr msg{};
+  msg.msg_name = const_cast<sockaddr*>(to);
+  msg.msg_namelen = len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (entry == "connect") {
+    (void)connect(fd, to, len);
+  } else if (entry == "sendto") {
+    (void)sendto(fd, &byte, 1, 0, to, len);
+  } else if (entry == "sendmsg") {
+    (void)sendmsg(fd, &msg, 0);
+  } else if (entry == "sendmmsg") {
+    mmsghdr msgs[2]{};
+    msgs[0].msg_hdr = msg;
+    msgs[0].msg_hdr.msg_name = nullptr;
+    msgs[0].msg_hdr.msg_namelen = 0;
+    msgs[1].msg_hdr = msg;
+    (void)sendmmsg(fd, msgs, 2, 0);
+  } else if (entry == "fastopen") {
+    (void)sendto(fd, &byte, 1, MSG_FASTOPEN, to, len);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: guard_property_client SEED COUNT DIR\n");
+  std::string entry = argc == 5 ? argv[4] : "connect";
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: guard_property_client SEED COUNT DIR [connect|sendto|sendmsg|sendmmsg|fastopen]\n");
+    return 2;
+  }
+  if (entry != "connect" && entry != "sendto" && entry != "sendmsg" && entry != "sendmmsg" && entry != "fastopen") {
+    std::fprintf(stderr, "guard_property_client: unknown entry point %s\n", entry.c_str());
     return 2;
   }
   if (!only_loopback()) {
     std::fprintf(stderr, "guard_property_client: this network namespace has interfaces besides lo; refusing to run\n");
     return 3;
   }
+  signal(SIGPIPE, SIG_IGN);  // a send on an unconnected stream socket raises it
   auto destinations = connfuzz::testing::random_destinations(std::strtoull(argv[1], nullptr, 10), std::atoi(argv[2]), argv[3]);
   for (const auto& d : destinations) {
     int fd = socket(d.domain, d.type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
-    (void)connect(fd, reinterpret_cast<const sockaddr*>(&d.addr), d.len);
+    reach(entry, fd, reinterpret_cast<const sockaddr*>(&d.addr), d.len);
     close(fd);
   }
   return 0;

@@ -17,11 +17,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "decider.h"
 #include "event_log.h"
@@ -55,6 +58,11 @@ SeccompFilter::SeccompFilter() {
   bool ok = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 0) == 0 &&
             seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0) == 0 &&
             seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(close), 0) == 0 &&
+            // Sends that may name a destination, for the guard: sendto only with one
+            // (send() is sendto with none), sendmsg and sendmmsg always (it is in memory).
+            seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0)) == 0 &&
+            seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 0) == 0 &&
+            seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmmsg), 0) == 0 &&
             // An io_uring connect never passes through a syscall filter: none for it.
             seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(io_uring_setup), 0) == 0;
   int memfd = ok ? memfd_create("connfuzz-seccomp", MFD_CLOEXEC) : -1;
@@ -124,6 +132,9 @@ struct SeccompSupervisor::State {
     }
     return *p;
   }
+
+  // A send that names destinations: the guard's refusal, or on to the kernel.
+  void guard_send(const seccomp_notif& req, seccomp_notif_resp& resp);
 
   void log(Event& e, int tgid, long result, int err, Mark mark, const char* note) {
     e.pid = tgid;
@@ -195,7 +206,73 @@ void resolve_unix_path(sockaddr_storage& a, socklen_t& len, int tid) {
   len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + absolute.size() + 1);
 }
 
+bool read_child(pid_t pid, std::uint64_t from, void* to, std::size_t n) {
+  iovec local{to, n}, remote{reinterpret_cast<void*>(from), n};
+  return n == 0 || process_vm_readv(pid, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(n);
+}
+
+// Where a send's destinations are in the program's memory: sendto's in its arguments,
+// sendmsg's and sendmmsg's in each msghdr. False when the msghdrs cannot be read.
+bool send_destinations(const seccomp_notif& req, std::vector<std::pair<std::uint64_t, socklen_t>>& out) {
+  const auto* args = req.data.args;
+  auto pid = static_cast<pid_t>(req.pid);
+  if (req.data.nr == SYS_sendto) {
+    out.emplace_back(args[4], static_cast<socklen_t>(args[5]));
+    return true;
+  }
+  // The kernel sends at most UIO_MAXIOV messages a call.
+  std::size_t count = req.data.nr == SYS_sendmsg ? 1 : std::min<std::uint64_t>(static_cast<unsigned>(args[2]), UIO_MAXIOV);
+  std::size_t stride = req.data.nr == SYS_sendmsg ? sizeof(msghdr) : sizeof(mmsghdr);
+  for (std::size_t i = 0; i < count; ++i) {
+    msghdr m{};
+    if (!read_child(pid, args[1] + i * stride, &m, sizeof(m))) return false;
+    out.emplace_back(reinterpret_cast<std::uint64_t>(m.msg_name), m.msg_namelen);
+  }
+  return true;
+}
+
 }  // namespace
+
+// The guard's verdict on each destination, in order. The kernel stops at a message that
+// fails, so a refused one answers the call: sendmmsg then sends nothing (this backend
+// cannot send a prefix of the program's messages: the preload layer does). An allowed
+// send goes on to the kernel, which reads the program's memory again: a program that
+// rewrote its address meanwhile would pass, which the private network namespace stops.
+void SeccompSupervisor::State::guard_send(const seccomp_notif& req, seccomp_notif_resp& resp) {
+  Process& proc = process(static_cast<int>(req.pid));
+  int fd = static_cast<int>(req.data.args[0]);
+  int copy = proc.pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, proc.pidfd, fd, 0)) : -1;
+  int domain = copy >= 0 ? int_option(copy, SO_DOMAIN) : -1;
+  if (copy >= 0) close(copy);
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  if (domain < 0) return;  // not a socket: the kernel says so
+  std::vector<std::pair<std::uint64_t, socklen_t>> destinations;
+  if (!send_destinations(req, destinations)) {
+    resp.flags = 0;
+    resp.error = -EFAULT;  // fail-closed: what the kernel would answer for unreadable msghdrs
+    return;
+  }
+  for (auto [where, len] : destinations) {
+    if (where == 0) continue;
+    sockaddr_storage addr{};
+    std::size_t n = std::min<std::size_t>(len, sizeof(addr));
+    if (!read_child(static_cast<pid_t>(req.pid), where, &addr, n)) {
+      resp.flags = 0;
+      resp.error = -EFAULT;
+      return;
+    }
+    resolve_unix_path(addr, len, static_cast<int>(req.pid));
+    inject::GuardVerdict verdict = inject::check_destination(domain, reinterpret_cast<sockaddr*>(&addr), len, guard);
+    if (verdict.allowed) continue;
+    Event e = event_for(Call::send, fd, Decision{});
+    LineBuilder(e.args, sizeof(e.args)).number(fd);
+    e.set_address(reinterpret_cast<sockaddr*>(&addr), len, false);
+    log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
+    resp.flags = 0;
+    resp.error = -verdict.err;
+    return;
+  }
+}
 
 SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSettings& settings)
     : state_(std::make_unique<State>()) {
@@ -365,6 +442,8 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
           }
         }
         if (copy >= 0) close(copy);
+      } else if (nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg) {
+        s.guard_send(*req, *resp);
       } else {
         resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
       }
