@@ -15,6 +15,11 @@ struct RealCalls {
   int (*socket)(int, int, int);
   int (*connect)(int, const sockaddr*, socklen_t);
   int (*close)(int);
+  int (*dup)(int);
+  int (*dup2)(int, int);
+  int (*dup3)(int, int, int);
+  int (*close_range)(unsigned int, unsigned int, int);  // null before glibc 2.34
+  void (*closefrom)(int);                                // null before glibc 2.34
   int (*fcntl)(int, int, ...);
   int (*ioctl)(int, unsigned long, ...);
   int (*poll)(pollfd*, nfds_t, int);
