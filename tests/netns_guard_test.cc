@@ -140,6 +140,17 @@ TEST_F(WireTest, AnInjectedEintrTowardsAFarHostSendsNothing) {
   close(fd);
 }
 
+extern "C" int __connect(int, const sockaddr*, socklen_t);  // glibc's public alias of connect
+
+TEST_F(WireTest, AGuardedConnectByGlibcsOtherNameSendsNothing) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_in a = far_v4();
+  EXPECT_EQ(__connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), -1);
+  EXPECT_EQ(errno, ENETUNREACH);
+  EXPECT_EQ(frames_to_far_hosts(), 0);
+  close(fd);
+}
+
 TEST_F(WireTest, AGuardedDatagramSendsNothing) {
   int fd = socket(AF_INET6, SOCK_DGRAM, 0);
   sockaddr_in a = far_v4();  // an AF_INET6 datagram socket accepts AF_INET destinations

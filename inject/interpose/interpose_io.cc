@@ -120,6 +120,10 @@ ssize_t write(int fd, const void* buf, size_t n) {
   return io_common(Call::write, fd, n, 0, Direction::Out, [&] { return real().write(fd, buf, n); });
 }
 
+// glibc exports connect() under this name too (public, GLIBC_2.2.5): the same
+// destination, so the same wrapper, guard and all.
+int __connect(int fd, const sockaddr* addr, socklen_t len) { return connect(fd, addr, len); }
+
 ssize_t send(int fd, const void* buf, size_t n, int flags) {
   return io_common(Call::send, fd, n, flags, Direction::Out, [&] { return real().send(fd, buf, n, flags); });
 }
