@@ -148,6 +148,27 @@ TEST_P(GuardProperty, NoDestinationOutsideTheWallsReachesTheKernel) {
   EXPECT_LT(guarded, kCount) << "the guard let nothing through at all";
 }
 
+class GuardSendmmsg : public ::testing::TestWithParam<const char*> {};
+
+// The kernel stops at a message that fails and reports those sent before it: a refused
+// destination is such a failure, under either backend.
+TEST_P(GuardSendmmsg, SendsTheMessagesBeforeARefusedDestinationAndNoneAfter) {
+  Walls walls;
+  std::string log = walls.dir + "/events.log";
+  auto run = connfuzz::testing::run_shell(quote(CONNFUZZ_BINARY) + " run --backend " + GetParam() + " --log " + quote(log) +
+                                          " -- " + quote(GUARD_PROPERTY_CLIENT) + " 0 0 " + quote(walls.dir) +
+                                          " sendmmsg-prefix");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_TRUE(run.says("sendmmsg = 1, received \"a\"")) << run.output;
+  std::ifstream in(log);
+  int guarded = 0;
+  for (std::string line; std::getline(in, line);)
+    if (auto e = connfuzz::tools::parse_event_line(line); e && e->mark == LineMark::guard) ++guarded;
+  EXPECT_EQ(guarded, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, GuardSendmmsg, ::testing::Values("preload", "seccomp"));
+
 INSTANTIATE_TEST_SUITE_P(Backends, GuardProperty,
                          ::testing::Combine(::testing::Values("preload", "seccomp"),
                                             ::testing::Values("connect", "sendto", "sendmsg", "sendmmsg", "fastopen")),

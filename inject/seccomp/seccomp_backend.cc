@@ -231,47 +231,113 @@ bool send_destinations(const seccomp_notif& req, std::vector<std::pair<std::uint
   return true;
 }
 
+// The messages sendmmsg would have sent before a refused one, copied out of the
+// program: names (relative AF_UNIX paths made absolute), bytes, control data.
+struct MessagePrefix {
+  std::vector<mmsghdr> msgs;
+  std::vector<sockaddr_storage> names;
+  std::vector<std::vector<iovec>> iovs;
+  std::vector<std::string> bytes;  // one per iovec, owning what iovs point to
+  std::vector<std::string> controls;
+};
+
+// False when the prefix cannot be copied faithfully: unreadable memory, more than a
+// bounded amount of data, or control data that passes descriptors or credentials
+// (they name the program's, not the supervisor's).
+bool copy_prefix(pid_t pid, std::uint64_t msgvec, unsigned count, MessagePrefix& p) {
+  constexpr std::size_t kMaxBytes = 1 << 20;
+  std::size_t total = 0;
+  p.msgs.resize(count);
+  p.names.resize(count);
+  p.iovs.resize(count);
+  p.controls.resize(count);
+  for (unsigned i = 0; i < count; ++i) {
+    msghdr& m = p.msgs[i].msg_hdr;
+    if (!read_child(pid, msgvec + i * sizeof(mmsghdr), &m, sizeof(m)) || m.msg_iovlen > UIO_MAXIOV) return false;
+    if (m.msg_name != nullptr) {
+      socklen_t len = std::min<socklen_t>(m.msg_namelen, sizeof(sockaddr_storage));
+      if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_name), &p.names[i], len)) return false;
+      resolve_unix_path(p.names[i], len, static_cast<int>(pid));
+      m.msg_name = &p.names[i];
+      m.msg_namelen = len;
+    }
+    p.iovs[i].resize(m.msg_iovlen);
+    if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_iov), p.iovs[i].data(), m.msg_iovlen * sizeof(iovec)))
+      return false;
+    for (iovec& v : p.iovs[i]) {
+      if ((total += v.iov_len) > kMaxBytes) return false;
+      std::string& b = p.bytes.emplace_back(v.iov_len, '\0');
+      if (!read_child(pid, reinterpret_cast<std::uint64_t>(v.iov_base), b.data(), b.size())) return false;
+      v.iov_base = b.data();
+    }
+    m.msg_iov = p.iovs[i].data();
+    if (m.msg_controllen > 0) {
+      if ((total += m.msg_controllen) > kMaxBytes) return false;
+      p.controls[i].assign(m.msg_controllen, '\0');
+      if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_control), p.controls[i].data(), m.msg_controllen))
+        return false;
+      m.msg_control = p.controls[i].data();
+      for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c))
+        if (c->cmsg_level == SOL_SOCKET && (c->cmsg_type == SCM_RIGHTS || c->cmsg_type == SCM_CREDENTIALS)) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
-// The guard's verdict on each destination, in order. The kernel stops at a message that
-// fails, so a refused one answers the call: sendmmsg then sends nothing (this backend
-// cannot send a prefix of the program's messages: the preload layer does). An allowed
-// send goes on to the kernel, which reads the program's memory again: a program that
-// rewrote its address meanwhile would pass, which the private network namespace stops.
+// The guard's verdict on each destination, in order. The kernel stops at a message
+// that fails, so a refused one answers the call; sendmmsg's messages before it are sent
+// by the supervisor on its copy of the socket (or, when they cannot be copied, none
+// are). An allowed send goes on to the kernel, which reads the program's memory again:
+// a program that rewrote its address meanwhile would pass, which the private network
+// namespace stops.
 void SeccompSupervisor::State::guard_send(const seccomp_notif& req, seccomp_notif_resp& resp) {
   Process& proc = process(static_cast<int>(req.pid));
+  auto pid = static_cast<pid_t>(req.pid);
   int fd = static_cast<int>(req.data.args[0]);
   int copy = proc.pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, proc.pidfd, fd, 0)) : -1;
   int domain = copy >= 0 ? int_option(copy, SO_DOMAIN) : -1;
-  if (copy >= 0) close(copy);
   resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-  if (domain < 0) return;  // not a socket: the kernel says so
   std::vector<std::pair<std::uint64_t, socklen_t>> destinations;
-  if (!send_destinations(req, destinations)) {
+  if (domain < 0) {
+    // not a socket: the kernel says so
+  } else if (!send_destinations(req, destinations)) {
     resp.flags = 0;
     resp.error = -EFAULT;  // fail-closed: what the kernel would answer for unreadable msghdrs
-    return;
-  }
-  for (auto [where, len] : destinations) {
-    if (where == 0) continue;
-    sockaddr_storage addr{};
-    std::size_t n = std::min<std::size_t>(len, sizeof(addr));
-    if (!read_child(static_cast<pid_t>(req.pid), where, &addr, n)) {
+  } else {
+    for (std::size_t i = 0; i < destinations.size(); ++i) {
+      auto [where, len] = destinations[i];
+      if (where == 0) continue;
+      sockaddr_storage addr{};
+      if (!read_child(pid, where, &addr, std::min<std::size_t>(len, sizeof(addr)))) {
+        resp.flags = 0;
+        resp.error = -EFAULT;
+        break;
+      }
+      resolve_unix_path(addr, len, static_cast<int>(pid));
+      inject::GuardVerdict verdict = inject::check_destination(domain, reinterpret_cast<sockaddr*>(&addr), len, guard);
+      if (verdict.allowed) continue;
+      Event e = event_for(Call::send, fd, Decision{});
+      LineBuilder(e.args, sizeof(e.args)).number(fd);
+      e.set_address(reinterpret_cast<sockaddr*>(&addr), len, false);
+      log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
       resp.flags = 0;
-      resp.error = -EFAULT;
-      return;
+      resp.error = -verdict.err;
+      MessagePrefix prefix;
+      if (i > 0 && copy_prefix(pid, req.data.args[1], static_cast<unsigned>(i), prefix)) {
+        // The kernel's SIGPIPE is the program's, not connfuzz's: sent on to the caller.
+        int flags = static_cast<int>(req.data.args[3]);
+        int sent = sendmmsg(copy, prefix.msgs.data(), static_cast<unsigned>(i), flags | MSG_NOSIGNAL);
+        int err = errno;
+        if (sent < 0 && err == EPIPE && !(flags & MSG_NOSIGNAL)) syscall(SYS_tgkill, proc.tgid, pid, SIGPIPE);
+        resp.error = sent < 0 ? -err : 0;
+        resp.val = sent < 0 ? 0 : sent;
+      }
+      break;
     }
-    resolve_unix_path(addr, len, static_cast<int>(req.pid));
-    inject::GuardVerdict verdict = inject::check_destination(domain, reinterpret_cast<sockaddr*>(&addr), len, guard);
-    if (verdict.allowed) continue;
-    Event e = event_for(Call::send, fd, Decision{});
-    LineBuilder(e.args, sizeof(e.args)).number(fd);
-    e.set_address(reinterpret_cast<sockaddr*>(&addr), len, false);
-    log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
-    resp.flags = 0;
-    resp.error = -verdict.err;
-    return;
   }
+  if (copy >= 0) close(copy);
 }
 
 SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSettings& settings)
