@@ -1,7 +1,8 @@
-// The guard as a property (issue 7): thousands of random destinations of every family
-// and form, connected to by a program under `connfuzz run` with each backend; every
-// one a model of the walls (written here, apart from the guard) calls outside must be
-// answered by the guard and never reach the kernel.
+// The guard as a property (issues 7 and 18): thousands of random destinations of every
+// family and form, handed by a program under `connfuzz run` with each backend to each
+// libc entry that can carry one (connect, sendto, sendmsg, sendmmsg, TCP Fast Open);
+// every one a model of the walls (written here, apart from the guard) calls outside
+// must be answered by the guard and never reach the kernel.
 #include <gtest/gtest.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "connfuzz_command.h"
 #include "event_line.h"
@@ -72,47 +75,71 @@ struct Walls {
   ~Walls() { connfuzz::testing::run_shell("rm -rf " + quote(dir) + " " + quote(elsewhere)); }
 };
 
-class GuardProperty : public ::testing::TestWithParam<const char*> {};
+// The events the client's call on destination i made: those after its socket() and
+// before the next. The client's last `count` socket() calls are its destinations'
+// (if_nameindex, before them, may make one of its own).
+std::vector<std::vector<connfuzz::tools::EventLine>> events_by_destination(const std::vector<std::string>& lines,
+                                                                           std::size_t count) {
+  std::vector<std::vector<connfuzz::tools::EventLine>> groups;
+  for (const std::string& line : lines) {
+    auto e = connfuzz::tools::parse_event_line(line);
+    if (!e) continue;
+    if (e->call == connfuzz::inject::Call::socket) groups.emplace_back();
+    else if (!groups.empty()) groups.back().push_back(*e);
+  }
+  if (groups.size() > count) groups.erase(groups.begin(), groups.end() - static_cast<std::ptrdiff_t>(count));
+  return groups;
+}
+
+// (backend, entry point)
+class GuardProperty : public ::testing::TestWithParam<std::tuple<const char*, const char*>> {};
 
 TEST_P(GuardProperty, NoDestinationOutsideTheWallsReachesTheKernel) {
   constexpr std::uint64_t kSeed = 20261121;
   constexpr int kCount = 3000;
+  auto [backend, entry] = GetParam();
   Walls walls;
   std::string allowed = real_path(walls.dir);
   std::string log = walls.dir + "/events.log";
   // TMPDIR is the only directory AF_UNIX connects may reach.
   auto run = connfuzz::testing::run_shell("TMPDIR=" + quote(walls.dir) + " " + quote(CONNFUZZ_BINARY) + " run --backend " +
-                                          GetParam() + " --log " + quote(log) + " -- " + quote(GUARD_PROPERTY_CLIENT) +
-                                          " " + std::to_string(kSeed) + " " + std::to_string(kCount) + " " + quote(walls.dir));
+                                          backend + " --log " + quote(log) + " -- " + quote(GUARD_PROPERTY_CLIENT) + " " +
+                                          std::to_string(kSeed) + " " + std::to_string(kCount) + " " + quote(walls.dir) +
+                                          " " + entry);
   ASSERT_EQ(run.status, 0) << run.output;
 
-  std::vector<connfuzz::tools::EventLine> connects;
   std::ifstream in(log);
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
-  for (const std::string& line : lines)
-    if (auto e = connfuzz::tools::parse_event_line(line); e && e->call == connfuzz::inject::Call::connect) connects.push_back(*e);
   auto destinations = connfuzz::testing::random_destinations(kSeed, kCount, walls.dir);
-  ASSERT_EQ(connects.size(), destinations.size()) << "one connect per destination";
+  auto groups = events_by_destination(lines, destinations.size());
+  ASSERT_EQ(groups.size(), destinations.size()) << "one socket per destination";
+  connfuzz::inject::Call call = std::string(entry) == "connect" ? connfuzz::inject::Call::connect : connfuzz::inject::Call::send;
 
   int outside_count = 0, reached = 0, guarded = 0;
   std::map<std::string, int> guarded_by_form;
   std::ostringstream first_escapes;
   for (std::size_t i = 0; i < destinations.size(); ++i) {
-    bool is_outside = outside(destinations[i], allowed);
-    bool by_guard = connects[i].mark == LineMark::guard;
+    int calls = 0;
+    bool by_guard = false;
+    for (const auto& e : groups[i]) {
+      calls += e.call == call;
+      by_guard |= e.call == call && e.mark == LineMark::guard;
+    }
+    if (call == connfuzz::inject::Call::connect) {
+      EXPECT_EQ(calls, 1) << "one connect for destination #" << i;
+    }
     guarded += by_guard;
-    if (!is_outside) continue;
+    if (!outside(destinations[i], allowed)) continue;
     ++outside_count;
     if (by_guard) {
       ++guarded_by_form[destinations[i].form];
     } else if (++reached <= 5) {
       first_escapes << "  destination #" << i << " (" << destinations[i].form << ", length " << destinations[i].len
-                    << "): connect#" << connects[i].index << " = " << connects[i].result << ", errno " << connects[i].err
-                    << ", not from the guard\n";
+                    << "): " << calls << " " << entry << " event(s), none from the guard\n";
     }
   }
-  EXPECT_EQ(reached, 0) << "destinations outside the walls reached the kernel:\n" << first_escapes.str();
+  EXPECT_EQ(reached, 0) << "destinations outside the walls reached the kernel by " << entry << ":\n" << first_escapes.str();
   // Not vacuous: many were outside, every outside form was met, and the rest went through.
   EXPECT_GT(outside_count, kCount / 3);
   for (const char* form : {"ipv4", "0.0.0.0", "ipv6", "::", "v4-mapped", "v4-compatible", "link-local", "unix .. escape",
@@ -121,6 +148,32 @@ TEST_P(GuardProperty, NoDestinationOutsideTheWallsReachesTheKernel) {
   EXPECT_LT(guarded, kCount) << "the guard let nothing through at all";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, GuardProperty, ::testing::Values("preload", "seccomp"));
+class GuardSendmmsg : public ::testing::TestWithParam<const char*> {};
+
+// The kernel stops at a message that fails and reports those sent before it: a refused
+// destination is such a failure, under either backend.
+TEST_P(GuardSendmmsg, SendsTheMessagesBeforeARefusedDestinationAndNoneAfter) {
+  Walls walls;
+  std::string log = walls.dir + "/events.log";
+  auto run = connfuzz::testing::run_shell(quote(CONNFUZZ_BINARY) + " run --backend " + GetParam() + " --log " + quote(log) +
+                                          " -- " + quote(GUARD_PROPERTY_CLIENT) + " 0 0 " + quote(walls.dir) +
+                                          " sendmmsg-prefix");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_TRUE(run.says("sendmmsg = 1, received \"a\"")) << run.output;
+  std::ifstream in(log);
+  int guarded = 0;
+  for (std::string line; std::getline(in, line);)
+    if (auto e = connfuzz::tools::parse_event_line(line); e && e->mark == LineMark::guard) ++guarded;
+  EXPECT_EQ(guarded, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, GuardSendmmsg, ::testing::Values("preload", "seccomp"));
+
+INSTANTIATE_TEST_SUITE_P(Backends, GuardProperty,
+                         ::testing::Combine(::testing::Values("preload", "seccomp"),
+                                            ::testing::Values("connect", "sendto", "sendmsg", "sendmmsg", "fastopen")),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param)) + "_" + std::get<1>(info.param);
+                         });
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The guard's verdicts, address by address.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <linux/netlink.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -89,6 +90,12 @@ TEST(Guard, DeniesUnknownFamiliesOnInternetSocketsAndUnknownDomains) {
   EXPECT_FALSE(check_destination(AF_INET, reinterpret_cast<sockaddr*>(&a), sizeof(a), GuardConfig{}).allowed);
   a.ss_family = AF_INET;
   EXPECT_FALSE(check_destination(AF_PACKET, reinterpret_cast<sockaddr*>(&a), sizeof(a), GuardConfig{}).allowed);
+}
+
+TEST(Guard, AllowsNetlinkWhoseAddressesNeverLeaveTheMachine) {
+  sockaddr_nl a{};
+  a.nl_family = AF_NETLINK;
+  EXPECT_TRUE(check_destination(AF_NETLINK, reinterpret_cast<sockaddr*>(&a), sizeof(a), GuardConfig{}).allowed);
 }
 
 class UnixGuard : public ::testing::Test {

@@ -6,13 +6,18 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
+#include <vector>
 
+#include "plan.h"
 #include "runtime.h"
 
 namespace {
@@ -135,11 +140,143 @@ TEST_F(WireTest, AnInjectedEintrTowardsAFarHostSendsNothing) {
   close(fd);
 }
 
+extern "C" int __connect(int, const sockaddr*, socklen_t);  // glibc's public alias of connect
+
+TEST_F(WireTest, AGuardedConnectByGlibcsOtherNameSendsNothing) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_in a = far_v4();
+  EXPECT_EQ(__connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), -1);
+  EXPECT_EQ(errno, ENETUNREACH);
+  EXPECT_EQ(frames_to_far_hosts(), 0);
+  close(fd);
+}
+
 TEST_F(WireTest, AGuardedDatagramSendsNothing) {
   int fd = socket(AF_INET6, SOCK_DGRAM, 0);
   sockaddr_in a = far_v4();  // an AF_INET6 datagram socket accepts AF_INET destinations
   EXPECT_LT(sendto(fd, "x", 1, 0, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
   EXPECT_LT(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  EXPECT_EQ(frames_to_far_hosts(), 0);
+  close(fd);
+}
+
+// A UDP socket bound to loopback that counts the datagrams it got (bounded drain).
+struct LoopbackReceiver {
+  int fd = static_cast<int>(syscall(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+  sockaddr_in addr{};
+  LoopbackReceiver() {
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    syscall(SYS_bind, fd, &addr, sizeof(addr));
+    socklen_t len = sizeof(addr);
+    syscall(SYS_getsockname, fd, &addr, &len);
+  }
+  ~LoopbackReceiver() { syscall(SYS_close, fd); }
+  int received() const {
+    char byte;
+    int count = 0;
+    for (int i = 0; i < 100 && syscall(SYS_recvfrom, fd, &byte, 1, 0, nullptr, nullptr) >= 0; ++i) ++count;
+    return count;
+  }
+};
+
+// Guard events on send() that the in-process log holds.
+int guarded_sends() {
+  auto& log = connfuzz::inject::runtime().log();
+  int count = 0;
+  for (std::uint32_t i = 0; i < log.size(); ++i)
+    count += log.at(i).call == connfuzz::inject::Call::send && log.at(i).mark == connfuzz::inject::Mark::Guard;
+  return count;
+}
+
+// One datagram per destination, each message naming its own.
+struct Messages {
+  char byte = 'x';
+  iovec iov{&byte, 1};
+  std::vector<mmsghdr> msgs;
+  explicit Messages(std::initializer_list<const sockaddr_in*> to) {
+    for (const sockaddr_in* a : to) {
+      mmsghdr m{};
+      m.msg_hdr.msg_name = const_cast<sockaddr_in*>(a);
+      m.msg_hdr.msg_namelen = sizeof(*a);
+      m.msg_hdr.msg_iov = &iov;
+      m.msg_hdr.msg_iovlen = 1;
+      msgs.push_back(m);
+    }
+  }
+};
+
+TEST_F(WireTest, ARawSendmmsgReachesTheWireSoTheCaptureWorks) {
+  int fd = static_cast<int>(syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0));
+  sockaddr_in far = far_v4();
+  Messages m({&far});
+  EXPECT_EQ(syscall(SYS_sendmmsg, fd, m.msgs.data(), 1, 0), 1);
+  EXPECT_GE(frames_to_far_hosts(), 1);
+  syscall(SYS_close, fd);
+}
+
+TEST_F(WireTest, SendmmsgSendsTheMessagesBeforeARefusedDestinationAndNoneAfter) {
+  LoopbackReceiver receiver;
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in far = far_v4();
+  Messages m({&receiver.addr, &far, &receiver.addr});
+  EXPECT_EQ(sendmmsg(fd, m.msgs.data(), 3, 0), 1);
+  EXPECT_EQ(frames_to_far_hosts(), 0);
+  EXPECT_EQ(receiver.received(), 1);
+  EXPECT_EQ(guarded_sends(), 1);
+  close(fd);
+}
+
+TEST_F(WireTest, SendmmsgWhoseFirstDestinationIsRefusedFailsWithTheGuardsErrno) {
+  LoopbackReceiver receiver;
+  int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+  sockaddr_in far = far_v4();  // an AF_INET6 datagram socket accepts AF_INET destinations
+  Messages m({&far, &receiver.addr});
+  EXPECT_EQ(sendmmsg(fd, m.msgs.data(), 2, 0), -1);
+  EXPECT_EQ(errno, ENETUNREACH);
+  EXPECT_EQ(frames_to_far_hosts(), 0);
+  EXPECT_EQ(receiver.received(), 0);
+  close(fd);
+}
+
+TEST_F(WireTest, ARawFastOpenSendtoReachesTheWireSoTheCaptureWorks) {
+  int fd = static_cast<int>(syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+  sockaddr_in a = far_v4();
+  syscall(SYS_sendto, fd, "x", 1, MSG_FASTOPEN, &a, sizeof(a));
+  EXPECT_GE(frames_to_far_hosts(), 1);
+  syscall(SYS_close, fd);
+}
+
+TEST_F(WireTest, AGuardedFastOpenSendtoOrSendmsgSendsNothing) {
+  sockaddr_in a = far_v4();
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  EXPECT_EQ(sendto(fd, "x", 1, MSG_FASTOPEN, reinterpret_cast<sockaddr*>(&a), sizeof(a)), -1);
+  EXPECT_EQ(errno, ENETUNREACH);
+  close(fd);
+  fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_in6 mapped = far_v6("::ffff:192.0.2.1");
+  char byte = 'x';
+  iovec iov{&byte, 1};
+  msghdr msg{};
+  msg.msg_name = &mapped;
+  msg.msg_namelen = sizeof(mapped);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  EXPECT_EQ(sendmsg(fd, &msg, MSG_FASTOPEN), -1);
+  EXPECT_EQ(errno, ENETUNREACH);
+  close(fd);
+  EXPECT_EQ(frames_to_far_hosts(), 0);
+  EXPECT_EQ(guarded_sends(), 2);
+}
+
+TEST_F(WireTest, AConnectAfterTcpFastOpenConnectIsGuardedAndItsWriteSendsNothing) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  int on = 1;
+  ASSERT_EQ(setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &on, sizeof(on)), 0);
+  sockaddr_in a = far_v4();
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), -1);
+  EXPECT_EQ(errno, ENETUNREACH);
+  EXPECT_LT(send(fd, "x", 1, MSG_NOSIGNAL), 0);  // never connected: nothing to send the byte with
   EXPECT_EQ(frames_to_far_hosts(), 0);
   close(fd);
 }

@@ -4,6 +4,7 @@
 #include "guard.h"
 
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -19,14 +20,11 @@ constexpr GuardVerdict kAllow{};
 
 GuardVerdict deny(int err, const char* reason) noexcept { return {false, err, reason}; }
 
-bool is_loopback_v4(const unsigned char* addr) noexcept { return addr[0] == 127; }
-
-// ::1, or an IPv4-mapped 127.0.0.0/8 (::ffff:127.x.y.z), which Linux connects over IPv4.
-bool is_loopback_v6(const unsigned char* a) noexcept {
-  static constexpr unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  static constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(a, kLoopback, 16) == 0) return true;
-  return std::memcmp(a, kMappedPrefix, 12) == 0 && is_loopback_v4(a + 12);
+// `n` bytes in network order as a number.
+std::uint64_t big_endian(const unsigned char* bytes, int n) noexcept {
+  std::uint64_t value = 0;
+  for (int i = 0; i < n; ++i) value = value << 8 | bytes[i];
+  return value;
 }
 
 long raw(long number, long a, long b = 0, long c = 0, long d = 0) noexcept {
@@ -131,16 +129,22 @@ GuardVerdict check_destination(int socket_domain, const sockaddr* addr, socklen_
       if (family == AF_INET) {
         if (len < sizeof(sockaddr_in)) return kAllow;  // EINVAL before routing
         const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
-        if (is_loopback_v4(reinterpret_cast<const unsigned char*>(&in->sin_addr))) return kAllow;
+        const auto* a = reinterpret_cast<const unsigned char*>(&in->sin_addr);
+        if (loopback_v4(static_cast<std::uint32_t>(big_endian(a, 4)))) return kAllow;
         return deny(ENETUNREACH, "IPv4 destination outside 127.0.0.0/8");
       }
       if (family == AF_INET6) {
         if (len < 24) return kAllow;  // SIN6_LEN_RFC2133: EINVAL before routing
         const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
-        if (is_loopback_v6(reinterpret_cast<const unsigned char*>(&in6->sin6_addr))) return kAllow;
+        const unsigned char* a = in6->sin6_addr.s6_addr;
+        if (loopback_v6(big_endian(a, 8), big_endian(a + 8, 8))) return kAllow;
         return deny(ENETUNREACH, "IPv6 destination other than ::1 or ::ffff:127.0.0.0/104");
       }
       return deny(ENETUNREACH, "address family that an internet socket might route (fail-closed)");
+    case AF_NETLINK:
+      // A netlink address names the kernel or a process on this machine, never a host
+      // (glibc's getaddrinfo and if_nameindex send to the kernel this way).
+      return kAllow;
     default:
       return deny(ENETUNREACH, "socket domain the guard does not know (fail-closed)");
   }

@@ -14,6 +14,12 @@ SocketInfo learn_socket(int fd) noexcept;
 
 Facts facts_for(const SocketInfo& info) noexcept;
 
+// A descriptor the kernel closed without close() (dup2 onto it, close_range): forgotten.
+void forget_descriptor(int fd) noexcept;
+// `to` is now a copy of `from` (dup and its kin): what `to` was is forgotten, and it
+// takes `from`'s socket state, since both name the same socket.
+void copy_descriptor(int from, int to) noexcept;
+
 // Starts an event for `call` on `fd`; the caller fills args and finishes it.
 Event begin_event(Call call, int fd, const Decision& d) noexcept;
 

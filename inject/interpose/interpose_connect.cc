@@ -344,7 +344,12 @@ int close(int fd) {
 static int fcntl_common(int fd, int cmd, void* arg) {
   Runtime& rt = runtime();
   SocketInfo info = rt.sockets().get(fd);
-  if (info.phase == Phase::Untracked) return real().fcntl(fd, cmd, arg);
+  bool dup = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
+  if (info.phase == Phase::Untracked) {
+    int result = real().fcntl(fd, cmd, arg);
+    if (dup && result >= 0) copy_descriptor(fd, result);
+    return result;
+  }
   Decision d = rt.decide(Call::fcntl, facts_for(info));
   Event ev = begin_event(Call::fcntl, fd, d);
   LineBuilder(ev.args, sizeof(ev.args)).number(fd).text(", ").text(cmd == F_GETFL ? "F_GETFL" : cmd == F_SETFL ? "F_SETFL" : "cmd=");
@@ -353,6 +358,7 @@ static int fcntl_common(int fd, int cmd, void* arg) {
   if (d.rule >= 0) note_refusal(ev, d);
   int result = real().fcntl(fd, cmd, arg);
   int err = errno;
+  if (dup && result >= 0) copy_descriptor(fd, result);
   if (result >= 0 && cmd == F_SETFL) {
     info.nonblocking = reinterpret_cast<long>(arg) & O_NONBLOCK;
     rt.sockets().set(fd, info);

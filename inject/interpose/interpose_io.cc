@@ -1,9 +1,10 @@
-// Wrappers for the first exchange: read(), write(), send*(), recv*() on a socket.
+// Wrappers for the first exchange: read(), write(), send*(), sendmmsg(), recv*() on a socket.
 //
 // On a socket whose attempt is simulated, the answers are Linux's, measured on
 // loopback: while connecting EAGAIN (a blocking call waits for the end); after a
 // failure the pending error once, then end-of-file for reads and EPIPE for writes.
 #include <signal.h>
+#include <sys/uio.h>
 
 #include <cstring>
 
@@ -80,6 +81,21 @@ size_t iov_bytes(const msghdr* msg) {
   return total;
 }
 
+// How many of sendmmsg's messages the guard lets through, up to the first it refuses
+// (whose refusal it logs; `denied` is then its answer). The kernel sends at most
+// UIO_MAXIOV messages a call, so no more are judged.
+unsigned int guarded_prefix(int fd, const mmsghdr* msgs, unsigned int vlen, long& denied) {
+  denied = -2;
+  if (msgs == nullptr) return vlen;
+  if (vlen > UIO_MAXIOV) vlen = UIO_MAXIOV;
+  for (unsigned int i = 0; i < vlen; ++i) {
+    const msghdr& m = msgs[i].msg_hdr;
+    denied = guard_destination(fd, static_cast<const sockaddr*>(m.msg_name), m.msg_namelen);
+    if (denied != -2) return i;
+  }
+  return vlen;
+}
+
 }  // namespace
 
 extern "C" {
@@ -104,6 +120,10 @@ ssize_t write(int fd, const void* buf, size_t n) {
   return io_common(Call::write, fd, n, 0, Direction::Out, [&] { return real().write(fd, buf, n); });
 }
 
+// glibc exports connect() under this name too (public, GLIBC_2.2.5): the same
+// destination, so the same wrapper, guard and all.
+int __connect(int fd, const sockaddr* addr, socklen_t len) { return connect(fd, addr, len); }
+
 ssize_t send(int fd, const void* buf, size_t n, int flags) {
   return io_common(Call::send, fd, n, flags, Direction::Out, [&] { return real().send(fd, buf, n, flags); });
 }
@@ -121,6 +141,19 @@ ssize_t sendmsg(int fd, const msghdr* msg, int flags) {
   }
   return io_common(Call::send, fd, iov_bytes(msg), flags, Direction::Out,
                    [&] { return real().sendmsg(fd, msg, flags); });
+}
+
+// Each message may name its own destination. The kernel stops at a message that fails
+// and reports the ones sent before it, or the failure when it is the first: a refused
+// destination is such a failure, and nothing past it is sent.
+int sendmmsg(int fd, mmsghdr* msgs, unsigned int vlen, int flags) {
+  long denied;
+  unsigned int allowed = guarded_prefix(fd, msgs, vlen, denied);
+  if (allowed == 0 && denied != -2) return static_cast<int>(denied);
+  size_t bytes = 0;
+  for (unsigned int i = 0; msgs != nullptr && i < allowed; ++i) bytes += iov_bytes(&msgs[i].msg_hdr);
+  return static_cast<int>(io_common(Call::send, fd, bytes, flags, Direction::Out,
+                                    [&] { return real().sendmmsg(fd, msgs, allowed, flags); }));
 }
 
 ssize_t recv(int fd, void* buf, size_t n, int flags) {

@@ -26,11 +26,22 @@ void resolve(F& slot, const char* name) {
   }
 }
 
+// For functions older C libraries lack: null then, and their wrappers say ENOSYS.
+template <typename F>
+void resolve_optional(F& slot, const char* name) {
+  slot = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+}
+
 void resolve_all() {
   RealCalls r{};
   resolve(r.socket, "socket");
   resolve(r.connect, "connect");
   resolve(r.close, "close");
+  resolve(r.dup, "dup");
+  resolve(r.dup2, "dup2");
+  resolve(r.dup3, "dup3");
+  resolve_optional(r.close_range, "close_range");
+  resolve_optional(r.closefrom, "closefrom");
   resolve(r.fcntl, "fcntl");
   resolve(r.ioctl, "ioctl");
   resolve(r.poll, "poll");
@@ -47,6 +58,7 @@ void resolve_all() {
   resolve(r.send, "send");
   resolve(r.sendto, "sendto");
   resolve(r.sendmsg, "sendmsg");
+  resolve(r.sendmmsg, "sendmmsg");
   resolve(r.recv, "recv");
   resolve(r.recvfrom, "recvfrom");
   resolve(r.recvmsg, "recvmsg");

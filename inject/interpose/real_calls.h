@@ -15,6 +15,11 @@ struct RealCalls {
   int (*socket)(int, int, int);
   int (*connect)(int, const sockaddr*, socklen_t);
   int (*close)(int);
+  int (*dup)(int);
+  int (*dup2)(int, int);
+  int (*dup3)(int, int, int);
+  int (*close_range)(unsigned int, unsigned int, int);  // null before glibc 2.34
+  void (*closefrom)(int);                                // null before glibc 2.34
   int (*fcntl)(int, int, ...);
   int (*ioctl)(int, unsigned long, ...);
   int (*poll)(pollfd*, nfds_t, int);
@@ -31,6 +36,7 @@ struct RealCalls {
   ssize_t (*send)(int, const void*, size_t, int);
   ssize_t (*sendto)(int, const void*, size_t, int, const sockaddr*, socklen_t);
   ssize_t (*sendmsg)(int, const msghdr*, int);
+  int (*sendmmsg)(int, mmsghdr*, unsigned int, int);
   ssize_t (*recv)(int, void*, size_t, int);
   ssize_t (*recvfrom)(int, void*, size_t, int, sockaddr*, socklen_t*);
   ssize_t (*recvmsg)(int, msghdr*, int);

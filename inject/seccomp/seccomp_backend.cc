@@ -17,11 +17,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "decider.h"
 #include "event_log.h"
@@ -55,6 +58,11 @@ SeccompFilter::SeccompFilter() {
   bool ok = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 0) == 0 &&
             seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0) == 0 &&
             seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(close), 0) == 0 &&
+            // Sends that may name a destination, for the guard: sendto only with one
+            // (send() is sendto with none), sendmsg and sendmmsg always (it is in memory).
+            seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0)) == 0 &&
+            seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 0) == 0 &&
+            seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmmsg), 0) == 0 &&
             // An io_uring connect never passes through a syscall filter: none for it.
             seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(io_uring_setup), 0) == 0;
   int memfd = ok ? memfd_create("connfuzz-seccomp", MFD_CLOEXEC) : -1;
@@ -124,6 +132,9 @@ struct SeccompSupervisor::State {
     }
     return *p;
   }
+
+  // A send that names destinations: the guard's refusal, or on to the kernel.
+  void guard_send(const seccomp_notif& req, seccomp_notif_resp& resp);
 
   void log(Event& e, int tgid, long result, int err, Mark mark, const char* note) {
     e.pid = tgid;
@@ -195,7 +206,139 @@ void resolve_unix_path(sockaddr_storage& a, socklen_t& len, int tid) {
   len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + absolute.size() + 1);
 }
 
+bool read_child(pid_t pid, std::uint64_t from, void* to, std::size_t n) {
+  iovec local{to, n}, remote{reinterpret_cast<void*>(from), n};
+  return n == 0 || process_vm_readv(pid, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(n);
+}
+
+// Where a send's destinations are in the program's memory: sendto's in its arguments,
+// sendmsg's and sendmmsg's in each msghdr. False when the msghdrs cannot be read.
+bool send_destinations(const seccomp_notif& req, std::vector<std::pair<std::uint64_t, socklen_t>>& out) {
+  const auto* args = req.data.args;
+  auto pid = static_cast<pid_t>(req.pid);
+  if (req.data.nr == SYS_sendto) {
+    out.emplace_back(args[4], static_cast<socklen_t>(args[5]));
+    return true;
+  }
+  // The kernel sends at most UIO_MAXIOV messages a call.
+  std::size_t count = req.data.nr == SYS_sendmsg ? 1 : std::min<std::uint64_t>(static_cast<unsigned>(args[2]), UIO_MAXIOV);
+  std::size_t stride = req.data.nr == SYS_sendmsg ? sizeof(msghdr) : sizeof(mmsghdr);
+  for (std::size_t i = 0; i < count; ++i) {
+    msghdr m{};
+    if (!read_child(pid, args[1] + i * stride, &m, sizeof(m))) return false;
+    out.emplace_back(reinterpret_cast<std::uint64_t>(m.msg_name), m.msg_namelen);
+  }
+  return true;
+}
+
+// The messages sendmmsg would have sent before a refused one, copied out of the
+// program: names (relative AF_UNIX paths made absolute), bytes, control data.
+struct MessagePrefix {
+  std::vector<mmsghdr> msgs;
+  std::vector<sockaddr_storage> names;
+  std::vector<std::vector<iovec>> iovs;
+  std::vector<std::string> bytes;  // one per iovec, owning what iovs point to
+  std::vector<std::string> controls;
+};
+
+// False when the prefix cannot be copied faithfully: unreadable memory, more than a
+// bounded amount of data, or control data that passes descriptors or credentials
+// (they name the program's, not the supervisor's).
+bool copy_prefix(pid_t pid, std::uint64_t msgvec, unsigned count, MessagePrefix& p) {
+  constexpr std::size_t kMaxBytes = 1 << 20;
+  std::size_t total = 0;
+  p.msgs.resize(count);
+  p.names.resize(count);
+  p.iovs.resize(count);
+  p.controls.resize(count);
+  for (unsigned i = 0; i < count; ++i) {
+    msghdr& m = p.msgs[i].msg_hdr;
+    if (!read_child(pid, msgvec + i * sizeof(mmsghdr), &m, sizeof(m)) || m.msg_iovlen > UIO_MAXIOV) return false;
+    if (m.msg_name != nullptr) {
+      socklen_t len = std::min<socklen_t>(m.msg_namelen, sizeof(sockaddr_storage));
+      if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_name), &p.names[i], len)) return false;
+      resolve_unix_path(p.names[i], len, static_cast<int>(pid));
+      m.msg_name = &p.names[i];
+      m.msg_namelen = len;
+    }
+    p.iovs[i].resize(m.msg_iovlen);
+    if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_iov), p.iovs[i].data(), m.msg_iovlen * sizeof(iovec)))
+      return false;
+    for (iovec& v : p.iovs[i]) {
+      if ((total += v.iov_len) > kMaxBytes) return false;
+      std::string& b = p.bytes.emplace_back(v.iov_len, '\0');
+      if (!read_child(pid, reinterpret_cast<std::uint64_t>(v.iov_base), b.data(), b.size())) return false;
+      v.iov_base = b.data();
+    }
+    m.msg_iov = p.iovs[i].data();
+    if (m.msg_controllen > 0) {
+      if ((total += m.msg_controllen) > kMaxBytes) return false;
+      p.controls[i].assign(m.msg_controllen, '\0');
+      if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_control), p.controls[i].data(), m.msg_controllen))
+        return false;
+      m.msg_control = p.controls[i].data();
+      for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c))
+        if (c->cmsg_level == SOL_SOCKET && (c->cmsg_type == SCM_RIGHTS || c->cmsg_type == SCM_CREDENTIALS)) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+// The guard's verdict on each destination, in order. The kernel stops at a message
+// that fails, so a refused one answers the call; sendmmsg's messages before it are sent
+// by the supervisor on its copy of the socket (or, when they cannot be copied, none
+// are). An allowed send goes on to the kernel, which reads the program's memory again:
+// a program that rewrote its address meanwhile would pass, which the private network
+// namespace stops.
+void SeccompSupervisor::State::guard_send(const seccomp_notif& req, seccomp_notif_resp& resp) {
+  Process& proc = process(static_cast<int>(req.pid));
+  auto pid = static_cast<pid_t>(req.pid);
+  int fd = static_cast<int>(req.data.args[0]);
+  int copy = proc.pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, proc.pidfd, fd, 0)) : -1;
+  int domain = copy >= 0 ? int_option(copy, SO_DOMAIN) : -1;
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  std::vector<std::pair<std::uint64_t, socklen_t>> destinations;
+  if (domain < 0) {
+    // not a socket: the kernel says so
+  } else if (!send_destinations(req, destinations)) {
+    resp.flags = 0;
+    resp.error = -EFAULT;  // fail-closed: what the kernel would answer for unreadable msghdrs
+  } else {
+    for (std::size_t i = 0; i < destinations.size(); ++i) {
+      auto [where, len] = destinations[i];
+      if (where == 0) continue;
+      sockaddr_storage addr{};
+      if (!read_child(pid, where, &addr, std::min<std::size_t>(len, sizeof(addr)))) {
+        resp.flags = 0;
+        resp.error = -EFAULT;
+        break;
+      }
+      resolve_unix_path(addr, len, static_cast<int>(pid));
+      inject::GuardVerdict verdict = inject::check_destination(domain, reinterpret_cast<sockaddr*>(&addr), len, guard);
+      if (verdict.allowed) continue;
+      Event e = event_for(Call::send, fd, Decision{});
+      LineBuilder(e.args, sizeof(e.args)).number(fd);
+      e.set_address(reinterpret_cast<sockaddr*>(&addr), len, false);
+      log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
+      resp.flags = 0;
+      resp.error = -verdict.err;
+      MessagePrefix prefix;
+      if (i > 0 && copy_prefix(pid, req.data.args[1], static_cast<unsigned>(i), prefix)) {
+        // The kernel's SIGPIPE is the program's, not connfuzz's: sent on to the caller.
+        int flags = static_cast<int>(req.data.args[3]);
+        int sent = sendmmsg(copy, prefix.msgs.data(), static_cast<unsigned>(i), flags | MSG_NOSIGNAL);
+        int err = errno;
+        if (sent < 0 && err == EPIPE && !(flags & MSG_NOSIGNAL)) syscall(SYS_tgkill, proc.tgid, pid, SIGPIPE);
+        resp.error = sent < 0 ? -err : 0;
+        resp.val = sent < 0 ? 0 : sent;
+      }
+      break;
+    }
+  }
+  if (copy >= 0) close(copy);
+}
 
 SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSettings& settings)
     : state_(std::make_unique<State>()) {
@@ -365,6 +508,8 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
           }
         }
         if (copy >= 0) close(copy);
+      } else if (nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg) {
+        s.guard_send(*req, *resp);
       } else {
         resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
       }

@@ -3,7 +3,8 @@
 // plan's fault, with the guard's refusal, or with the real call made on a copy of the
 // program's descriptor (pidfd_getfd) in the program's own network namespace. So the
 // errno really comes back from the kernel, and static binaries and programs that call
-// syscall() directly are covered as well as any other.
+// syscall() directly are covered as well as any other. Sends that name a destination
+// (sendto with one, sendmsg, sendmmsg) come too, for the guard alone.
 #pragma once
 
 #include <linux/filter.h>
