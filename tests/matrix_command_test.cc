@@ -311,6 +311,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadMatrix{"", "no program given"},
                       BadMatrix{"-- false", "exited 1 without any fault"},
                       BadMatrix{"-- true", "made no call on a connect path"},
+                      // A server outside connfuzz's private network namespace cannot be reached from it.
+                      BadMatrix{"-- curl -sS -o /dev/null http://127.0.0.1:9/", "run with --no-netns"},
                       BadMatrix{"-- CLIENT no_such_style", "exited 2 without any fault"},
                       BadMatrix{"--actions teleport -- CLIENT blocking", "unknown action 'teleport'; the actions are: signal, delay, cancel"},
                       BadMatrix{"--actions signal --backend seccomp -- CLIENT blocking", "--actions needs the preload backend"}));

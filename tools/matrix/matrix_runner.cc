@@ -61,6 +61,20 @@ std::uint32_t CellRunner::budget_for(const CleanRun& clean) {
   return static_cast<std::uint32_t>(std::min<std::size_t>(UINT32_MAX, fuzz::call_budget(clean.events)));
 }
 
+// A connect the kernel refused in connfuzz's own network namespace, where a server the
+// user started outside cannot be reached: say so, and how to run beside it.
+std::string CellRunner::refused_in_private_network(std::string_view log) const {
+  if (program_.no_netns) return "";
+  for (const inject::EventLine& e : read_events(log)) {
+    bool refused = e.err == ECONNREFUSED && e.mark == inject::LineMark::none &&
+                   ((e.call == inject::Call::connect && e.failed()) || e.pending_error());  // blocking, or non-blocking
+    if (refused)
+      return "\nits connect was refused inside connfuzz's private network namespace, where a server started outside "
+             "cannot be reached: start the server from the program's command line, or run with --no-netns";
+  }
+  return "";
+}
+
 CleanResult CellRunner::run_clean() const {
   RunRequest request = this->request("", "clean", 0);
   CleanResult out;
@@ -76,7 +90,8 @@ CleanResult CellRunner::run_clean() const {
   if (r.signal == 0 && r.exit_status != 0)
     throw UsageError(command_ + ": the program exited " + std::to_string(r.exit_status) +
                      " without any fault, so a failure under a fault would say nothing; its output:\n" + said +
-                     "(the program's side of the contract: exit 0 if and only if it connected and did its job)");
+                     "(the program's side of the contract: exit 0 if and only if it connected and did its job)" +
+                     refused_in_private_network(out.run.log));
   if (out.clean.sites.empty() && r.signal == 0) {
     std::string program = find_program(program_.argv.at(0));
     throw UsageError(command_ + ": the program made no call on a connect path that connfuzz could see" +

@@ -46,6 +46,7 @@ class CellRunner {
 
   // Runs the program without a fault. UsageError when that run says nothing can be
   // learned from faults: it hung, failed, or made no call on a connect path.
+  std::string refused_in_private_network(std::string_view log) const;
   CleanResult run_clean() const;
   // Generous enough for retries, small enough to stop a spin: 50x the clean run's calls.
   static std::uint32_t budget_for(const CleanRun& clean);
