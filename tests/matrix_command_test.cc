@@ -235,6 +235,23 @@ TEST(Matrix, CallsAndErrnosNarrowTheCells) {
                                           "connect@1-=EINTR", "connect@1=EINTR>ECONNREFUSED"}));
 }
 
+// Spin means unbounded: every poll failing at once with EAGAIN stops no virtual clock
+// for good. Past the call budget time is let run, and a client whose retries end at its
+// own CLOCK_MONOTONIC deadline fails there, cleanly: no spin.
+TEST(Matrix, ALoopBoundedByItsOwnDeadlineIsNoSpin) {
+  Matrix m = run_matrix("--calls poll --errnos EAGAIN --timeout 5", quote(DEADLINE_CLIENT));
+  EXPECT_EQ(m.status, 0) << m.report.dump(1);
+  EXPECT_TRUE(m.verdicts.empty()) << m.report.dump(1);
+  bool seen = false;
+  for (const auto& cell : m.report["cells"]) {
+    if (cell["plan"] != "poll@1-=EAGAIN") continue;
+    seen = true;
+    EXPECT_EQ(cell["verdict"], "ok") << cell.dump();
+    EXPECT_EQ(cell["exit_status"], 1) << "the client should have given up at its deadline: " << cell.dump();
+  }
+  EXPECT_TRUE(seen) << "no poll@1-=EAGAIN cell: " << m.report.dump(1);
+}
+
 // Programs that fork, exec, ignore signals or close their standard descriptors.
 TEST(Matrix, SurvivesProgramsThatForkExecAndCloseTheirStandardDescriptors) {
   std::string forks = "sh -c " + quote(std::string(EXAMPLE_CLIENT) + " leak_on_refused; exit $?");
