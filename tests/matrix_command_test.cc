@@ -252,6 +252,20 @@ TEST(Matrix, ALoopBoundedByItsOwnDeadlineIsNoSpin) {
   EXPECT_TRUE(seen) << "no poll@1-=EAGAIN cell: " << m.report.dump(1);
 }
 
+// A client that asks connect() again how its attempt ended, once poll said writable (on
+// Linux the attempt is over then): a rule "from this call on" says EALREADY or
+// EINPROGRESS only while the attempt is pending; after it, the kernel's 0 or EISCONN.
+TEST(Matrix, AStillConnectingRuleEndsWithTheAttemptForAClientThatAsksByConnect) {
+  Matrix m = run_matrix("--calls connect --errnos EALREADY,EINPROGRESS --timeout 5",
+                        quote(DEADLINE_CLIENT) + " --ask-by-connect");
+  std::map<std::string, std::string> verdicts;
+  for (const auto& cell : m.report["cells"]) verdicts[cell["plan"]] = cell["verdict"];
+  for (const char* plan : {"connect@1-=EALREADY", "connect@1-=EINPROGRESS", "connect@2-=EALREADY", "connect@2-=EINPROGRESS"}) {
+    ASSERT_TRUE(verdicts.count(plan)) << plan << " not among " << m.report["cells"].dump();
+    EXPECT_EQ(verdicts[plan], "ok") << plan << ": " << m.report.dump(1);
+  }
+}
+
 // Programs that fork, exec, ignore signals or close their standard descriptors.
 TEST(Matrix, SurvivesProgramsThatForkExecAndCloseTheirStandardDescriptors) {
   std::string forks = "sh -c " + quote(std::string(EXAMPLE_CLIENT) + " leak_on_refused; exit $?");

@@ -5,6 +5,12 @@
 // 5 s deadline has not passed (no count of retries: the clock alone ends the loop),
 // sends one message, and exits 0 if and only if it connected and the message arrived;
 // 1 with a message otherwise (at its deadline: "timed out").
+//
+//   deadline_client [--ask-by-connect]
+//
+// With --ask-by-connect it learns how the attempt ended by calling connect() again once
+// poll says writable, as some libraries do: on Linux a socket is writable only once its
+// attempt is over, so 0 or EISCONN is a connection and anything else its error.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -29,14 +35,23 @@ long long now_ms() {
   return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+bool still_connecting(int err) { return err == EINPROGRESS || err == EINTR || err == EALREADY; }
+
+// How the attempt ended, as connect() again says it: 0 or its error.
+int ask_by_connect(int fd, const sockaddr_in& server) {
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&server), sizeof(server)) == 0 || errno == EISCONN) return 0;
+  return errno;
+}
+
 // The attempt's outcome (0 or its error), or ETIMEDOUT once the deadline has passed.
-int wait_until(int fd, long long deadline) {
+int wait_until(int fd, const sockaddr_in& server, long long deadline, bool by_connect) {
   for (long long left; (left = deadline - now_ms()) > 0;) {
     pollfd p{fd, POLLOUT, 0};
     int n = poll(&p, 1, static_cast<int>(left));
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;  // not ready to say: ask again
     if (n < 0) return errno;
     if (n == 0) continue;  // the deadline check ends the wait
+    if (by_connect) return ask_by_connect(fd, server);
     int err = 0;
     socklen_t len = sizeof(err);
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) return errno;
@@ -45,13 +60,13 @@ int wait_until(int fd, long long deadline) {
   return ETIMEDOUT;
 }
 
-int connect_by(const sockaddr_in& server, long long deadline, int& out_fd) {
+int connect_by(const sockaddr_in& server, long long deadline, bool by_connect, int& out_fd) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return errno;
   int err = 0;
   if (connect(fd, reinterpret_cast<const sockaddr*>(&server), sizeof(server)) < 0) {
     err = errno;
-    if (err == EINPROGRESS || err == EINTR || err == EALREADY) err = wait_until(fd, deadline);
+    if (still_connecting(err)) err = wait_until(fd, server, deadline, by_connect);
   }
   if (err != 0) {
     close(fd);
@@ -63,11 +78,16 @@ int connect_by(const sockaddr_in& server, long long deadline, int& out_fd) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  bool by_connect = argc == 2 && std::strcmp(argv[1], "--ask-by-connect") == 0;
+  if (argc > 2 || (argc == 2 && !by_connect)) {
+    std::fprintf(stderr, "usage: deadline_client [--ask-by-connect]\n");
+    return 2;
+  }
   sockaddr_in server{};
   int listener = connfuzz::examples::start_loopback_listener(server);
   int fd = -1;
-  int err = connect_by(server, now_ms() + kDeadlineMs, fd);
+  int err = connect_by(server, now_ms() + kDeadlineMs, by_connect, fd);
   if (err == 0) {
     const char ping[] = "ping";
     ssize_t sent;
