@@ -53,7 +53,15 @@ std::string calls_text(std::span<const inject::Event* const> events) {
   std::abort();
 }
 
-void on_call_budget_exhausted(std::uint32_t calls) { stop_inside_call(spin_finding(calls)); }
+// Still calling after the budget and the virtual time it let run (a deadline would have passed).
+void on_call_budget_exhausted(std::uint32_t calls, std::int64_t let_run_ns) {
+  Finding spin = spin_finding(calls);
+  char ran[32];
+  spin.reason.append(", still calling after ")
+      .append(ran, inject::LineBuilder(ran, sizeof(ran)).duration(let_run_ns).size())
+      .append(" of virtual time");
+  stop_inside_call(std::move(spin));
+}
 
 // A target still waiting long past its own deadline would wait for ever.
 void on_clock_limit(std::int64_t passed_ns) { stop_inside_call(overrun_finding(passed_ns, g_deadline_ns)); }
@@ -136,7 +144,7 @@ void Harness::initialize(std::string_view family) {
   auto& guard = inject::runtime().guard();
   guard = inject::GuardConfig{};
   guard.allow_unix_dir(listeners_.directory().c_str());
-  inject::runtime().log().set_budget(kCallBudget, on_call_budget_exhausted);
+  inject::runtime().set_call_budget(kCallBudget, on_call_budget_exhausted);
   handle_plan_signals();
   if (!cancellation_unwinds())
     inject::runtime().set_cancel_unavailable("a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out");

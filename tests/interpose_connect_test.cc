@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/un.h>
 
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
@@ -248,6 +249,88 @@ TEST_F(ConnectTest, AnInjectedEalreadyLeavesARealAttemptInProgress) {
   int accepted = server.accept_one();
   EXPECT_GE(accepted, 0);
   raw_close(accepted);
+  close(fd);
+}
+
+// Whether the kernel has connected the socket, asked past the interposer (which would
+// learn it too).
+bool kernel_connected(int fd) {
+  sockaddr_storage peer{};
+  socklen_t len = sizeof(peer);
+  return syscall(SYS_getpeername, fd, &peer, &len) == 0;
+}
+
+struct StillConnectingRule {
+  const char* plan;
+  int type_flags;    // SOCK_NONBLOCK or 0
+  int first_answer;  // what the first connect says
+};
+
+class StillConnectingRuleTest : public InjectorTest, public ::testing::WithParamInterface<StillConnectingRule> {};
+
+// A rule "from this call on" says "still connecting" only while the attempt is: once
+// the kernel has connected the socket, its connect is the kernel's to answer.
+TEST_P(StillConnectingRuleTest, EndsWhenTheKernelHasConnectedTheSocket) {
+  const StillConnectingRule& rule = GetParam();
+  LoopbackPort server(true);
+  use_plan(rule.plan);
+  int fd = socket(AF_INET, SOCK_STREAM | rule.type_flags, 0);
+  // Before the first connect nothing is pending: EALREADY is no answer there, the kernel's EINPROGRESS is.
+  ASSERT_EQ(error_of(connect(fd, server.addr(), server.len())), rule.first_answer) << log_text();
+  pollfd p{fd, POLLOUT, 0};
+  ASSERT_EQ(poll(&p, 1, 1000), 1);
+  ASSERT_TRUE(kernel_connected(fd));
+  // Linux, after an attempt that ended in a connection: 0 once (the socket is marked
+  // connected), then EISCONN. Never EALREADY, EINPROGRESS or EINTR again.
+  EXPECT_EQ(error_of(connect(fd, server.addr(), server.len())), 0) << log_text();
+  EXPECT_EQ(error_of(connect(fd, server.addr(), server.len())), EISCONN) << log_text();
+  std::string log = log_text();
+  std::size_t second = log.find("connect#2(" + std::to_string(fd));
+  ASSERT_NE(second, std::string::npos) << log;
+  EXPECT_NE(log.substr(second, log.find('\n', second) - second)
+                .find(" = 0 (NOT INJECTED " + std::string(rule.plan) + ": the kernel cannot return this here"),
+            std::string::npos)
+      << log;
+  close(fd);
+}
+
+INSTANTIATE_TEST_SUITE_P(FromThisCallOn, StillConnectingRuleTest,
+                         ::testing::Values(StillConnectingRule{"connect@1-=EALREADY", SOCK_NONBLOCK, EINPROGRESS},
+                                           StillConnectingRule{"connect@1-=EINPROGRESS", SOCK_NONBLOCK, EINPROGRESS},
+                                           StillConnectingRule{"connect@*=EALREADY", SOCK_NONBLOCK, EINPROGRESS},
+                                           StillConnectingRule{"connect%100=EINPROGRESS", SOCK_NONBLOCK, EINPROGRESS}),
+                         [](const ::testing::TestParamInfo<StillConnectingRule>& info) {
+                           return std::to_string(info.index) + "_" + (std::strchr(info.param.plan, '=') + 1);
+                         });
+
+// A rule that fires once may still stand for a slow network: the kernel's connection,
+// which the program has not waited for, is not looked at.
+TEST_F(ConnectTest, AnEalreadyGivenOnceAfterEintrStillComesThoughTheKernelHasConnected) {
+  LoopbackPort server(true);
+  use_plan("connect@1=EINTR connect@2=EALREADY");
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(error_of(connect(fd, server.addr(), server.len())), EINTR);
+  ASSERT_TRUE(kernel_connected(fd));
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  EXPECT_EQ(error_of(connect(fd, server.addr(), server.len())), EALREADY) << log_text();
+  close(fd);
+}
+
+TEST_F(ConnectTest, AnyModeStillSaysStillConnectingOnAConnectedSocket) {
+  LoopbackPort server(true);
+  use_plan("connect@1-=EALREADY mode=any");
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_EQ(error_of(connect(fd, server.addr(), server.len())), EALREADY);
+  pollfd p{fd, POLLOUT, 0};
+  ASSERT_EQ(poll(&p, 1, 1000), 1);
+  ASSERT_TRUE(kernel_connected(fd));
+  EXPECT_EQ(error_of(connect(fd, server.addr(), server.len())), EALREADY) << log_text();
+  std::string log = log_text();
+  std::size_t second = log.find("connect#2(");
+  ASSERT_NE(second, std::string::npos) << log;
+  EXPECT_NE(log.substr(second, log.find('\n', second) - second).find(" = -1 EALREADY (INJECTED connect@1-=EALREADY)"),
+            std::string::npos)
+      << log;
   close(fd);
 }
 

@@ -236,6 +236,37 @@ TEST(Matrix, CallsAndErrnosNarrowTheCells) {
                                           "connect@1-=EINTR", "connect@1=EINTR>ECONNREFUSED"}));
 }
 
+// Spin means unbounded: every poll failing at once with EAGAIN stops no virtual clock
+// for good. Past the call budget time is let run, and a client whose retries end at its
+// own CLOCK_MONOTONIC deadline fails there, cleanly: no spin.
+TEST(Matrix, ALoopBoundedByItsOwnDeadlineIsNoSpin) {
+  Matrix m = run_matrix("--calls poll --errnos EAGAIN --timeout 5", quote(DEADLINE_CLIENT));
+  EXPECT_EQ(m.status, 0) << m.report.dump(1);
+  EXPECT_TRUE(m.verdicts.empty()) << m.report.dump(1);
+  bool seen = false;
+  for (const auto& cell : m.report["cells"]) {
+    if (cell["plan"] != "poll@1-=EAGAIN") continue;
+    seen = true;
+    EXPECT_EQ(cell["verdict"], "ok") << cell.dump();
+    EXPECT_EQ(cell["exit_status"], 1) << "the client should have given up at its deadline: " << cell.dump();
+  }
+  EXPECT_TRUE(seen) << "no poll@1-=EAGAIN cell: " << m.report.dump(1);
+}
+
+// A client that asks connect() again how its attempt ended, once poll said writable (on
+// Linux the attempt is over then): a rule "from this call on" says EALREADY or
+// EINPROGRESS only while the attempt is pending; after it, the kernel's 0 or EISCONN.
+TEST(Matrix, AStillConnectingRuleEndsWithTheAttemptForAClientThatAsksByConnect) {
+  Matrix m = run_matrix("--calls connect --errnos EALREADY,EINPROGRESS --timeout 5",
+                        quote(DEADLINE_CLIENT) + " --ask-by-connect");
+  std::map<std::string, std::string> verdicts;
+  for (const auto& cell : m.report["cells"]) verdicts[cell["plan"]] = cell["verdict"];
+  for (const char* plan : {"connect@1-=EALREADY", "connect@1-=EINPROGRESS", "connect@2-=EALREADY", "connect@2-=EINPROGRESS"}) {
+    ASSERT_TRUE(verdicts.count(plan)) << plan << " not among " << m.report["cells"].dump();
+    EXPECT_EQ(verdicts[plan], "ok") << plan << ": " << m.report.dump(1);
+  }
+}
+
 // Programs that fork, exec, ignore signals or close their standard descriptors.
 TEST(Matrix, SurvivesProgramsThatForkExecAndCloseTheirStandardDescriptors) {
   std::string forks = "sh -c " + quote(std::string(EXAMPLE_CLIENT) + " leak_on_refused; exit $?");

@@ -45,8 +45,10 @@ namespace {
 void judge_ending(const PlannedFault* fault, const CleanRun& clean, const ProgramRun& run, bool fired, bool connected,
                   std::vector<Finding>& findings) {
   auto add = [&](Verdict v, std::string reason) { findings.push_back({v, std::move(reason)}); };
-  if (run.log.find(inject::kBudgetExhausted) != std::string::npos)
-    add(Verdict::spin, "still calling after " + std::to_string(clean.events) + " calls in the fault-free run grew to the budget");
+  if (std::size_t at = run.log.find(inject::kBudgetExhausted); at != std::string::npos) {
+    std::string said = run.log.substr(at, run.log.find('\n', at) - at);  // with the virtual time let run
+    add(Verdict::spin, "the " + std::to_string(clean.events) + " calls of the fault-free run grew to the budget (" + said + ")");
+  }
   else if (run.timed_out)
     add(Verdict::hang, "did not end within the timeout");
   else if (run.signal != 0)

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <string>
 
@@ -27,6 +28,21 @@ bool selects(const Rule& rule, std::uint32_t index, std::uint64_t seed, int rule
     case Which::Percent: return draw(seed, rule_number, index, rule.percent);
   }
   return false;
+}
+
+// A rule that can fire more than once (on every call, a range, a share).
+bool repeats(const Rule& rule) noexcept { return rule.which != Which::Range || rule.last != rule.first; }
+
+// Realistic mode: a non-blocking "still connecting" (EALREADY, EINPROGRESS) that a rule
+// gives again and again comes only while the attempt is: once it is over Linux answers
+// a connect with 0 or EISCONN (or the attempt's error). One given once may stand for a
+// slow network, as it always did. EINTR is left as it was: an interrupted blocking
+// connect again and again stands for a signal storm during a slow handshake (on a
+// socket known to be connected, the real attempt it starts fails at once, EISCONN).
+bool says_still_connecting_after_the_end(const Rule& rule, const Facts& facts) noexcept {
+  bool over = facts.attempt_over || (facts.state & Connected);
+  return over && rule.call == Call::connect && rule.action == Action::errno_value &&
+         (rule.err == EALREADY || rule.err == EINPROGRESS) && repeats(rule);
 }
 
 bool matches(const Predicate& where, const Facts& facts) noexcept {
@@ -100,7 +116,7 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
       std::uint16_t when = Never;
       if (rule.action != Action::errno_value) when = call == Call::connect ? rule_when_[i] : std::uint16_t{Anytime};
       else if (const ErrnoRow* row = rule_rows_[i]) when = row->when;
-      d.refused = (when & Never) || (when & facts.state) != when;
+      d.refused = (when & Never) || (when & facts.state) != when || says_still_connecting_after_the_end(rule, facts);
     }
   }
   return d;

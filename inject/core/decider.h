@@ -19,6 +19,9 @@ struct Facts {
   int type = 0;               // SOCK_STREAM, SOCK_DGRAM
   int port = -1;              // the destination port, when there is one
   std::uint16_t state = 0;    // When bits that hold now
+  // connect: the kernel has ended the attempt the socket's state calls pending (loopback
+  // answers at once), though the program has not yet heard how.
+  bool attempt_over = false;
 };
 
 struct Decision {

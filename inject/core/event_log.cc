@@ -197,8 +197,18 @@ LineBuilder& LineBuilder::socket_args(int domain, int type, int protocol) noexce
   return text(", ").number(protocol);
 }
 
-std::size_t format_budget_exhausted(std::uint32_t calls, char* out, std::size_t size) noexcept {
-  return LineBuilder(out, size).text(kBudgetExhausted).text(" after ").number(calls).text(" calls\n").size();
+LineBuilder& LineBuilder::duration(std::int64_t ns) noexcept {
+  constexpr std::int64_t kMs = 1'000'000, kS = 1000 * kMs, kH = 3600 * kS;
+  if (ns >= kH && ns % kH == 0) return number(ns / kH).text(" h");
+  if (ns >= kS) return number(ns / kS).text(" s");
+  return number(ns / kMs).text(" ms");
+}
+
+std::size_t format_budget_exhausted(std::uint32_t calls, char* out, std::size_t size, std::int64_t let_run_ns) noexcept {
+  LineBuilder line(out, size);
+  line.text(kBudgetExhausted).text(" after ").number(calls).text(" calls");
+  if (let_run_ns > 0) line.text(", still calling after ").duration(let_run_ns).text(" of virtual time");
+  return line.text("\n").size();
 }
 
 std::size_t format_connected_note(const char* when, int fd, char* out, std::size_t size) noexcept {
@@ -247,7 +257,7 @@ void EventLog::record(Event& event) noexcept {
   std::uint32_t slot = next_.bump();
   if (slot < kCapacity) events_[slot].copy_used(event);
   if (fd_.load(std::memory_order_relaxed) >= 0) write_line(event);
-  if (on_exhausted_ != nullptr && slot + 1 == budget_) on_exhausted_(slot + 1);
+  if (on_exhausted_ != nullptr && budget_ != 0 && slot + 1 >= budget_) on_exhausted_(slot + 1);
 }
 
 void EventLog::write_line(const Event& event) noexcept {

@@ -64,6 +64,7 @@ class LineBuilder {
   LineBuilder& errno_text(int err) noexcept;  // "ECONNREFUSED" or the number
   LineBuilder& address(const sockaddr* addr, socklen_t len) noexcept;  // "{AF_INET, 127.0.0.1:80}"
   LineBuilder& socket_args(int domain, int type, int protocol) noexcept;  // "AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0"
+  LineBuilder& duration(std::int64_t ns) noexcept;  // "1 h", "90 s", "250 ms" (whole units, rounded down)
   std::size_t size() const noexcept { return len_; }
 
  private:
@@ -78,9 +79,11 @@ std::size_t format_event(const Event& event, char* out, std::size_t size) noexce
 const char* family_name(int family) noexcept;
 
 // Lines of the log that are no event: what a backend notes for the matrix to read.
-// A program stopped by the call budget (CONNFUZZ_CALL_BUDGET):
+// A program stopped by the call budget (CONNFUZZ_CALL_BUDGET), with how much virtual
+// time was let run past the budget before it was called a spin (0: none was):
+// "connfuzz: call budget exhausted after 2086 calls, still calling after 1 h of virtual time".
 inline constexpr const char* kBudgetExhausted = "connfuzz: call budget exhausted";
-std::size_t format_budget_exhausted(std::uint32_t calls, char* out, std::size_t size) noexcept;
+std::size_t format_budget_exhausted(std::uint32_t calls, char* out, std::size_t size, std::int64_t let_run_ns = 0) noexcept;
 // A socket connected for real, noted by a backend that cannot see the calls that would
 // show it: the preload layer at exit, the seccomp backend at close (it sees no poll,
 // getsockopt or send). `when` is "exit" or "close".
@@ -106,7 +109,8 @@ class EventLog {
   void write_raw(const char* text, std::size_t size) noexcept;
 
   // Calls `on_exhausted` from inside the call that makes the log `calls` long since
-  // the last clear(): how a fuzzer stops a target that retries without end.
+  // the last clear(), and from each call after it: how a runtime judges (and stops) a
+  // target that retries without end.
   using BudgetHook = void (*)(std::uint32_t calls);
   void set_budget(std::uint32_t calls, BudgetHook on_exhausted) noexcept {
     budget_ = calls;

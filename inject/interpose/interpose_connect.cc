@@ -167,6 +167,17 @@ using namespace connfuzz::inject::detail;
 
 namespace {
 
+// Whether the kernel has ended a real attempt the program has not yet heard the end
+// of (loopback answers at once): a rule's endless "still connecting" stops there.
+bool attempt_over(int fd, const SocketInfo& info) {
+  if (info.phase != Phase::Connecting) return false;
+  int saved = errno;
+  pollfd p{fd, POLLOUT, 0};
+  bool over = real().poll(&p, 1, 0) == 1;
+  errno = saved;
+  return over;
+}
+
 void socket_args(Event& e, int domain, int type, int protocol) {
   LineBuilder line(e.args, sizeof(e.args));
   line.socket_args(domain, type, protocol);
@@ -271,6 +282,7 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
   Runtime& rt = runtime();
   SocketInfo info = learn_socket(fd);
   Facts facts = facts_for(info);
+  facts.attempt_over = attempt_over(fd, info);
   if (addr != nullptr && len >= sizeof(sa_family_t)) {
     sa_family_t family;
     std::memcpy(&family, addr, sizeof(family));

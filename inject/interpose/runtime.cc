@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,13 +15,15 @@
 
 namespace connfuzz::inject {
 
-// A program that keeps calling after its budget is spinning: say so in the log (the
-// matrix's "spin" verdict reads this line) and end it, as a fuzzer's budget does.
-static void stop_on_exhausted_budget(std::uint32_t calls) {
-  char line[128];
-  runtime().log().write_raw(line, format_budget_exhausted(calls, line, sizeof(line)));
+// A program that keeps calling after its budget and its grace is spinning: say so in
+// the log (the matrix's "spin" verdict reads this line) and end it, as a fuzzer's budget does.
+static void stop_spinning(std::uint32_t calls, std::int64_t let_run_ns) {
+  char line[160];
+  runtime().log().write_raw(line, format_budget_exhausted(calls, line, sizeof(line), let_run_ns));
   _exit(kBudgetExitStatus);
 }
+
+static void call_past_budget(std::uint32_t calls) { runtime().on_call_past_budget(calls); }
 
 std::int64_t simulated_latency_ns(int err) noexcept { return err == ETIMEDOUT ? 127'000'000'000LL : 0; }
 
@@ -37,6 +40,8 @@ void Runtime::reset_for_input() noexcept {
   log_.clear();
   timers_.rebase(offset_ns_.exchange(0, std::memory_order_relaxed), 0);
   kernel_connects_.store(0, std::memory_order_relaxed);
+  let_run_ns_.store(0, std::memory_order_relaxed);
+  calls_past_horizon_.store(0, std::memory_order_relaxed);
 }
 
 std::int64_t Runtime::now_ns() noexcept {
@@ -52,9 +57,37 @@ void Runtime::advance_clock_to(std::int64_t t_ns) noexcept {
 
 void Runtime::advance_clock_by(std::int64_t ns) noexcept {
   if (ns <= 0) return;
-  std::int64_t passed = offset_ns_.fetch_add(ns, std::memory_order_relaxed) + ns;
+  std::int64_t passed = offset_ns_.fetch_add(ns, std::memory_order_relaxed) + ns - time_let_run_ns();
   timers_.rearm(offset_ns_);
   if (clock_limit_ns_ > 0 && passed > clock_limit_ns_ && on_clock_limit_ != nullptr) on_clock_limit_(passed);
+}
+
+void Runtime::set_call_budget(std::uint32_t calls, SpinHook on_spin) noexcept {
+  call_budget_ = calls;
+  on_spin_ = on_spin;
+  log_.set_budget(calls, on_spin != nullptr ? call_past_budget : nullptr);
+}
+
+void Runtime::on_call_past_budget(std::uint32_t calls) noexcept {
+  int saved = errno;
+  std::int64_t let_run = time_let_run_ns();
+  if (let_run < kSpinHorizonNs) {
+    std::uint32_t doublings = std::min<std::uint32_t>(calls - call_budget_, 32);
+    std::int64_t step = std::min(kFirstGraceStepNs << doublings, kSpinHorizonNs - let_run);
+    let_run_ns_.fetch_add(step, std::memory_order_relaxed);
+    // The network stands still: what ends the loop must be the program's own deadline,
+    // not a slow attempt's answer that the time let run brought nearer.
+    for (int fd = 0; fd < sockets_.high_water(); ++fd) {
+      Phase phase = sockets_.get(fd).phase;
+      std::int64_t due = sockets_.due_ns(fd);
+      if ((phase == Phase::SimPending || phase == Phase::Held) && due > 0) sockets_.set_due_ns(fd, due + step);
+    }
+    offset_ns_.fetch_add(step, std::memory_order_relaxed);
+    timers_.rearm(offset_ns_);
+  } else if (calls_past_horizon_.fetch_add(1, std::memory_order_relaxed) + 1 == kCallsPastHorizon && on_spin_) {
+    on_spin_(calls, let_run);
+  }
+  errno = saved;
 }
 
 bool Runtime::configure_from_environment() {
@@ -81,7 +114,7 @@ bool Runtime::configure_from_environment() {
                    budget);
       return false;
     }
-    log_.set_budget(static_cast<std::uint32_t>(calls), stop_on_exhausted_budget);
+    set_call_budget(static_cast<std::uint32_t>(calls), stop_spinning);
   }
   const char* text = std::getenv("CONNFUZZ_PLAN");
   if (text == nullptr || *text == '\0') return true;

@@ -54,6 +54,19 @@ class Runtime {
     on_clock_limit_ = on_passed;
   }
 
+  // The call budget. A loop that keeps calling is not called a spin at once: its own
+  // deadline may be what ends it, and virtual time stands still while every call fails
+  // at once. From the call that makes the log `calls` long, each intercepted call lets
+  // virtual time run forward (kFirstGraceStepNs, twice as much each call) up to
+  // kSpinHorizonNs; a program still calling kCallsPastHorizon calls after that is a
+  // spin, and `on_spin` runs inside that call. Time let run so moves the program's
+  // clocks and timers, not the network (a slow attempt's end is postponed as much),
+  // and does not count towards the clock limit: a loop ends by itself or not at all.
+  using SpinHook = void (*)(std::uint32_t calls, std::int64_t let_run_ns);
+  void set_call_budget(std::uint32_t calls, SpinHook on_spin) noexcept;
+  // How much virtual time the budget let run since reset_for_input().
+  std::int64_t time_let_run_ns() const noexcept { return let_run_ns_.load(std::memory_order_relaxed); }
+
   // How many connects connfuzz handed to the kernel (the guard's tests count them).
   std::uint64_t kernel_connects() const noexcept { return kernel_connects_.load(std::memory_order_relaxed); }
   void count_kernel_connect() noexcept { kernel_connects_.fetch_add(1, std::memory_order_relaxed); }
@@ -65,6 +78,9 @@ class Runtime {
 
   // Between fuzz inputs: counters, sockets, log and clock start again.
   void reset_for_input() noexcept;
+
+  // A call past the budget (EventLog::BudgetHook's caller): time runs, or it is a spin.
+  void on_call_past_budget(std::uint32_t calls) noexcept;
 
   // Reads CONNFUZZ_PLAN, CONNFUZZ_LOG, CONNFUZZ_ALLOW_UNIX, CONNFUZZ_CALL_BUDGET;
   // returns false with a message on stderr when one of them does not parse.
@@ -79,6 +95,10 @@ class Runtime {
   std::atomic<std::int64_t> offset_ns_{0};
   std::atomic<std::uint64_t> kernel_connects_{0};
   std::int64_t clock_limit_ns_ = 0;
+  std::uint32_t call_budget_ = 0;
+  SpinHook on_spin_ = nullptr;
+  std::atomic<std::int64_t> let_run_ns_{0};
+  std::atomic<std::uint32_t> calls_past_horizon_{0};
   const char* cancel_unavailable_ = nullptr;
   ClockHook on_clock_limit_ = nullptr;
 };
@@ -89,8 +109,16 @@ Runtime& make_runtime() noexcept;
 extern Runtime* g_runtime;
 inline Runtime& runtime() noexcept { return g_runtime != nullptr ? *g_runtime : make_runtime(); }
 
-// With CONNFUZZ_CALL_BUDGET=N, the N-th logged call ends the program: the log says so
-// (format_budget_exhausted) and the process exits with this status.
+// The budget's grace (Runtime::set_call_budget): the first step of virtual time let run,
+// the horizon (well past any timeout a program gives a wait), and the calls a loop may
+// still make after it.
+inline constexpr std::int64_t kFirstGraceStepNs = 1'000'000;
+inline constexpr std::int64_t kSpinHorizonNs = 3600 * 1'000'000'000LL;
+inline constexpr std::uint32_t kCallsPastHorizon = 100;
+
+// With CONNFUZZ_CALL_BUDGET=N, a program still calling past the N-th logged call and its
+// grace is ended: the log says so (format_budget_exhausted) and the process exits with
+// this status.
 inline constexpr int kBudgetExitStatus = 125;
 
 
