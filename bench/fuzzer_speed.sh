@@ -12,7 +12,7 @@ build=${1:-build/libfuzzer-plain}
 seconds=${2:-10}
 work=$(mktemp -d "${TMPDIR:-/tmp}/connfuzz-speed-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-for fuzzer in kernel posix datagram endpoint asio; do
+for fuzzer in $("$(dirname "$0")/../scripts/real-fuzzers.sh"); do
   binary="$build/bin/${fuzzer}_fuzzer"
   if [ ! -x "$binary" ]; then
     echo "fuzzer_speed: $binary is not built (cmake --build --preset ...)" >&2

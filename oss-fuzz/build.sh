@@ -7,7 +7,9 @@
 src="${CONNFUZZ_SRC:-$SRC/connfuzz}"
 build="$WORK/connfuzz-build"
 
-fuzzers=(posix asio endpoint kernel datagram plan scenario)
+# The real connect fuzzers (fuzz/modes.def) and the parser fuzzers.
+mapfile -t fuzzers < <("$src/scripts/real-fuzzers.sh")
+fuzzers+=(plan scenario)
 cmake -S "$src" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \

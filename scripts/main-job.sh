@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
 
 seconds=${CONNFUZZ_SECONDS:-30}
-fuzzers=${CONNFUZZ_FUZZERS:-"posix datagram kernel asio endpoint"}
+fuzzers=${CONNFUZZ_FUZZERS:-$(scripts/real-fuzzers.sh | tr '\n' ' ')}
 echo "== building the libfuzzer preset"
 cmake --preset libfuzzer >/dev/null
 cmake --build --preset libfuzzer -j "$(nproc)" >/dev/null

@@ -23,6 +23,8 @@ struct BadInput {
   std::string args;     // "DIR" stands for the fixture's directory of prepared files
   const char* message;  // what the message must name
 };
+// gtest prints a case by this, not as its bytes.
+void PrintTo(const BadInput& c, std::ostream* os) { *os << c.name << ": connfuzz " << c.args; }
 
 std::string big(std::size_t n, const std::string& unit) {
   std::string out;

@@ -50,6 +50,8 @@ struct BuggyClient {
   const char* verdict;     // the verdict that names its bug, and the only one it gets
   const char* a_cell;      // one cell that finds it
 };
+// gtest prints a case by this, not as its bytes.
+void PrintTo(const BuggyClient& c, std::ostream* os) { *os << c.style << " (" << c.verdict << ", " << c.a_cell << ")"; }
 
 class BuggyClientTest : public ::testing::TestWithParam<BuggyClient> {};
 
@@ -314,6 +316,7 @@ struct BadMatrix {
   const char* args;
   const char* message;
 };
+void PrintTo(const BadMatrix& c, std::ostream* os) { *os << "connfuzz matrix " << c.args; }
 
 class BadMatrixTest : public ::testing::TestWithParam<BadMatrix> {};
 

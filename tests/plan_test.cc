@@ -140,6 +140,8 @@ struct BadPlan {
   std::size_t column;
   const char* says;
 };
+// gtest prints a case by this, not as its bytes.
+void PrintTo(const BadPlan& c, std::ostream* os) { *os << "'" << c.text << "'"; }
 
 class BadPlans : public ::testing::TestWithParam<BadPlan> {};
 

@@ -69,6 +69,8 @@ struct BadUse {
   const char* args;
   const char* says;
 };
+// gtest prints a case by this, not as its bytes.
+void PrintTo(const BadUse& c, std::ostream* os) { *os << "connfuzz " << c.args; }
 
 class BadCommandLines : public ::testing::TestWithParam<BadUse> {};
 

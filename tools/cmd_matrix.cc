@@ -182,7 +182,7 @@ int matrix(const MatrixOptions& o) {
 
 }  // namespace
 
-void add_matrix_command(CLI::App& app, int& status) {
+void add_matrix_command(CLI::App& app, int& status, const std::vector<std::string>& program_words) {
   auto o = std::make_shared<MatrixOptions>();
   auto* cmd = app.add_subcommand("matrix", "Run a program once per documented failure it could meet; a verdict per cell");
   cmd->add_option("--calls", o->calls, "Only these calls (comma-separated names, as in connfuzz errnos)");
@@ -205,8 +205,8 @@ void add_matrix_command(CLI::App& app, int& status) {
   cmd->add_option("--out", o->out, "Write the report here (atomically) instead of standard output");
   cmd->add_option("--save", o->save, "Write one FILE.cell per cell that is not ok here; connfuzz repro FILE.cell replays it");
   cmd->add_option("command", o->command, "-- PROG ARGS...");
-  cmd->callback([o, &status] {
-    append_program_words(o->command);
+  cmd->callback([o, &status, &program_words] {
+    o->command.insert(o->command.end(), program_words.begin(), program_words.end());
     status = matrix(*o);
   });
 }

@@ -142,7 +142,7 @@ int run(const RunOptions& o) {
 
 }  // namespace
 
-void add_run_command(CLI::App& app, int& status) {
+void add_run_command(CLI::App& app, int& status, const std::vector<std::string>& program_words) {
   auto o = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Run a program under a fault plan; exits with the program's status");
   cmd->add_option("--plan", o->plan_text, "The fault plan, e.g. 'connect@1=EINTR'");
@@ -156,8 +156,8 @@ void add_run_command(CLI::App& app, int& status) {
   cmd->add_option("--backend", o->backend, "preload (default): LD_PRELOAD; seccomp: a seccomp filter (static binaries too)")
       ->check(CLI::IsMember({"preload", "seccomp"}));
   cmd->add_option("command", o->command, "-- PROG ARGS...");
-  cmd->callback([o, &status] {
-    append_program_words(o->command);
+  cmd->callback([o, &status, &program_words] {
+    o->command.insert(o->command.end(), program_words.begin(), program_words.end());
     status = run(*o);
   });
 }

@@ -13,8 +13,8 @@ namespace connfuzz::tools {
 // Each returns a pointer to the command's exit status, set when it runs.
 void add_errnos_command(CLI::App& app, int& status);
 void add_plan_command(CLI::App& app, int& status);
-void add_run_command(CLI::App& app, int& status);
-void add_matrix_command(CLI::App& app, int& status);
+void add_run_command(CLI::App& app, int& status, const std::vector<std::string>& program_words);
+void add_matrix_command(CLI::App& app, int& status, const std::vector<std::string>& program_words);
 void add_scenario_commands(CLI::App& app, int& status);  // decode, encode
 void add_repro_commands(CLI::App& app, int& status);     // repro, minimize
 void add_report_command(CLI::App& app, int& status);
@@ -22,11 +22,6 @@ void add_nightly_command(CLI::App& app, int& status);
 void add_verdicts_command(CLI::App& app, int& status);
 void add_fuzzers_command(CLI::App& app, int& status);
 
-// The words after the first "--" (the program and its arguments). main() takes them
-// out before CLI11 parses, because CLI11 2.1 hands "-x" after "--" to connfuzz when a
-// repeatable option came before it.
-void set_program_words(std::vector<std::string> words);
-void append_program_words(std::vector<std::string>& command);
 
 // A CLI11 check that a number is above 0, saying so in words ("--timeout must be a
 // number above 0, got '0'") instead of CLI11's range of doubles.

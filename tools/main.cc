@@ -3,18 +3,9 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands.h"
-
-namespace connfuzz::tools {
-namespace {
-std::vector<std::string> g_program_words;
-}
-void set_program_words(std::vector<std::string> words) { g_program_words = std::move(words); }
-void append_program_words(std::vector<std::string>& command) {
-  command.insert(command.end(), g_program_words.begin(), g_program_words.end());
-}
-}  // namespace connfuzz::tools
 
 int main(int argc, char** argv) {
   using namespace connfuzz::tools;
@@ -22,10 +13,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("connfuzz ") + "0.1.0");
   int status = 0;
+  // The words after the first "--" (the program and its arguments): main() takes them
+  // out before CLI11 parses, because CLI11 2.1 hands "-x" after "--" to connfuzz when a
+  // repeatable option came before it. `run` and `matrix` are given them.
+  std::vector<std::string> program_words;
   add_errnos_command(app, status);
   add_plan_command(app, status);
-  add_run_command(app, status);
-  add_matrix_command(app, status);
+  add_run_command(app, status, program_words);
+  add_matrix_command(app, status, program_words);
   add_scenario_commands(app, status);
   add_repro_commands(app, status);
   add_report_command(app, status);
@@ -36,7 +31,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     if (std::string_view(argv[i]) == "--") {
       words_before_dashes = i;
-      set_program_words({argv + i + 1, argv + argc});
+      program_words.assign(argv + i + 1, argv + argc);
       break;
     }
   try {
