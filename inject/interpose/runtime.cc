@@ -2,6 +2,7 @@
 // call budget, the virtual clock; the plan's decisions are the Decider's.
 #include "runtime.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,6 +38,12 @@ void Runtime::reset_for_input() noexcept {
   log_.clear();
   timers_.rebase(offset_ns_.exchange(0, std::memory_order_relaxed), 0);
   kernel_connects_.store(0, std::memory_order_relaxed);
+}
+
+void Runtime::reset_in_forked_child() noexcept {
+  timers_.reset_lock_in_forked_child();
+  decider_.reset_counts();
+  log_.clear();
 }
 
 std::int64_t Runtime::now_ns() noexcept {
@@ -104,10 +111,14 @@ Runtime& make_runtime() noexcept {
 }
 
 namespace {
+void reset_forked_child() { runtime().reset_in_forked_child(); }
+
 // Fail closed: a plan that does not parse stops the program rather than letting it
 // run without the faults the user asked for.
 __attribute__((constructor(102))) void configure_early() {
   if (!runtime().configure_from_environment()) _exit(2);
+  // Registered here, not at the first intercepted call: registering allocates.
+  pthread_atfork(nullptr, nullptr, reset_forked_child);
 }
 }  // namespace
 
