@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -141,9 +142,36 @@ struct SeccompSupervisor::State {
       kill(-child, SIGKILL);
     }
   }
+
+  // What went wrong in connfuzz itself, on a line of its own in the log (the matrix
+  // reads events only) and on stderr; `err` 0: no errno to add. Allocates nothing.
+  void say(const char* what, int err) const noexcept {
+    char line[256];
+    LineBuilder text(line, sizeof(line));
+    text.text("connfuzz: seccomp supervisor: ").text(what);
+    if (err != 0) {
+      text.text(": ");
+      if (const char* name = strerrorname_np(err)) text.text(name);
+      else text.text("errno ").number(err);
+    }
+    text.text("\n");
+    if (log_fd >= 0) (void)!write(log_fd, line, text.size());
+    (void)!write(2, line, text.size());
+  }
+
+  // Gives up answering, loudly: closing the listener answers every call the filter
+  // holds, and every later one, with ENOSYS, so the program fails instead of hanging.
+  void detach(const char* why, int err) noexcept {
+    say(why, err);
+    say("every intercepted call fails with ENOSYS from now on", 0);
+    if (listener >= 0) close(listener);
+    listener = -1;
+  }
 };
 
 namespace {
+
+using State = SeccompSupervisor::State;
 
 Event event_for(Call call, int fd, const Decision& d) {
   Event e;
@@ -183,16 +211,252 @@ Facts facts_of_socket(int fd) {
   return f;
 }
 
-// A relative AF_UNIX path means the program's working directory, not connfuzz's.
+// A relative AF_UNIX path means the program's working directory, not connfuzz's. A
+// length past sockaddr_un is the kernel's EINVAL: left as it is, and never read past
+// the buffer (the program's length may be anything up to 4 GiB).
 void resolve_unix_path(sockaddr_storage& a, socklen_t& len, int tid) {
   auto& un = reinterpret_cast<sockaddr_un&>(a);
-  if (a.ss_family != AF_UNIX || len <= offsetof(sockaddr_un, sun_path) || un.sun_path[0] == '/' || un.sun_path[0] == '\0')
+  static_assert(sizeof(sockaddr_un) <= sizeof(sockaddr_storage));
+  if (a.ss_family != AF_UNIX || len <= offsetof(sockaddr_un, sun_path) || len > sizeof(sockaddr_un) ||
+      un.sun_path[0] == '/' || un.sun_path[0] == '\0')
     return;
   std::string path(un.sun_path, strnlen(un.sun_path, len - offsetof(sockaddr_un, sun_path)));
   std::string absolute = "/proc/" + std::to_string(tid) + "/cwd/" + path;
   if (absolute.size() >= sizeof(un.sun_path)) return;  // the kernel will say ENOENT or ENAMETOOLONG for it
   std::memcpy(un.sun_path, absolute.c_str(), absolute.size() + 1);
   len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + absolute.size() + 1);
+}
+
+// Sends `resp`; a call whose process was interrupted or is gone (ENOENT) needs no answer.
+void answer(State& s, const seccomp_notif_resp& resp) {
+  if (ioctl(s.listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0 && errno != ENOENT)
+    s.say("cannot answer an intercepted call (SECCOMP_IOCTL_NOTIF_SEND)", errno);
+}
+
+// Puts connfuzz's socket into the program as the answer to its socket() call; when the
+// program cannot take it (EMFILE under its RLIMIT_NOFILE), socket() fails with that
+// errno instead, as the kernel's own socket() would.
+void hand_over(State& s, State::Process& proc, const seccomp_notif& req, int fd, int type, Event& e, Mark mark,
+               seccomp_notif_resp& resp) {
+  seccomp_notif_addfd add{};
+  add.id = req.id;
+  add.flags = SECCOMP_ADDFD_FLAG_SEND;
+  add.srcfd = static_cast<std::uint32_t>(fd);
+  add.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0;
+  int theirs = ioctl(s.listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+  int err = errno;
+  close(fd);
+  if (theirs >= 0) {
+    if (theirs + 1 > proc.socket_high_water) proc.socket_high_water = theirs + 1;
+    s.log(e, proc.tgid, theirs, 0, mark, nullptr);
+    return;
+  }
+  if (err == ENOENT) {  // the call is gone (a signal interrupted it, or the process died)
+    s.log(e, proc.tgid, -1, EINTR, mark, "the call was gone before connfuzz's socket could be handed over");
+    return;
+  }
+  resp.error = -err;
+  answer(s, resp);
+  s.log(e, proc.tgid, -1, err, mark,
+        "connfuzz's socket could not be installed in the program (SECCOMP_IOCTL_NOTIF_ADDFD)");
+}
+
+// socket(): the plan's fault, or a socket of connfuzz's own handed over; true when answered.
+bool serve_socket(State& s, State::Process& proc, const seccomp_notif& req, seccomp_notif_resp& resp) {
+  const auto* args = req.data.args;
+  int domain = static_cast<int>(args[0]), type = static_cast<int>(args[1]), protocol = static_cast<int>(args[2]);
+  Decision d = proc.decider.decide(Call::socket, Facts{domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), -1, 0});
+  Event e = event_for(Call::socket, -1, d);
+  LineBuilder(e.args, sizeof(e.args)).socket_args(domain, type, protocol);
+  note_refusal(e, d, proc.decider);
+  if (d.fired()) {
+    resp.error = -d.err;
+    s.log(e, proc.tgid, -1, d.err, Mark::Injected, proc.decider.rule_text(d.rule));
+    return false;
+  }
+  Mark mark = d.rule >= 0 ? Mark::Refused : Mark::None;
+  int fd = socket(domain, type, protocol);
+  if (fd < 0) {
+    int err = errno;
+    resp.error = -err;
+    s.log(e, proc.tgid, -1, err, mark, nullptr);
+    return false;
+  }
+  hand_over(s, proc, req, fd, type, e, mark, resp);
+  return true;
+}
+
+// close(): let through; logged when it is a socket's (a fault on it is beyond this backend).
+void serve_close(State& s, State::Process& proc, int fd, int copy, seccomp_notif_resp& resp) {
+  struct stat st{};
+  if (copy < 0) {
+    resp.error = -EBADF;
+    if (fd >= 0 && fd < proc.socket_high_water) {
+      Event e = event_for(Call::close, fd, Decision{});
+      LineBuilder(e.args, sizeof(e.args)).number(fd);
+      s.log(e, proc.tgid, -1, EBADF, Mark::None, nullptr);
+    }
+    return;
+  }
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  if (fstat(copy, &st) != 0 || !S_ISSOCK(st.st_mode)) return;  // not a socket: none of connfuzz's business
+  Decision d = proc.decider.decide(Call::close, facts_of_socket(copy));
+  Event e = event_for(Call::close, fd, d);
+  LineBuilder(e.args, sizeof(e.args)).number(fd);
+  // Linux frees the descriptor whatever close() returns, and only the program
+  // can close its own: a fault on close is beyond this backend.
+  sockaddr_storage peer{};
+  socklen_t peer_len = sizeof(peer);
+  if (getpeername(copy, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0) {
+    char line[96];
+    std::size_t n = inject::format_connected_note("close", fd, line, sizeof(line));
+    if (s.log_fd >= 0) (void)!write(s.log_fd, line, n);
+  }
+  if (d.fired()) d.refused = true;
+  note_refusal(e, d, proc.decider, "the seccomp backend cannot fail a close it lets happen");
+  s.log(e, proc.tgid, 0, 0, d.rule >= 0 ? Mark::Refused : Mark::None, nullptr);
+}
+
+// The real connect on the shared socket, after the guard; for a still-connecting
+// fault, the real attempt started first, then the fault said.
+void connect_for_real(State& s, State::Process& proc, const Decision& d, int copy, sockaddr_storage& addr,
+                      socklen_t len, bool has_address, int domain, Event& e, Mark mark, seccomp_notif_resp& resp,
+                      int tid) {
+  resolve_unix_path(addr, len, tid);
+  const sockaddr* to = has_address ? reinterpret_cast<sockaddr*>(&addr) : nullptr;
+  inject::GuardVerdict verdict = inject::check_destination(domain, to, len, s.guard);
+  if (!verdict.allowed) {
+    resp.error = -verdict.err;
+    s.log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
+    return;
+  }
+  if (!d.fired()) {
+    int result = connect(copy, to, len);
+    int err = errno;
+    resp.error = result < 0 ? -err : 0;
+    s.log(e, proc.tgid, result, err, mark, nullptr);
+    return;
+  }
+  int flags = fcntl(copy, F_GETFL);
+  if (!(flags & O_NONBLOCK)) fcntl(copy, F_SETFL, flags | O_NONBLOCK);
+  int result = connect(copy, to, len);
+  int err = errno;
+  if (result < 0 && err == EINPROGRESS) {
+    pollfd w{copy, POLLOUT, 0};
+    poll(&w, 1, 1000);  // bounded: a loopback handshake takes microseconds
+  }
+  if (!(flags & O_NONBLOCK)) fcntl(copy, F_SETFL, flags);
+  if (result < 0 && err != EINPROGRESS) {
+    resp.error = -err;
+    s.log(e, proc.tgid, -1, err, Mark::Refused, "the real attempt failed at once");
+  } else {
+    resp.error = -d.err;
+    s.log(e, proc.tgid, -1, d.err, Mark::Injected, proc.decider.rule_text(d.rule));
+  }
+}
+
+// connect(): the address read from the program (no more than our buffer holds), the
+// plan's decision, then a final fault, or the guard and the real call.
+void serve_connect(State& s, State::Process& proc, const seccomp_notif& req, int copy, seccomp_notif_resp& resp) {
+  const auto* args = req.data.args;
+  int fd = static_cast<int>(args[0]);
+  sockaddr_storage addr{};
+  auto len = static_cast<socklen_t>(args[2]);
+  std::size_t n = std::min<std::size_t>(len, sizeof(addr));
+  iovec local{&addr, n}, remote{reinterpret_cast<void*>(args[1]), n};
+  bool readable = args[1] == 0 || n == 0 ||
+                  process_vm_readv(static_cast<pid_t>(req.pid), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(n);
+  Facts facts = copy >= 0 ? facts_of_socket(copy) : Facts{};
+  int domain = facts.family;  // the socket's; -1: no socket, the kernel says so
+  if (n >= sizeof(sa_family_t)) facts.family = addr.ss_family;
+  facts.port = inject::destination_port(reinterpret_cast<const sockaddr*>(&addr), static_cast<socklen_t>(n));
+  Decision d = proc.decider.decide(Call::connect, facts);
+  Event e = event_for(Call::connect, fd, d);
+  LineBuilder(e.args, sizeof(e.args)).number(fd);
+  e.set_address(args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr, len, true);
+  bool still_connecting = d.err == EINTR || d.err == EINPROGRESS || d.err == EALREADY;
+  Mark mark = d.rule >= 0 ? Mark::Refused : Mark::None;
+  note_refusal(e, d, proc.decider);
+  if (d.fired() && still_connecting && d.eventual != 0) {
+    d.refused = true;
+    note_refusal(e, d, proc.decider, "the seccomp backend cannot keep a failing outcome (its waits are the kernel's)");
+  }
+  if (copy < 0) {
+    resp.error = -EBADF;
+    s.log(e, proc.tgid, -1, EBADF, mark, nullptr);
+  } else if (!readable) {
+    resp.error = -EFAULT;
+    s.log(e, proc.tgid, -1, EFAULT, mark, nullptr);
+  } else if (d.fired() && !still_connecting) {
+    resp.error = -d.err;  // a final answer: nothing reaches the kernel
+    s.log(e, proc.tgid, -1, d.err, Mark::Injected, proc.decider.rule_text(d.rule));
+  } else {
+    connect_for_real(s, proc, d, copy, addr, len, args[1] != 0, domain, e, mark, resp, static_cast<int>(req.pid));
+  }
+}
+
+// One intercepted call, answered; true when its answer has been given already.
+bool serve_one(State& s, const seccomp_notif& req, seccomp_notif_resp& resp, bool in_child_network) {
+  // Fail closed: without the program's namespace a real call would be made in ours.
+  if (!in_child_network) {
+    resp.error = -ENETDOWN;
+    return false;
+  }
+  int nr = req.data.nr;
+  if (nr != SYS_socket && nr != SYS_connect && nr != SYS_close) {
+    resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    return false;
+  }
+  State::Process& proc = s.process(static_cast<int>(req.pid));
+  if (nr == SYS_socket) return serve_socket(s, proc, req, resp);
+  int fd = static_cast<int>(req.data.args[0]);
+  int copy = proc.pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, proc.pidfd, fd, 0)) : -1;
+  if (nr == SYS_close) serve_close(s, proc, fd, copy, resp);
+  else serve_connect(s, proc, req, copy, resp);
+  if (copy >= 0) close(copy);
+  return false;
+}
+
+// Receives and answers until told to stop or every process under the filter is gone;
+// false (with the reason said) when it cannot go on.
+bool serve(State& s, const std::atomic<bool>& stop, bool in_child_network, seccomp_notif& req,
+           seccomp_notif_resp& resp) {
+  while (!stop.load()) {
+    pollfd p{s.listener, POLLIN, 0};
+    int ready = poll(&p, 1, 100);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) {
+      s.say("poll on the listener failed", errno);
+      return false;
+    }
+    if (ready == 0) continue;
+    if (p.revents & (POLLERR | POLLNVAL)) {
+      s.say("the listener reported an error (POLLERR or POLLNVAL)", 0);
+      return false;
+    }
+    if (!(p.revents & POLLIN)) return true;  // POLLHUP: every process under the filter is gone
+    std::memset(&req, 0, sizeof(req));
+    if (ioctl(s.listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
+      if (errno == ENOENT || errno == EINTR) continue;  // the call was interrupted before we took it
+      s.say("cannot receive an intercepted call (SECCOMP_IOCTL_NOTIF_RECV)", errno);
+      return false;
+    }
+    std::memset(&resp, 0, sizeof(resp));
+    resp.id = req.id;
+    bool answered = false;
+    try {
+      answered = serve_one(s, req, resp, in_child_network);
+    } catch (const std::exception& e) {  // an allocation in connfuzz's bookkeeping
+      // A close goes ahead (only the program can close its own); the others fail.
+      bool close_call = req.data.nr == SYS_close;
+      s.say(e.what(), 0);
+      s.say(close_call ? "the close goes ahead unlogged" : "the call fails with ENOMEM", 0);
+      resp.flags = close_call ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+      resp.error = close_call ? 0 : -ENOMEM;
+    }
+    if (!answered) answer(s, resp);
+  }
+  return true;
 }
 
 }  // namespace
@@ -204,8 +468,12 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
   s.child = child;
   s.budget = settings.call_budget;
   if (!settings.plan.empty()) s.plan = inject::parse_plan(settings.plan);
-  for (const std::string& dir : settings.unix_dirs) s.guard.allow_unix_dir(dir.c_str());
   s.log_fd = open(settings.log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  // The command line's directories were checked before the program started
+  // (allowed_unix_dirs): one the guard cannot take here is said, not dropped.
+  for (const std::string& dir : settings.unix_dirs)
+    if (!s.guard.allow_unix_dir(dir.c_str()))
+      s.say(("AF_UNIX connects stay refused below '" + dir + "': the guard cannot take it").c_str(), 0);
   int child_pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
   thread_ = std::thread([this, child_pidfd] {
     State& s = *state_;
@@ -217,159 +485,11 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
     ioctl(s.listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
     seccomp_notif* req = nullptr;
     seccomp_notif_resp* resp = nullptr;
-    if (seccomp_notify_alloc(&req, &resp) != 0) return;
-    while (!stop_.load()) {
-      pollfd p{s.listener, POLLIN, 0};
-      int ready = poll(&p, 1, 100);
-      if (ready < 0 && errno != EINTR) break;
-      if (ready <= 0) continue;
-      if (!(p.revents & POLLIN)) break;  // POLLHUP: every process under the filter is gone
-      std::memset(req, 0, sizeof(*req));
-      if (seccomp_notify_receive(s.listener, req) != 0) continue;
-      std::memset(resp, 0, sizeof(*resp));
-      resp->id = req->id;
-      State::Process& proc = s.process(static_cast<int>(req->pid));
-      inject::Decider& decider = proc.decider;
-      const auto* args = req->data.args;
-      int nr = req->data.nr;
-      bool answered = false;  // ADDFD with SEND answers the call itself
-
-      if (!in_child_network) {
-        // Fail closed: without the program's namespace a real call would be made in ours.
-        resp->error = -ENETDOWN;
-      } else if (nr == SYS_socket) {
-        int domain = static_cast<int>(args[0]), type = static_cast<int>(args[1]), protocol = static_cast<int>(args[2]);
-        Decision d = decider.decide(Call::socket, Facts{domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), -1, 0});
-        Event e = event_for(Call::socket, -1, d);
-        LineBuilder(e.args, sizeof(e.args)).socket_args(domain, type, protocol);
-        note_refusal(e, d, decider);
-        if (d.fired()) {
-          resp->error = -d.err;
-          s.log(e, proc.tgid, -1, d.err, Mark::Injected, decider.rule_text(d.rule));
-        } else {
-          int fd = socket(domain, type, protocol);
-          int err = errno;
-          if (fd < 0) {
-            resp->error = -err;
-            s.log(e, proc.tgid, -1, err, d.rule >= 0 ? Mark::Refused : Mark::None, nullptr);
-          } else {
-            seccomp_notif_addfd add{};
-            add.id = req->id;
-            add.flags = SECCOMP_ADDFD_FLAG_SEND;
-            add.srcfd = static_cast<std::uint32_t>(fd);
-            add.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0;
-            int theirs = ioctl(s.listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
-            close(fd);
-            answered = true;
-            if (theirs >= 0) {
-              if (theirs + 1 > proc.socket_high_water) proc.socket_high_water = theirs + 1;
-              s.log(e, proc.tgid, theirs, 0, d.rule >= 0 ? Mark::Refused : Mark::None, nullptr);
-            }
-          }
-        }
-      } else if (nr == SYS_connect || nr == SYS_close) {
-        int fd = static_cast<int>(args[0]);
-        int copy = proc.pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, proc.pidfd, fd, 0)) : -1;
-        if (nr == SYS_close) {
-          struct stat st{};
-          if (copy < 0) {
-            resp->error = -EBADF;
-            if (fd >= 0 && fd < proc.socket_high_water) {
-              Event e = event_for(Call::close, fd, Decision{});
-              LineBuilder(e.args, sizeof(e.args)).number(fd);
-              s.log(e, proc.tgid, -1, EBADF, Mark::None, nullptr);
-            }
-          } else if (fstat(copy, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-            resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;  // not a socket: none of connfuzz's business
-          } else {
-            Decision d = decider.decide(Call::close, facts_of_socket(copy));
-            Event e = event_for(Call::close, fd, d);
-            LineBuilder(e.args, sizeof(e.args)).number(fd);
-            // Linux frees the descriptor whatever close() returns, and only the program
-            // can close its own: a fault on close is beyond this backend.
-            sockaddr_storage peer{};
-            socklen_t peer_len = sizeof(peer);
-            if (getpeername(copy, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0) {
-              char line[96];
-              std::size_t n = inject::format_connected_note("close", fd, line, sizeof(line));
-              if (s.log_fd >= 0) (void)!write(s.log_fd, line, n);
-            }
-            if (d.fired()) d.refused = true;
-            note_refusal(e, d, decider, "the seccomp backend cannot fail a close it lets happen");
-            s.log(e, proc.tgid, 0, 0, d.rule >= 0 ? Mark::Refused : Mark::None, nullptr);
-            resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-          }
-        } else {
-          sockaddr_storage addr{};
-          auto len = static_cast<socklen_t>(args[2]);
-          std::size_t n = std::min<std::size_t>(len, sizeof(addr));
-          iovec local{&addr, n}, remote{reinterpret_cast<void*>(args[1]), n};
-          bool readable = args[1] == 0 || n == 0 || process_vm_readv(static_cast<pid_t>(req->pid), &local, 1, &remote, 1, 0) ==
-                                                             static_cast<ssize_t>(n);
-          Facts facts = copy >= 0 ? facts_of_socket(copy) : Facts{};
-          int domain = facts.family;  // the socket's; -1: no socket, the kernel says so
-          if (n >= sizeof(sa_family_t)) facts.family = addr.ss_family;
-          facts.port = inject::destination_port(reinterpret_cast<const sockaddr*>(&addr), len);
-          Decision d = decider.decide(Call::connect, facts);
-          Event e = event_for(Call::connect, fd, d);
-          LineBuilder(e.args, sizeof(e.args)).number(fd);
-          e.set_address(args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr, len, true);
-          const sockaddr* to = args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr;
-          bool still_connecting = d.err == EINTR || d.err == EINPROGRESS || d.err == EALREADY;
-          const char* note = nullptr;
-          Mark mark = d.rule >= 0 ? Mark::Refused : Mark::None;
-          note_refusal(e, d, decider);
-          if (d.fired() && still_connecting && d.eventual != 0) {
-            d.refused = true;
-            note_refusal(e, d, decider, "the seccomp backend cannot keep a failing outcome (its waits are the kernel's)");
-          }
-          if (copy < 0) {
-            resp->error = -EBADF;
-            s.log(e, proc.tgid, -1, EBADF, mark, note);
-          } else if (!readable) {
-            resp->error = -EFAULT;
-            s.log(e, proc.tgid, -1, EFAULT, mark, note);
-          } else if (d.fired() && !still_connecting) {
-            resp->error = -d.err;  // a final answer: nothing reaches the kernel
-            s.log(e, proc.tgid, -1, d.err, Mark::Injected, decider.rule_text(d.rule));
-          } else {
-            resolve_unix_path(addr, len, static_cast<int>(req->pid));
-            inject::GuardVerdict verdict = inject::check_destination(domain, to, len, s.guard);
-            if (!verdict.allowed) {
-              resp->error = -verdict.err;
-              s.log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
-            } else if (d.fired()) {
-              // Still connecting: start the real attempt on the shared socket, then say so.
-              int flags = fcntl(copy, F_GETFL);
-              if (!(flags & O_NONBLOCK)) fcntl(copy, F_SETFL, flags | O_NONBLOCK);
-              int result = connect(copy, to, len);
-              int err = errno;
-              if (result < 0 && err == EINPROGRESS) {
-                pollfd w{copy, POLLOUT, 0};
-                poll(&w, 1, 1000);  // bounded: a loopback handshake takes microseconds
-              }
-              if (!(flags & O_NONBLOCK)) fcntl(copy, F_SETFL, flags);
-              if (result < 0 && err != EINPROGRESS) {
-                resp->error = -err;
-                s.log(e, proc.tgid, -1, err, Mark::Refused, "the real attempt failed at once");
-              } else {
-                resp->error = -d.err;
-                s.log(e, proc.tgid, -1, d.err, Mark::Injected, decider.rule_text(d.rule));
-              }
-            } else {
-              int result = connect(copy, to, len);
-              int err = errno;
-              resp->error = result < 0 ? -err : 0;
-              s.log(e, proc.tgid, result, err, mark, note);
-            }
-          }
-        }
-        if (copy >= 0) close(copy);
-      } else {
-        resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-      }
-      if (!answered) seccomp_notify_respond(s.listener, resp);
+    if (int err = seccomp_notify_alloc(&req, &resp); err != 0) {
+      s.detach("cannot allocate the notification buffers", err < 0 ? -err : err);
+      return;
     }
+    if (!serve(s, stop_, in_child_network, *req, *resp)) s.detach("stops answering", 0);
     seccomp_notify_free(req, resp);
   });
 }
