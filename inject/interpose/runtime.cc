@@ -75,7 +75,14 @@ bool Runtime::configure_from_environment() {
       std::size_t end = list.find(':', start);
       if (end == std::string::npos) end = list.size();
       std::string dir = list.substr(start, end - start);
-      if (!dir.empty()) guard_.allow_unix_dir(dir.c_str());
+      // As with a bad plan: stop rather than run with fewer directories than asked for.
+      if (!dir.empty() && !guard_.allow_unix_dir(dir.c_str())) {
+        std::fprintf(stderr,
+                     "connfuzz: CONNFUZZ_ALLOW_UNIX: the guard cannot take '%s' (not a directory, a path of %zu "
+                     "characters or more, or more than %d directories)\n",
+                     dir.c_str(), GuardConfig::kMaxPath, GuardConfig::kMaxDirs);
+        return false;
+      }
       start = end + 1;
     }
   }
