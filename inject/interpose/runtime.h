@@ -65,6 +65,11 @@ class Runtime {
 
   // Between fuzz inputs: counters, sockets, log and clock start again.
   void reset_for_input() noexcept;
+  // In the child of a fork (a pthread_atfork handler, so async-signal-safe): the
+  // process's calls count from 1 and its log starts empty, as the README promises;
+  // the sockets, the clock and the timers are the parent's, inherited; locks that
+  // another thread of the parent held are free again.
+  void reset_in_forked_child() noexcept;
 
   // Reads CONNFUZZ_PLAN, CONNFUZZ_LOG, CONNFUZZ_ALLOW_UNIX, CONNFUZZ_CALL_BUDGET;
   // returns false with a message on stderr when one of them does not parse.
