@@ -33,6 +33,13 @@ std::string big(std::size_t n, const std::string& unit) {
 }
 
 const std::string kClient = quote(EXAMPLE_CLIENT);
+
+// " --allow-unix DIR/d1 ... --allow-unix DIR/d9": the fixture makes them.
+std::string nine_dirs() {
+  std::string out;
+  for (int i = 1; i <= 9; ++i) out += " --allow-unix DIR/d" + std::to_string(i);
+  return out;
+}
 const std::string kHuge = big(100000, "x");  // under the kernel's 128 KiB for one argument
 
 const BadInput kCases[] = {
@@ -69,6 +76,9 @@ const BadInput kCases[] = {
     {"run_mode", "run --mode maybe -- true", "--mode"},
     {"run_allow_unix_missing", "run --allow-unix DIR/missing -- true", "is not a directory"},
     {"run_allow_unix_enormous", "run --allow-unix /" + kHuge + " -- true", "more characters"},
+    // $TMPDIR and 7 more: the eighth is the first the guard cannot take.
+    {"run_allow_unix_nine", "run" + nine_dirs() + " -- true", "/d8': the guard takes at most 8 directories"},
+    {"run_seccomp_allow_unix_nine", "run --backend seccomp" + nine_dirs() + " -- true", "/d8': the guard takes at most"},
     {"run_program_missing", "run -- DIR/no-such-program", "cannot find program"},
     {"run_backend", "run --backend ptrace -- true", "--backend"},
     {"run_seccomp_no_netns", "run --backend seccomp --no-netns -- true", "needs the private network namespace"},
@@ -80,6 +90,7 @@ const BadInput kCases[] = {
     {"matrix_timeout", "matrix --timeout 0 -- " + kClient + " blocking", "--timeout must be more than 0"},
     {"matrix_clean_run_fails", "matrix -- false", "exited 1 without any fault"},
     {"matrix_no_connect_path", "matrix -- true", "made no call on a connect path"},
+    {"matrix_allow_unix_nine", "matrix" + nine_dirs() + " -- " + kClient + " blocking", "/d8': the guard takes"},
     {"matrix_out_unwritable", "matrix --out DIR/missing/r.md -- " + kClient + " blocking", "missing/r.md"},
     // decode, encode, repro, minimize: files.
     {"decode_directory", "decode DIR", "is a directory; give one file"},
@@ -123,6 +134,7 @@ class BadInputTest : public ::testing::TestWithParam<BadInput> {
     dir_ = fs::path(::testing::TempDir()) / ("bad-input-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    for (int i = 1; i <= 9; ++i) fs::create_directories(dir_ / ("d" + std::to_string(i)));
     std::ofstream(dir_ / "empty").close();
     std::ofstream(dir_ / "corrupt.txt") << "mode=posix_blocking\nsocket=AF_INET,SOCK_STREAM,0\nthis is no line\n";
     std::ofstream(dir_ / "truncated.txt") << "mode=";

@@ -2,7 +2,9 @@
 // verdicts as the preload backend, and it reaches what the preload cannot (a static
 // binary, a direct syscall()), with the guard in front of every connect.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
 #include <string>
 
 #include "connfuzz_command.h"
@@ -48,6 +50,56 @@ TEST(SeccompRun, GuardsADirectSyscallThePreloadCannotSee) {
   EXPECT_TRUE(guarded.says("raw connect -1 101")) << guarded.output;  // ENETUNREACH from the guard
   auto unseen = connfuzz("run -- /usr/bin/python3 -c " + quote(script));
   EXPECT_FALSE(unseen.says("192.0.2.1")) << "the preload saw a direct syscall: " << unseen.output;
+}
+
+// connfuzz makes the socket and installs it in the program (SECCOMP_IOCTL_NOTIF_ADDFD);
+// a program with no descriptor left under its RLIMIT_NOFILE cannot take it, and its
+// socket() must fail with EMFILE, as the kernel's would, not wait for ever.
+TEST(SeccompRun, ASocketTheProgramHasNoRoomForFailsWithEmfileInsteadOfHanging) {
+  std::string script =
+      "import os, resource, socket\n"
+      "resource.setrlimit(resource.RLIMIT_NOFILE, (32, 32))\n"
+      "for _ in range(64):\n"
+      "    try: os.open('/dev/null', os.O_RDONLY)\n"
+      "    except OSError: break\n"
+      "try:\n"
+      "    socket.socket()\n"
+      "    print('socket made')\n"
+      "except OSError as e:\n"
+      "    print('socket failed', e.errno)\n";
+  auto result = connfuzz("run --backend seccomp --timeout 5 -- /usr/bin/python3 -c " + quote(script));
+  EXPECT_NE(result.status, 124) << "the program's socket() was never answered\n" << result.output;
+  EXPECT_TRUE(result.says("socket failed 24")) << result.output;  // EMFILE
+  EXPECT_TRUE(result.says("= -1 EMFILE (connfuzz's socket could not be installed in the program")) << result.output;
+}
+
+// The program's address length is anything it likes; connfuzz reads at most its own
+// buffer, and a length past sockaddr_un is the kernel's EINVAL (connfuzz used to make
+// a relative path absolute with a fresh, valid length, and connect).
+TEST(SeccompRun, AnAddressLengthPastItsBufferIsTheKernelsEinval) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "connfuzz-seccomp-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  std::string script =
+      "import ctypes, os, socket, struct\n"
+      "libc = ctypes.CDLL(None, use_errno=True)\n"
+      "os.chdir(" + quote(pattern) + ")\n"
+      "server = socket.socket(socket.AF_UNIX)\n"
+      "server.bind('sock')\n"
+      "server.listen(8)\n"
+      "for length, fill in ((7, b'\\0'), (120, b'\\0'), (200, b'\\0'), (200, b'x'), (4096, b'x')):\n"
+      "    s = socket.socket(socket.AF_UNIX)\n"
+      "    body = b'sock' + fill * 4100 if fill == b'\\0' else fill * 4100\n"
+      "    addr = ctypes.create_string_buffer(struct.pack('=H', socket.AF_UNIX) + body[:4094], 4096)\n"
+      "    r = libc.syscall(42, s.fileno(), addr, length)\n"
+      "    print('length', length, fill, r, ctypes.get_errno() if r else 0)\n"
+      "    s.close()\n";
+  auto result = connfuzz("run --backend seccomp --timeout 10 -- /usr/bin/python3 -c " + quote(script));
+  std::filesystem::remove_all(pattern);
+  EXPECT_EQ(result.status, 0) << result.output;
+  EXPECT_TRUE(result.says("length 7 b'\\x00' 0 0")) << "a relative path no longer reaches its socket\n" << result.output;
+  for (const char* line : {"length 120 b'\\x00' -1 22", "length 200 b'\\x00' -1 22", "length 200 b'x' -1 22",
+                           "length 4096 b'x' -1 22"})
+    EXPECT_TRUE(result.says(line)) << line << "\n" << result.output;
 }
 
 TEST(SeccompRun, RefusesAPlanForACallItDoesNotIntercept) {

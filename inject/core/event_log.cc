@@ -243,6 +243,9 @@ std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
 
 namespace {
 // The pid, cached: a syscall per event would cost more than the rest of an injected call.
+// A forked child's in-memory log (and so its call budget) starts empty, as its call
+// indexes start at 1 (Runtime::reset_in_forked_child); its lines go on to the same file,
+// each one write(2) to an O_APPEND descriptor, so parent's and child's lines stay whole.
 std::atomic<std::int32_t> g_pid{0};
 void refresh_pid() noexcept { g_pid.store(static_cast<std::int32_t>(syscall(SYS_getpid)), std::memory_order_relaxed); }
 __attribute__((constructor)) void watch_pid() {

@@ -2,6 +2,7 @@
 // call budget, the virtual clock; the plan's decisions are the Decider's.
 #include "runtime.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,6 +43,12 @@ void Runtime::reset_for_input() noexcept {
   kernel_connects_.store(0, std::memory_order_relaxed);
   let_run_ns_.store(0, std::memory_order_relaxed);
   calls_past_horizon_.store(0, std::memory_order_relaxed);
+}
+
+void Runtime::reset_in_forked_child() noexcept {
+  timers_.reset_lock_in_forked_child();
+  decider_.reset_counts();
+  log_.clear();
 }
 
 std::int64_t Runtime::now_ns() noexcept {
@@ -101,7 +108,14 @@ bool Runtime::configure_from_environment() {
       std::size_t end = list.find(':', start);
       if (end == std::string::npos) end = list.size();
       std::string dir = list.substr(start, end - start);
-      if (!dir.empty()) guard_.allow_unix_dir(dir.c_str());
+      // As with a bad plan: stop rather than run with fewer directories than asked for.
+      if (!dir.empty() && !guard_.allow_unix_dir(dir.c_str())) {
+        std::fprintf(stderr,
+                     "connfuzz: CONNFUZZ_ALLOW_UNIX: the guard cannot take '%s' (not a directory, a path of %zu "
+                     "characters or more, or more than %d directories)\n",
+                     dir.c_str(), GuardConfig::kMaxPath, GuardConfig::kMaxDirs);
+        return false;
+      }
       start = end + 1;
     }
   }
@@ -137,10 +151,14 @@ Runtime& make_runtime() noexcept {
 }
 
 namespace {
+void reset_forked_child() { runtime().reset_in_forked_child(); }
+
 // Fail closed: a plan that does not parse stops the program rather than letting it
 // run without the faults the user asked for.
 __attribute__((constructor(102))) void configure_early() {
   if (!runtime().configure_from_environment()) _exit(2);
+  // Registered here, not at the first intercepted call: registering allocates.
+  pthread_atfork(nullptr, nullptr, reset_forked_child);
 }
 }  // namespace
 

@@ -78,6 +78,11 @@ class Runtime {
 
   // Between fuzz inputs: counters, sockets, log and clock start again.
   void reset_for_input() noexcept;
+  // In the child of a fork (a pthread_atfork handler, so async-signal-safe): the
+  // process's calls count from 1 and its log starts empty, as the README promises;
+  // the sockets, the clock and the timers are the parent's, inherited; locks that
+  // another thread of the parent held are free again.
+  void reset_in_forked_child() noexcept;
 
   // A call past the budget (EventLog::BudgetHook's caller): time runs, or it is a spin.
   void on_call_past_budget(std::uint32_t calls) noexcept;

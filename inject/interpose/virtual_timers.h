@@ -49,6 +49,11 @@ class VirtualTimers {
   // the timers keep their real expiries.
   void rebase(std::int64_t old_offset_ns, std::int64_t offset_ns) noexcept;
 
+  // In the child of a fork: a thread of the parent that held the lock does not exist
+  // here, and would hold it for ever. (What it was writing may be half-written: one
+  // timer's bookkeeping, not a deadlock.)
+  void reset_lock_in_forked_child() noexcept { busy_.clear(std::memory_order_relaxed); }
+
  private:
   struct Timer {
     int fd = -1;

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <stdexcept>
@@ -133,9 +134,6 @@ struct SeccompSupervisor::State {
     return *p;
   }
 
-  // A send that names destinations: the guard's refusal, or on to the kernel.
-  void guard_send(const seccomp_notif& req, seccomp_notif_resp& resp);
-
   void log(Event& e, int tgid, long result, int err, Mark mark, const char* note) {
     e.pid = tgid;
     e.result = result;
@@ -152,9 +150,36 @@ struct SeccompSupervisor::State {
       kill(-child, SIGKILL);
     }
   }
+
+  // What went wrong in connfuzz itself, on a line of its own in the log (the matrix
+  // reads events only) and on stderr; `err` 0: no errno to add. Allocates nothing.
+  void say(const char* what, int err) const noexcept {
+    char line[256];
+    LineBuilder text(line, sizeof(line));
+    text.text("connfuzz: seccomp supervisor: ").text(what);
+    if (err != 0) {
+      text.text(": ");
+      if (const char* name = strerrorname_np(err)) text.text(name);
+      else text.text("errno ").number(err);
+    }
+    text.text("\n");
+    if (log_fd >= 0) (void)!write(log_fd, line, text.size());
+    (void)!write(2, line, text.size());
+  }
+
+  // Gives up answering, loudly: closing the listener answers every call the filter
+  // holds, and every later one, with ENOSYS, so the program fails instead of hanging.
+  void detach(const char* why, int err) noexcept {
+    say(why, err);
+    say("every intercepted call fails with ENOSYS from now on", 0);
+    if (listener >= 0) close(listener);
+    listener = -1;
+  }
 };
 
 namespace {
+
+using State = SeccompSupervisor::State;
 
 Event event_for(Call call, int fd, const Decision& d) {
   Event e;
@@ -194,10 +219,14 @@ Facts facts_of_socket(int fd) {
   return f;
 }
 
-// A relative AF_UNIX path means the program's working directory, not connfuzz's.
+// A relative AF_UNIX path means the program's working directory, not connfuzz's. A
+// length past sockaddr_un is the kernel's EINVAL: left as it is, and never read past
+// the buffer (the program's length may be anything up to 4 GiB).
 void resolve_unix_path(sockaddr_storage& a, socklen_t& len, int tid) {
   auto& un = reinterpret_cast<sockaddr_un&>(a);
-  if (a.ss_family != AF_UNIX || len <= offsetof(sockaddr_un, sun_path) || un.sun_path[0] == '/' || un.sun_path[0] == '\0')
+  static_assert(sizeof(sockaddr_un) <= sizeof(sockaddr_storage));
+  if (a.ss_family != AF_UNIX || len <= offsetof(sockaddr_un, sun_path) || len > sizeof(sockaddr_un) ||
+      un.sun_path[0] == '/' || un.sun_path[0] == '\0')
     return;
   std::string path(un.sun_path, strnlen(un.sun_path, len - offsetof(sockaddr_un, sun_path)));
   std::string absolute = "/proc/" + std::to_string(tid) + "/cwd/" + path;
@@ -212,7 +241,8 @@ bool read_child(pid_t pid, std::uint64_t from, void* to, std::size_t n) {
 }
 
 // Where a send's destinations are in the program's memory: sendto's in its arguments,
-// sendmsg's and sendmmsg's in each msghdr. False when the msghdrs cannot be read.
+// sendmsg's and sendmmsg's in each msghdr. False when a msghdr cannot be read (the
+// kernel's EFAULT for that message); `out` then holds those of the messages before it.
 bool send_destinations(const seccomp_notif& req, std::vector<std::pair<std::uint64_t, socklen_t>>& out) {
   const auto* args = req.data.args;
   auto pid = static_cast<pid_t>(req.pid);
@@ -237,108 +267,423 @@ struct MessagePrefix {
   std::vector<mmsghdr> msgs;
   std::vector<sockaddr_storage> names;
   std::vector<std::vector<iovec>> iovs;
-  std::vector<std::string> bytes;  // one per iovec, owning what iovs point to
+  // One per iovec, owning what iovs point to: a deque, because growing a vector would
+  // move short strings' bytes out from under those pointers.
+  std::deque<std::string> bytes;
   std::vector<std::string> controls;
 };
 
-// False when the prefix cannot be copied faithfully: unreadable memory, more than a
-// bounded amount of data, or control data that passes descriptors or credentials
-// (they name the program's, not the supervisor's).
-bool copy_prefix(pid_t pid, std::uint64_t msgvec, unsigned count, MessagePrefix& p) {
+// Message i of sendmmsg's vector, copied into `p` with all it points to; why not when
+// it cannot be copied faithfully. Descriptors and credentials in control data name the
+// program's, not the supervisor's; `total` bounds the bytes copied over the messages.
+const char* copy_message(pid_t pid, std::uint64_t msgvec, unsigned i, MessagePrefix& p, std::size_t& total) {
   constexpr std::size_t kMaxBytes = 1 << 20;
-  std::size_t total = 0;
+  msghdr& m = p.msgs[i].msg_hdr;
+  if (!read_child(pid, msgvec + i * sizeof(mmsghdr), &m, sizeof(m))) return "unreadable memory";
+  if (m.msg_iovlen > UIO_MAXIOV) return "more iovecs than UIO_MAXIOV";
+  if (m.msg_name != nullptr) {
+    // The program's length is kept: past sockaddr_storage it is the kernel's EINVAL.
+    socklen_t len = m.msg_namelen;
+    std::size_t n = std::min<std::size_t>(len, sizeof(sockaddr_storage));
+    if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_name), &p.names[i], n)) return "unreadable memory";
+    resolve_unix_path(p.names[i], len, static_cast<int>(pid));
+    m.msg_name = &p.names[i];
+    m.msg_namelen = len;
+  }
+  p.iovs[i].resize(m.msg_iovlen);
+  if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_iov), p.iovs[i].data(), m.msg_iovlen * sizeof(iovec)))
+    return "unreadable memory";
+  m.msg_iov = p.iovs[i].data();
+  for (iovec& v : p.iovs[i]) {
+    if (v.iov_len > kMaxBytes - total) return "more than 1 MiB";
+    total += v.iov_len;
+    std::string& b = p.bytes.emplace_back(v.iov_len, '\0');
+    if (!read_child(pid, reinterpret_cast<std::uint64_t>(v.iov_base), b.data(), b.size())) return "unreadable memory";
+    v.iov_base = b.data();
+  }
+  if (m.msg_controllen == 0) {
+    m.msg_control = nullptr;
+    return nullptr;
+  }
+  if (m.msg_controllen > kMaxBytes - total) return "more than 1 MiB";
+  total += m.msg_controllen;
+  p.controls[i].assign(m.msg_controllen, '\0');
+  if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_control), p.controls[i].data(), m.msg_controllen))
+    return "unreadable memory";
+  m.msg_control = p.controls[i].data();
+  for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c))
+    if (c->cmsg_level == SOL_SOCKET && (c->cmsg_type == SCM_RIGHTS || c->cmsg_type == SCM_CREDENTIALS))
+      return "SCM_RIGHTS or SCM_CREDENTIALS";
+  return nullptr;
+}
+
+// Sends `resp`; a call whose process was interrupted or is gone (ENOENT) needs no answer.
+void answer(State& s, const seccomp_notif_resp& resp) {
+  if (ioctl(s.listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0 && errno != ENOENT)
+    s.say("cannot answer an intercepted call (SECCOMP_IOCTL_NOTIF_SEND)", errno);
+}
+
+// Puts connfuzz's socket into the program as the answer to its socket() call; when the
+// program cannot take it (EMFILE under its RLIMIT_NOFILE), socket() fails with that
+// errno instead, as the kernel's own socket() would.
+void hand_over(State& s, State::Process& proc, const seccomp_notif& req, int fd, int type, Event& e, Mark mark,
+               seccomp_notif_resp& resp) {
+  seccomp_notif_addfd add{};
+  add.id = req.id;
+  add.flags = SECCOMP_ADDFD_FLAG_SEND;
+  add.srcfd = static_cast<std::uint32_t>(fd);
+  add.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0;
+  int theirs = ioctl(s.listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+  int err = errno;
+  close(fd);
+  if (theirs >= 0) {
+    if (theirs + 1 > proc.socket_high_water) proc.socket_high_water = theirs + 1;
+    s.log(e, proc.tgid, theirs, 0, mark, nullptr);
+    return;
+  }
+  if (err == ENOENT) {  // the call is gone (a signal interrupted it, or the process died)
+    s.log(e, proc.tgid, -1, EINTR, mark, "the call was gone before connfuzz's socket could be handed over");
+    return;
+  }
+  resp.error = -err;
+  answer(s, resp);
+  s.log(e, proc.tgid, -1, err, mark,
+        "connfuzz's socket could not be installed in the program (SECCOMP_IOCTL_NOTIF_ADDFD)");
+}
+
+// socket(): the plan's fault, or a socket of connfuzz's own handed over; true when answered.
+bool serve_socket(State& s, State::Process& proc, const seccomp_notif& req, seccomp_notif_resp& resp) {
+  const auto* args = req.data.args;
+  int domain = static_cast<int>(args[0]), type = static_cast<int>(args[1]), protocol = static_cast<int>(args[2]);
+  Decision d = proc.decider.decide(Call::socket, Facts{domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), -1, 0});
+  Event e = event_for(Call::socket, -1, d);
+  LineBuilder(e.args, sizeof(e.args)).socket_args(domain, type, protocol);
+  note_refusal(e, d, proc.decider);
+  if (d.fired()) {
+    resp.error = -d.err;
+    s.log(e, proc.tgid, -1, d.err, Mark::Injected, proc.decider.rule_text(d.rule));
+    return false;
+  }
+  Mark mark = d.rule >= 0 ? Mark::Refused : Mark::None;
+  int fd = socket(domain, type, protocol);
+  if (fd < 0) {
+    int err = errno;
+    resp.error = -err;
+    s.log(e, proc.tgid, -1, err, mark, nullptr);
+    return false;
+  }
+  hand_over(s, proc, req, fd, type, e, mark, resp);
+  return true;
+}
+
+// close(): let through; logged when it is a socket's (a fault on it is beyond this backend).
+void serve_close(State& s, State::Process& proc, int fd, int copy, seccomp_notif_resp& resp) {
+  struct stat st{};
+  if (copy < 0) {
+    resp.error = -EBADF;
+    if (fd >= 0 && fd < proc.socket_high_water) {
+      Event e = event_for(Call::close, fd, Decision{});
+      LineBuilder(e.args, sizeof(e.args)).number(fd);
+      s.log(e, proc.tgid, -1, EBADF, Mark::None, nullptr);
+    }
+    return;
+  }
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  if (fstat(copy, &st) != 0 || !S_ISSOCK(st.st_mode)) return;  // not a socket: none of connfuzz's business
+  Decision d = proc.decider.decide(Call::close, facts_of_socket(copy));
+  Event e = event_for(Call::close, fd, d);
+  LineBuilder(e.args, sizeof(e.args)).number(fd);
+  // Linux frees the descriptor whatever close() returns, and only the program
+  // can close its own: a fault on close is beyond this backend.
+  sockaddr_storage peer{};
+  socklen_t peer_len = sizeof(peer);
+  if (getpeername(copy, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0) {
+    char line[96];
+    std::size_t n = inject::format_connected_note("close", fd, line, sizeof(line));
+    if (s.log_fd >= 0) (void)!write(s.log_fd, line, n);
+  }
+  if (d.fired()) d.refused = true;
+  note_refusal(e, d, proc.decider, "the seccomp backend cannot fail a close it lets happen");
+  s.log(e, proc.tgid, 0, 0, d.rule >= 0 ? Mark::Refused : Mark::None, nullptr);
+}
+
+// The real connect on the shared socket, after the guard; for a still-connecting
+// fault, the real attempt started first, then the fault said.
+void connect_for_real(State& s, State::Process& proc, const Decision& d, int copy, sockaddr_storage& addr,
+                      socklen_t len, bool has_address, int domain, Event& e, Mark mark, seccomp_notif_resp& resp,
+                      int tid) {
+  resolve_unix_path(addr, len, tid);
+  const sockaddr* to = has_address ? reinterpret_cast<sockaddr*>(&addr) : nullptr;
+  inject::GuardVerdict verdict = inject::check_destination(domain, to, len, s.guard);
+  if (!verdict.allowed) {
+    resp.error = -verdict.err;
+    s.log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
+    return;
+  }
+  if (!d.fired()) {
+    int result = connect(copy, to, len);
+    int err = errno;
+    resp.error = result < 0 ? -err : 0;
+    s.log(e, proc.tgid, result, err, mark, nullptr);
+    return;
+  }
+  int flags = fcntl(copy, F_GETFL);
+  if (!(flags & O_NONBLOCK)) fcntl(copy, F_SETFL, flags | O_NONBLOCK);
+  int result = connect(copy, to, len);
+  int err = errno;
+  if (result < 0 && err == EINPROGRESS) {
+    pollfd w{copy, POLLOUT, 0};
+    poll(&w, 1, 1000);  // bounded: a loopback handshake takes microseconds
+  }
+  if (!(flags & O_NONBLOCK)) fcntl(copy, F_SETFL, flags);
+  if (result < 0 && err != EINPROGRESS) {
+    resp.error = -err;
+    s.log(e, proc.tgid, -1, err, Mark::Refused, "the real attempt failed at once");
+  } else {
+    resp.error = -d.err;
+    s.log(e, proc.tgid, -1, d.err, Mark::Injected, proc.decider.rule_text(d.rule));
+  }
+}
+
+// connect(): the address read from the program (no more than our buffer holds), the
+// plan's decision, then a final fault, or the guard and the real call.
+void serve_connect(State& s, State::Process& proc, const seccomp_notif& req, int copy, seccomp_notif_resp& resp) {
+  const auto* args = req.data.args;
+  int fd = static_cast<int>(args[0]);
+  sockaddr_storage addr{};
+  auto len = static_cast<socklen_t>(args[2]);
+  std::size_t n = std::min<std::size_t>(len, sizeof(addr));
+  iovec local{&addr, n}, remote{reinterpret_cast<void*>(args[1]), n};
+  bool readable = args[1] == 0 || n == 0 ||
+                  process_vm_readv(static_cast<pid_t>(req.pid), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(n);
+  Facts facts = copy >= 0 ? facts_of_socket(copy) : Facts{};
+  int domain = facts.family;  // the socket's; -1: no socket, the kernel says so
+  if (n >= sizeof(sa_family_t)) facts.family = addr.ss_family;
+  facts.port = inject::destination_port(reinterpret_cast<const sockaddr*>(&addr), static_cast<socklen_t>(n));
+  Decision d = proc.decider.decide(Call::connect, facts);
+  Event e = event_for(Call::connect, fd, d);
+  LineBuilder(e.args, sizeof(e.args)).number(fd);
+  e.set_address(args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr, len, true);
+  bool still_connecting = d.err == EINTR || d.err == EINPROGRESS || d.err == EALREADY;
+  Mark mark = d.rule >= 0 ? Mark::Refused : Mark::None;
+  note_refusal(e, d, proc.decider);
+  if (d.fired() && still_connecting && d.eventual != 0) {
+    d.refused = true;
+    note_refusal(e, d, proc.decider, "the seccomp backend cannot keep a failing outcome (its waits are the kernel's)");
+  }
+  if (copy < 0) {
+    resp.error = -EBADF;
+    s.log(e, proc.tgid, -1, EBADF, mark, nullptr);
+  } else if (!readable) {
+    resp.error = -EFAULT;
+    s.log(e, proc.tgid, -1, EFAULT, mark, nullptr);
+  } else if (d.fired() && !still_connecting) {
+    resp.error = -d.err;  // a final answer: nothing reaches the kernel
+    s.log(e, proc.tgid, -1, d.err, Mark::Injected, proc.decider.rule_text(d.rule));
+  } else {
+    connect_for_real(s, proc, d, copy, addr, len, args[1] != 0, domain, e, mark, resp, static_cast<int>(req.pid));
+  }
+}
+
+// A copy of the program's descriptor (pidfd_getfd), closed however the call's handling
+// ends: connfuzz's bookkeeping may throw.
+struct Copy {
+  int fd = -1;
+  int err = 0;  // why there is none: pidfd_getfd's errno, ESRCH when the process has no pidfd
+  Copy(const State::Process& proc, int target) {
+    if (proc.pidfd < 0) {
+      err = ESRCH;
+      return;
+    }
+    fd = static_cast<int>(syscall(SYS_pidfd_getfd, proc.pidfd, target, 0));
+    err = fd < 0 ? errno : 0;
+  }
+  ~Copy() {
+    if (fd >= 0) close(fd);
+  }
+  Copy(const Copy&) = delete;
+  Copy& operator=(const Copy&) = delete;
+};
+
+// Where a send stops short of the kernel: the first message whose destination the guard
+// refuses, or whose header or destination cannot be read (the kernel's EFAULT there).
+struct SendStop {
+  std::size_t at = 0;
+  int err = 0;  // 0: nothing stops it
+  Mark mark = Mark::None;
+  const char* why = nullptr;
+  sockaddr_storage addr{};
+  socklen_t len = 0;  // 0: no destination to show
+};
+
+SendStop judge_send(const State& s, const seccomp_notif& req, int domain) {
+  std::vector<std::pair<std::uint64_t, socklen_t>> destinations;
+  bool complete = send_destinations(req, destinations);
+  auto pid = static_cast<pid_t>(req.pid);
+  SendStop stop;
+  for (; stop.at < destinations.size(); ++stop.at) {
+    auto [where, len] = destinations[stop.at];
+    if (where == 0) continue;
+    stop.addr = {};
+    if (!read_child(pid, where, &stop.addr, std::min<std::size_t>(len, sizeof(stop.addr)))) {
+      stop.err = EFAULT;
+      stop.why = "its destination could not be read";
+      return stop;
+    }
+    resolve_unix_path(stop.addr, len, static_cast<int>(pid));
+    auto verdict = inject::check_destination(domain, reinterpret_cast<sockaddr*>(&stop.addr), len, s.guard);
+    if (verdict.allowed) continue;
+    stop.err = verdict.err;
+    stop.mark = Mark::Guard;
+    stop.why = verdict.reason;
+    stop.len = len;
+    return stop;
+  }
+  if (!complete) {
+    stop.err = EFAULT;
+    stop.why = "its message header could not be read";
+  }
+  return stop;
+}
+
+// Why the `count` messages before a stop cannot be sent as the kernel would have sent
+// them; nullptr: copied into `p`. Each destination is judged again on the copy, which
+// is what gets sent: the program may have rewritten it since.
+const char* copy_prefix(const State& s, const seccomp_notif& req, int domain, unsigned count, MessagePrefix& p) {
   p.msgs.resize(count);
   p.names.resize(count);
   p.iovs.resize(count);
   p.controls.resize(count);
+  std::size_t total = 0;
   for (unsigned i = 0; i < count; ++i) {
-    msghdr& m = p.msgs[i].msg_hdr;
-    if (!read_child(pid, msgvec + i * sizeof(mmsghdr), &m, sizeof(m)) || m.msg_iovlen > UIO_MAXIOV) return false;
-    if (m.msg_name != nullptr) {
-      socklen_t len = std::min<socklen_t>(m.msg_namelen, sizeof(sockaddr_storage));
-      if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_name), &p.names[i], len)) return false;
-      resolve_unix_path(p.names[i], len, static_cast<int>(pid));
-      m.msg_name = &p.names[i];
-      m.msg_namelen = len;
-    }
-    p.iovs[i].resize(m.msg_iovlen);
-    if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_iov), p.iovs[i].data(), m.msg_iovlen * sizeof(iovec)))
+    if (const char* why = copy_message(static_cast<pid_t>(req.pid), req.data.args[1], i, p, total)) return why;
+    const msghdr& m = p.msgs[i].msg_hdr;
+    if (m.msg_name != nullptr &&
+        !inject::check_destination(domain, static_cast<const sockaddr*>(m.msg_name), m.msg_namelen, s.guard).allowed)
+      return "one changed after it was judged";
+  }
+  return nullptr;
+}
+
+// The messages before the stop, sent on connfuzz's copy of the socket; the program's
+// sendmmsg then answers with their count, or with the errno of sending them.
+void send_prefix(State& s, State::Process& proc, const seccomp_notif& req, int copy, MessagePrefix& p,
+                 seccomp_notif_resp& resp) {
+  int fd = static_cast<int>(req.data.args[0]);
+  int flags = static_cast<int>(req.data.args[3]);
+  auto count = static_cast<unsigned>(p.msgs.size());
+  int sent = sendmmsg(copy, p.msgs.data(), count, flags | MSG_NOSIGNAL);
+  int err = errno;
+  // The kernel's SIGPIPE is the program's, not connfuzz's: sent on to the caller.
+  if (sent < 0 && err == EPIPE && !(flags & MSG_NOSIGNAL))
+    syscall(SYS_tgkill, proc.tgid, static_cast<pid_t>(req.pid), SIGPIPE);
+  resp.error = sent < 0 ? -err : 0;
+  resp.val = sent < 0 ? 0 : sent;
+  Event e = event_for(Call::send, fd, Decision{});
+  LineBuilder(e.args, sizeof(e.args)).number(fd);
+  s.log(e, proc.tgid, sent, err, Mark::None,
+        sent < 0 ? "connfuzz's send of the messages before the refused one failed"
+                 : "the messages before the refused one, sent by connfuzz");
+}
+
+// sendto with a destination, sendmsg, sendmmsg: on to the kernel when no destination
+// stops them, else answered here as the kernel answers a message that fails (sendmmsg's
+// messages before it sent first; none when they cannot be copied faithfully). The
+// kernel reads the program's memory again: a program that rewrote its address
+// meanwhile would pass, which the private network namespace stops.
+void serve_send(State& s, State::Process& proc, const seccomp_notif& req, const Copy& copy, seccomp_notif_resp& resp) {
+  if (copy.fd < 0 && copy.err != EBADF) {
+    // Without the socket its destinations cannot be judged: fail closed.
+    resp.error = -ENOMEM;
+    s.say("a send fails with ENOMEM: its socket could not be copied to judge it (pidfd_getfd)", copy.err);
+    return;
+  }
+  int domain = copy.fd >= 0 ? int_option(copy.fd, SO_DOMAIN) : -1;
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  if (domain < 0) return;  // no socket there: the kernel says EBADF or ENOTSOCK
+  SendStop stop = judge_send(s, req, domain);
+  if (stop.err == 0) return;
+  resp.flags = 0;
+  resp.error = -stop.err;
+  int fd = static_cast<int>(req.data.args[0]);
+  Event e = event_for(Call::send, fd, Decision{});
+  LineBuilder(e.args, sizeof(e.args)).number(fd);
+  if (stop.len > 0) e.set_address(reinterpret_cast<sockaddr*>(&stop.addr), stop.len, false);
+  MessagePrefix prefix;
+  const char* unsent = stop.at > 0 ? copy_prefix(s, req, domain, static_cast<unsigned>(stop.at), prefix) : nullptr;
+  LineBuilder note(e.note, sizeof(e.note));
+  note.text(stop.why);
+  if (unsent != nullptr) note.text("; none before it sent: ").text(unsent);
+  s.log(e, proc.tgid, -1, stop.err, stop.mark, nullptr);
+  if (stop.at > 0 && unsent == nullptr) send_prefix(s, proc, req, copy.fd, prefix, resp);
+}
+
+// One intercepted call, answered; true when its answer has been given already.
+bool serve_one(State& s, const seccomp_notif& req, seccomp_notif_resp& resp, bool in_child_network) {
+  // Fail closed: without the program's namespace a real call would be made in ours.
+  if (!in_child_network) {
+    resp.error = -ENETDOWN;
+    return false;
+  }
+  int nr = req.data.nr;
+  bool send = nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg;
+  if (nr != SYS_socket && nr != SYS_connect && nr != SYS_close && !send) {
+    resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    return false;
+  }
+  State::Process& proc = s.process(static_cast<int>(req.pid));
+  if (nr == SYS_socket) return serve_socket(s, proc, req, resp);
+  int fd = static_cast<int>(req.data.args[0]);
+  Copy copy(proc, fd);
+  if (send) serve_send(s, proc, req, copy, resp);
+  else if (nr == SYS_close) serve_close(s, proc, fd, copy.fd, resp);
+  else serve_connect(s, proc, req, copy.fd, resp);
+  return false;
+}
+
+// Receives and answers until told to stop or every process under the filter is gone;
+// false (with the reason said) when it cannot go on.
+bool serve(State& s, const std::atomic<bool>& stop, bool in_child_network, seccomp_notif& req,
+           seccomp_notif_resp& resp) {
+  while (!stop.load()) {
+    pollfd p{s.listener, POLLIN, 0};
+    int ready = poll(&p, 1, 100);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) {
+      s.say("poll on the listener failed", errno);
       return false;
-    for (iovec& v : p.iovs[i]) {
-      if ((total += v.iov_len) > kMaxBytes) return false;
-      std::string& b = p.bytes.emplace_back(v.iov_len, '\0');
-      if (!read_child(pid, reinterpret_cast<std::uint64_t>(v.iov_base), b.data(), b.size())) return false;
-      v.iov_base = b.data();
     }
-    m.msg_iov = p.iovs[i].data();
-    if (m.msg_controllen > 0) {
-      if ((total += m.msg_controllen) > kMaxBytes) return false;
-      p.controls[i].assign(m.msg_controllen, '\0');
-      if (!read_child(pid, reinterpret_cast<std::uint64_t>(m.msg_control), p.controls[i].data(), m.msg_controllen))
-        return false;
-      m.msg_control = p.controls[i].data();
-      for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c))
-        if (c->cmsg_level == SOL_SOCKET && (c->cmsg_type == SCM_RIGHTS || c->cmsg_type == SCM_CREDENTIALS)) return false;
+    if (ready == 0) continue;
+    if (p.revents & (POLLERR | POLLNVAL)) {
+      s.say("the listener reported an error (POLLERR or POLLNVAL)", 0);
+      return false;
     }
+    if (!(p.revents & POLLIN)) return true;  // POLLHUP: every process under the filter is gone
+    std::memset(&req, 0, sizeof(req));
+    if (ioctl(s.listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
+      if (errno == ENOENT || errno == EINTR) continue;  // the call was interrupted before we took it
+      s.say("cannot receive an intercepted call (SECCOMP_IOCTL_NOTIF_RECV)", errno);
+      return false;
+    }
+    std::memset(&resp, 0, sizeof(resp));
+    resp.id = req.id;
+    bool answered = false;
+    try {
+      answered = serve_one(s, req, resp, in_child_network);
+    } catch (const std::exception& e) {  // an allocation in connfuzz's bookkeeping
+      // A close goes ahead (only the program can close its own); the others fail.
+      bool close_call = req.data.nr == SYS_close;
+      s.say(e.what(), 0);
+      s.say(close_call ? "the close goes ahead unlogged" : "the call fails with ENOMEM", 0);
+      resp.flags = close_call ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+      resp.error = close_call ? 0 : -ENOMEM;
+    }
+    if (!answered) answer(s, resp);
   }
   return true;
 }
 
 }  // namespace
-
-// The guard's verdict on each destination, in order. The kernel stops at a message
-// that fails, so a refused one answers the call; sendmmsg's messages before it are sent
-// by the supervisor on its copy of the socket (or, when they cannot be copied, none
-// are). An allowed send goes on to the kernel, which reads the program's memory again:
-// a program that rewrote its address meanwhile would pass, which the private network
-// namespace stops.
-void SeccompSupervisor::State::guard_send(const seccomp_notif& req, seccomp_notif_resp& resp) {
-  Process& proc = process(static_cast<int>(req.pid));
-  auto pid = static_cast<pid_t>(req.pid);
-  int fd = static_cast<int>(req.data.args[0]);
-  int copy = proc.pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, proc.pidfd, fd, 0)) : -1;
-  int domain = copy >= 0 ? int_option(copy, SO_DOMAIN) : -1;
-  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-  std::vector<std::pair<std::uint64_t, socklen_t>> destinations;
-  if (domain < 0) {
-    // not a socket: the kernel says so
-  } else if (!send_destinations(req, destinations)) {
-    resp.flags = 0;
-    resp.error = -EFAULT;  // fail-closed: what the kernel would answer for unreadable msghdrs
-  } else {
-    for (std::size_t i = 0; i < destinations.size(); ++i) {
-      auto [where, len] = destinations[i];
-      if (where == 0) continue;
-      sockaddr_storage addr{};
-      if (!read_child(pid, where, &addr, std::min<std::size_t>(len, sizeof(addr)))) {
-        resp.flags = 0;
-        resp.error = -EFAULT;
-        break;
-      }
-      resolve_unix_path(addr, len, static_cast<int>(pid));
-      inject::GuardVerdict verdict = inject::check_destination(domain, reinterpret_cast<sockaddr*>(&addr), len, guard);
-      if (verdict.allowed) continue;
-      Event e = event_for(Call::send, fd, Decision{});
-      LineBuilder(e.args, sizeof(e.args)).number(fd);
-      e.set_address(reinterpret_cast<sockaddr*>(&addr), len, false);
-      log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
-      resp.flags = 0;
-      resp.error = -verdict.err;
-      MessagePrefix prefix;
-      if (i > 0 && copy_prefix(pid, req.data.args[1], static_cast<unsigned>(i), prefix)) {
-        // The kernel's SIGPIPE is the program's, not connfuzz's: sent on to the caller.
-        int flags = static_cast<int>(req.data.args[3]);
-        int sent = sendmmsg(copy, prefix.msgs.data(), static_cast<unsigned>(i), flags | MSG_NOSIGNAL);
-        int err = errno;
-        if (sent < 0 && err == EPIPE && !(flags & MSG_NOSIGNAL)) syscall(SYS_tgkill, proc.tgid, pid, SIGPIPE);
-        resp.error = sent < 0 ? -err : 0;
-        resp.val = sent < 0 ? 0 : sent;
-      }
-      break;
-    }
-  }
-  if (copy >= 0) close(copy);
-}
 
 SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSettings& settings)
     : state_(std::make_unique<State>()) {
@@ -347,8 +692,12 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
   s.child = child;
   s.budget = settings.call_budget;
   if (!settings.plan.empty()) s.plan = inject::parse_plan(settings.plan);
-  for (const std::string& dir : settings.unix_dirs) s.guard.allow_unix_dir(dir.c_str());
   s.log_fd = open(settings.log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  // The command line's directories were checked before the program started
+  // (allowed_unix_dirs): one the guard cannot take here is said, not dropped.
+  for (const std::string& dir : settings.unix_dirs)
+    if (!s.guard.allow_unix_dir(dir.c_str()))
+      s.say(("AF_UNIX connects stay refused below '" + dir + "': the guard cannot take it").c_str(), 0);
   int child_pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
   thread_ = std::thread([this, child_pidfd] {
     State& s = *state_;
@@ -360,161 +709,11 @@ SeccompSupervisor::SeccompSupervisor(int listener, int child, const SeccompSetti
     ioctl(s.listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
     seccomp_notif* req = nullptr;
     seccomp_notif_resp* resp = nullptr;
-    if (seccomp_notify_alloc(&req, &resp) != 0) return;
-    while (!stop_.load()) {
-      pollfd p{s.listener, POLLIN, 0};
-      int ready = poll(&p, 1, 100);
-      if (ready < 0 && errno != EINTR) break;
-      if (ready <= 0) continue;
-      if (!(p.revents & POLLIN)) break;  // POLLHUP: every process under the filter is gone
-      std::memset(req, 0, sizeof(*req));
-      if (seccomp_notify_receive(s.listener, req) != 0) continue;
-      std::memset(resp, 0, sizeof(*resp));
-      resp->id = req->id;
-      State::Process& proc = s.process(static_cast<int>(req->pid));
-      inject::Decider& decider = proc.decider;
-      const auto* args = req->data.args;
-      int nr = req->data.nr;
-      bool answered = false;  // ADDFD with SEND answers the call itself
-
-      if (!in_child_network) {
-        // Fail closed: without the program's namespace a real call would be made in ours.
-        resp->error = -ENETDOWN;
-      } else if (nr == SYS_socket) {
-        int domain = static_cast<int>(args[0]), type = static_cast<int>(args[1]), protocol = static_cast<int>(args[2]);
-        Decision d = decider.decide(Call::socket, Facts{domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), -1, 0});
-        Event e = event_for(Call::socket, -1, d);
-        LineBuilder(e.args, sizeof(e.args)).socket_args(domain, type, protocol);
-        note_refusal(e, d, decider);
-        if (d.fired()) {
-          resp->error = -d.err;
-          s.log(e, proc.tgid, -1, d.err, Mark::Injected, decider.rule_text(d.rule));
-        } else {
-          int fd = socket(domain, type, protocol);
-          int err = errno;
-          if (fd < 0) {
-            resp->error = -err;
-            s.log(e, proc.tgid, -1, err, d.rule >= 0 ? Mark::Refused : Mark::None, nullptr);
-          } else {
-            seccomp_notif_addfd add{};
-            add.id = req->id;
-            add.flags = SECCOMP_ADDFD_FLAG_SEND;
-            add.srcfd = static_cast<std::uint32_t>(fd);
-            add.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0;
-            int theirs = ioctl(s.listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
-            close(fd);
-            answered = true;
-            if (theirs >= 0) {
-              if (theirs + 1 > proc.socket_high_water) proc.socket_high_water = theirs + 1;
-              s.log(e, proc.tgid, theirs, 0, d.rule >= 0 ? Mark::Refused : Mark::None, nullptr);
-            }
-          }
-        }
-      } else if (nr == SYS_connect || nr == SYS_close) {
-        int fd = static_cast<int>(args[0]);
-        int copy = proc.pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, proc.pidfd, fd, 0)) : -1;
-        if (nr == SYS_close) {
-          struct stat st{};
-          if (copy < 0) {
-            resp->error = -EBADF;
-            if (fd >= 0 && fd < proc.socket_high_water) {
-              Event e = event_for(Call::close, fd, Decision{});
-              LineBuilder(e.args, sizeof(e.args)).number(fd);
-              s.log(e, proc.tgid, -1, EBADF, Mark::None, nullptr);
-            }
-          } else if (fstat(copy, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-            resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;  // not a socket: none of connfuzz's business
-          } else {
-            Decision d = decider.decide(Call::close, facts_of_socket(copy));
-            Event e = event_for(Call::close, fd, d);
-            LineBuilder(e.args, sizeof(e.args)).number(fd);
-            // Linux frees the descriptor whatever close() returns, and only the program
-            // can close its own: a fault on close is beyond this backend.
-            sockaddr_storage peer{};
-            socklen_t peer_len = sizeof(peer);
-            if (getpeername(copy, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0) {
-              char line[96];
-              std::size_t n = inject::format_connected_note("close", fd, line, sizeof(line));
-              if (s.log_fd >= 0) (void)!write(s.log_fd, line, n);
-            }
-            if (d.fired()) d.refused = true;
-            note_refusal(e, d, decider, "the seccomp backend cannot fail a close it lets happen");
-            s.log(e, proc.tgid, 0, 0, d.rule >= 0 ? Mark::Refused : Mark::None, nullptr);
-            resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-          }
-        } else {
-          sockaddr_storage addr{};
-          auto len = static_cast<socklen_t>(args[2]);
-          std::size_t n = std::min<std::size_t>(len, sizeof(addr));
-          iovec local{&addr, n}, remote{reinterpret_cast<void*>(args[1]), n};
-          bool readable = args[1] == 0 || n == 0 || process_vm_readv(static_cast<pid_t>(req->pid), &local, 1, &remote, 1, 0) ==
-                                                             static_cast<ssize_t>(n);
-          Facts facts = copy >= 0 ? facts_of_socket(copy) : Facts{};
-          int domain = facts.family;  // the socket's; -1: no socket, the kernel says so
-          if (n >= sizeof(sa_family_t)) facts.family = addr.ss_family;
-          facts.port = inject::destination_port(reinterpret_cast<const sockaddr*>(&addr), len);
-          Decision d = decider.decide(Call::connect, facts);
-          Event e = event_for(Call::connect, fd, d);
-          LineBuilder(e.args, sizeof(e.args)).number(fd);
-          e.set_address(args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr, len, true);
-          const sockaddr* to = args[1] ? reinterpret_cast<sockaddr*>(&addr) : nullptr;
-          bool still_connecting = d.err == EINTR || d.err == EINPROGRESS || d.err == EALREADY;
-          const char* note = nullptr;
-          Mark mark = d.rule >= 0 ? Mark::Refused : Mark::None;
-          note_refusal(e, d, decider);
-          if (d.fired() && still_connecting && d.eventual != 0) {
-            d.refused = true;
-            note_refusal(e, d, decider, "the seccomp backend cannot keep a failing outcome (its waits are the kernel's)");
-          }
-          if (copy < 0) {
-            resp->error = -EBADF;
-            s.log(e, proc.tgid, -1, EBADF, mark, note);
-          } else if (!readable) {
-            resp->error = -EFAULT;
-            s.log(e, proc.tgid, -1, EFAULT, mark, note);
-          } else if (d.fired() && !still_connecting) {
-            resp->error = -d.err;  // a final answer: nothing reaches the kernel
-            s.log(e, proc.tgid, -1, d.err, Mark::Injected, decider.rule_text(d.rule));
-          } else {
-            resolve_unix_path(addr, len, static_cast<int>(req->pid));
-            inject::GuardVerdict verdict = inject::check_destination(domain, to, len, s.guard);
-            if (!verdict.allowed) {
-              resp->error = -verdict.err;
-              s.log(e, proc.tgid, -1, verdict.err, Mark::Guard, verdict.reason);
-            } else if (d.fired()) {
-              // Still connecting: start the real attempt on the shared socket, then say so.
-              int flags = fcntl(copy, F_GETFL);
-              if (!(flags & O_NONBLOCK)) fcntl(copy, F_SETFL, flags | O_NONBLOCK);
-              int result = connect(copy, to, len);
-              int err = errno;
-              if (result < 0 && err == EINPROGRESS) {
-                pollfd w{copy, POLLOUT, 0};
-                poll(&w, 1, 1000);  // bounded: a loopback handshake takes microseconds
-              }
-              if (!(flags & O_NONBLOCK)) fcntl(copy, F_SETFL, flags);
-              if (result < 0 && err != EINPROGRESS) {
-                resp->error = -err;
-                s.log(e, proc.tgid, -1, err, Mark::Refused, "the real attempt failed at once");
-              } else {
-                resp->error = -d.err;
-                s.log(e, proc.tgid, -1, d.err, Mark::Injected, decider.rule_text(d.rule));
-              }
-            } else {
-              int result = connect(copy, to, len);
-              int err = errno;
-              resp->error = result < 0 ? -err : 0;
-              s.log(e, proc.tgid, result, err, mark, note);
-            }
-          }
-        }
-        if (copy >= 0) close(copy);
-      } else if (nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg) {
-        s.guard_send(*req, *resp);
-      } else {
-        resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-      }
-      if (!answered) seccomp_notify_respond(s.listener, resp);
+    if (int err = seccomp_notify_alloc(&req, &resp); err != 0) {
+      s.detach("cannot allocate the notification buffers", err < 0 ? -err : err);
+      return;
     }
+    if (!serve(s, stop_, in_child_network, *req, *resp)) s.detach("stops answering", 0);
     seccomp_notify_free(req, resp);
   });
 }

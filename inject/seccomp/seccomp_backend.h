@@ -50,8 +50,9 @@ class SeccompSupervisor {
   SeccompSupervisor(const SeccompSupervisor&) = delete;
   SeccompSupervisor& operator=(const SeccompSupervisor&) = delete;
 
+  struct State;  // what the thread knows, defined beside the functions that answer calls
+
  private:
-  struct State;
   std::unique_ptr<State> state_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "guard.h"
 #include "usage_error.h"
 
 namespace connfuzz::tools {
@@ -24,11 +25,28 @@ std::string preload_library(const std::string& command) {
 std::vector<std::string> allowed_unix_dirs(const std::string& command, const std::vector<std::string>& extra) {
   std::vector<std::string> dirs;
   const char* tmp = std::getenv("TMPDIR");
-  dirs.emplace_back(tmp && *tmp ? tmp : "/tmp");
+  std::string tmp_dir = tmp && *tmp ? tmp : "/tmp";
+  // The guard in the program takes what this one takes: a directory it would drop is
+  // the user's to hear of now, not a refused connect later. A $TMPDIR that is no
+  // directory allows nothing, as before.
+  inject::GuardConfig guard;
+  bool tmp_taken = guard.allow_unix_dir(tmp_dir.c_str());
+  if (tmp_taken) dirs.push_back(tmp_dir);
   for (const std::string& dir : extra) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) throw UsageError(command + ": --allow-unix '" + dir + "' is not a directory");
-    dirs.push_back(fs::canonical(dir, ec).string());
+    std::string canonical = fs::canonical(dir, ec).string();
+    if (guard.unix_dir_count == inject::GuardConfig::kMaxDirs)
+      throw UsageError(command + ": --allow-unix '" + dir + "': the guard takes at most " +
+                       std::to_string(inject::GuardConfig::kMaxDirs) + " directories" +
+                       (tmp_taken ? ", '" + tmp_dir + "' and " +
+                                                      std::to_string(inject::GuardConfig::kMaxDirs - 1) + " more"
+                                                : std::string()));
+    if (!guard.allow_unix_dir(canonical.c_str()))
+      throw UsageError(command + ": --allow-unix '" + dir + "': the guard cannot take it (its path '" + canonical +
+                       "' is " + std::to_string(canonical.size()) + " characters; at most " +
+                       std::to_string(inject::GuardConfig::kMaxPath - 1) + ")");
+    dirs.push_back(canonical);
   }
   return dirs;
 }

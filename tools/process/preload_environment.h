@@ -13,7 +13,7 @@ namespace connfuzz::tools {
 std::string preload_library(const std::string& command);
 
 // $TMPDIR (or /tmp) and each --allow-unix directory, made canonical; UsageError for a
-// path that is not a directory.
+// path that is not a directory or that the guard cannot take (too many, too long).
 std::vector<std::string> allowed_unix_dirs(const std::string& command, const std::vector<std::string>& extra);
 
 struct PreloadSettings {

@@ -172,7 +172,16 @@ StartedProgram start_supervised(const RunRequest& request) {
       throw UsageError(std::string("run: --backend seccomp: the filter could not be installed: ") +
                        std::strerror(theirs < 0 ? -theirs : errno));
     }
-    started.supervisor = std::make_shared<SeccompSupervisor>(ours, child, *request.seccomp);
+    try {
+      started.supervisor = std::make_shared<SeccompSupervisor>(ours, child, *request.seccomp);
+    } catch (...) {
+      // Nobody would answer the program's calls: it must not start.
+      close(listener_taken[1]);
+      kill(child, SIGKILL);
+      waitpid(child, nullptr, 0);
+      close(exec_error[0]);
+      throw;
+    }
     (void)!write(listener_taken[1], "1", 1);
     close(listener_taken[1]);
   }
