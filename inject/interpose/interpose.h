@@ -14,6 +14,12 @@ SocketInfo learn_socket(int fd) noexcept;
 
 Facts facts_for(const SocketInfo& info) noexcept;
 
+// The Interrupter bits of the program's signal handlers, as the runtime's setting says
+// to know them (interpose_signals.cc).
+std::uint8_t signal_interrupters() noexcept;
+// Reads the socket's SO_SNDTIMEO and SO_RCVTIMEO into `info`.
+void learn_timeouts(int fd, SocketInfo& info) noexcept;
+
 // Starts an event for `call` on `fd`; the caller fills args and finishes it.
 Event begin_event(Call call, int fd, const Decision& d) noexcept;
 
