@@ -103,6 +103,28 @@ INSTANTIATE_TEST_SUITE_P(Examples, CorrectClientTest,
                            return last.substr(0, last.find('\''));
                          });
 
+// A program that catches no signal never gets EINTR from connect, send or poll
+// (signal(7)), so a client that takes EINTR for a failure is correct there: realistic
+// mode fires no EINTR cell, and says each is not realistic. --mode any shows the cells
+// are there and that the client would fail them.
+TEST(Matrix, EintrCellsAreNotRealisticInAProgramWithoutSignalHandlers) {
+  for (const char* style : {"blocking", "nonblocking"}) {
+    std::string client = quote(NO_HANDLER_CLIENT) + " " + style;
+    Matrix m = run_matrix("--errnos EINTR", client);
+    EXPECT_EQ(m.status, 0) << style << ": " << m.report.dump(1);
+    EXPECT_TRUE(m.verdicts.empty()) << style;
+    int not_realistic = 0;
+    for (const auto& cell : m.report["cells"]) {
+      EXPECT_NE(cell["fault"], "fired") << style << ": " << cell.dump();
+      not_realistic += cell["fault"] == "not-realistic";
+    }
+    EXPECT_GE(not_realistic, 3) << style << ": " << m.report.dump(1);
+    Matrix any = run_matrix("--errnos EINTR --mode any", client);
+    EXPECT_EQ(any.status, 1) << style;
+    EXPECT_FALSE(any.not_ok.empty()) << style;
+  }
+}
+
 // The cells of --actions (issue 8): a real signal, slow networks, interrupted waits, a
 // cancellation, each buggy example found by the cell that shows its bug.
 const std::string kActionCells = "--calls connect --errnos EINTR --actions signal,delay,cancel --timeout 3 ";
