@@ -3,6 +3,7 @@
 // Installing is not thread-safe; deciding is, and is async-signal-safe.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 
 #include <sys/socket.h>
@@ -21,6 +22,14 @@ enum Interrupter : std::uint8_t {
   kSendTimeout = 1 << 2,           // the socket has SO_SNDTIMEO
   kReceiveTimeout = 1 << 3,        // the socket has SO_RCVTIMEO
 };
+// Signal sig as bit sig-1, as the kernel's masks (/proc/PID/status SigCgt) have it.
+constexpr std::uint64_t signal_bit(int sig) noexcept { return std::uint64_t{1} << (sig - 1); }
+// Signals that a fault of the running thread raises. A thread blocked in a call runs
+// no instruction, so their handlers (a sanitizer's, a crash reporter's) interrupt none.
+inline constexpr std::uint64_t kFaultSignals = signal_bit(SIGSEGV) | signal_bit(SIGBUS) | signal_bit(SIGFPE) |
+                                               signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGSYS) |
+                                               signal_bit(SIGABRT);
+
 // For a caller that cannot know the program's handlers: as if it caught a signal
 // without SA_RESTART, so that every EINTR the socket's state allows stays possible.
 inline constexpr std::uint8_t kHandlersUnknown = kCaughtSignal | kCaughtWithoutRestart;

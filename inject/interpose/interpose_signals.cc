@@ -8,15 +8,6 @@
 namespace connfuzz::inject::detail {
 namespace {
 
-constexpr std::uint64_t signal_bit(int sig) { return std::uint64_t{1} << (sig - 1); }
-
-// Signals that a fault of the running thread raises. A thread blocked in a call runs
-// no instruction, so their handlers (a sanitizer's, a crash reporter's) never
-// interrupt one.
-constexpr std::uint64_t kSynchronous = signal_bit(SIGSEGV) | signal_bit(SIGBUS) | signal_bit(SIGFPE) |
-                                       signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGSYS) |
-                                       signal_bit(SIGABRT);
-
 // Bit sig-1 of each: the program has a handler for sig; ... one without SA_RESTART.
 // Lock-free words, so a wrapper called from a signal handler may update them.
 std::atomic<std::uint64_t> g_caught{0};
@@ -74,8 +65,8 @@ std::uint8_t signal_interrupters() noexcept {
     case SignalHandlers::not_caught: return 0;
     case SignalHandlers::tracked: break;
   }
-  std::uint64_t caught = g_caught.load(std::memory_order_relaxed) & ~kSynchronous;
-  std::uint64_t interrupting = g_caught_without_restart.load(std::memory_order_relaxed) & ~kSynchronous;
+  std::uint64_t caught = g_caught.load(std::memory_order_relaxed) & ~kFaultSignals;
+  std::uint64_t interrupting = g_caught_without_restart.load(std::memory_order_relaxed) & ~kFaultSignals;
   return static_cast<std::uint8_t>((caught ? kCaughtSignal : 0) | (interrupting ? kCaughtWithoutRestart : 0));
 }
 
