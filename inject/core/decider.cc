@@ -131,7 +131,10 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
       else if (const ErrnoRow* row = rule_rows_[i]) when = row->when;
       d.refused = (when & Never) || (when & facts.state) != when;
       if (d.refused) d.why = kNotRealistic;
-      else if (is_eintr(rule, call)) d.refused = (d.why = why_no_eintr(call, facts.interrupters)) != nullptr;
+      else if (is_eintr(rule, call)) {
+        d.why = why_no_eintr(call, facts.interrupters);
+        d.refused = d.why != nullptr;
+      }
     }
   }
   return d;

@@ -29,8 +29,8 @@ struct SocketInfo {
   bool epoll_watches_socket : 1 = false;  // this fd is an epoll instance watching a tracked socket
   bool edge_reported : 1 = false;         // an edge-triggered epoll has heard of the failure
   bool epoll_watches_timer : 1 = false;   // this fd is an epoll instance watching a virtual timerfd
-  bool send_timeout : 1 = false;          // SO_SNDTIMEO is set: a signal or a stop makes connect and send fail with EINTR
-  bool receive_timeout : 1 = false;       // SO_RCVTIMEO is set: the same for recv
+  bool send_timeout : 1 = false;          // SO_SNDTIMEO is set: connect and send may fail with EINTR
+  bool receive_timeout : 1 = false;       // SO_RCVTIMEO is set: recv may fail with EINTR
   // Named, so the word has no padding bits: equal states are equal words (exchange()
   // compares words).
   std::uint8_t unused_bits : 1 = 0;
