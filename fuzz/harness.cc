@@ -146,6 +146,7 @@ void Harness::initialize(std::string_view family) {
   guard.allow_unix_dir(listeners_.directory().c_str());
   inject::runtime().set_call_budget(kCallBudget, on_call_budget_exhausted);
   handle_plan_signals();
+  inject::runtime().set_signal_handlers(inject::SignalHandlers::caught);  // targets stand for programs that catch signals: EINTR stays possible
   if (!cancellation_unwinds())
     inject::runtime().set_cancel_unavailable("a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out");
   inject::runtime().clear_plan();

@@ -15,7 +15,12 @@ namespace connfuzz::testing {
 
 class InjectorTest : public ::testing::Test {
  protected:
-  void SetUp() override { inject::runtime().clear_plan(); }
+  // These tests stand for a program that catches signals, as the fuzzers' targets do:
+  // every EINTR the socket's state allows can happen (interpose_signals_test.cc tracks).
+  void SetUp() override {
+    inject::runtime().clear_plan();
+    inject::runtime().set_signal_handlers(inject::SignalHandlers::caught);
+  }
   void TearDown() override { inject::runtime().clear_plan(); }
 
   static void use_plan(const std::string& text) { inject::runtime().install(inject::parse_plan(text)); }

@@ -105,6 +105,28 @@ INSTANTIATE_TEST_SUITE_P(Examples, CorrectClientTest,
                            return last.substr(0, last.find('\''));
                          });
 
+// A program that catches no signal never gets EINTR from connect, send or poll
+// (signal(7)), so a client that takes EINTR for a failure is correct there: realistic
+// mode fires no EINTR cell, and says each is not realistic. --mode any shows the cells
+// are there and that the client would fail them.
+TEST(Matrix, EintrCellsAreNotRealisticInAProgramWithoutSignalHandlers) {
+  for (const char* style : {"blocking", "nonblocking"}) {
+    std::string client = quote(NO_HANDLER_CLIENT) + " " + style;
+    Matrix m = run_matrix("--errnos EINTR", client);
+    EXPECT_EQ(m.status, 0) << style << ": " << m.report.dump(1);
+    EXPECT_TRUE(m.verdicts.empty()) << style;
+    int not_realistic = 0;
+    for (const auto& cell : m.report["cells"]) {
+      EXPECT_NE(cell["fault"], "fired") << style << ": " << cell.dump();
+      not_realistic += cell["fault"] == "not-realistic";
+    }
+    EXPECT_GE(not_realistic, 3) << style << ": " << m.report.dump(1);
+    Matrix any = run_matrix("--errnos EINTR --mode any", client);
+    EXPECT_EQ(any.status, 1) << style;
+    EXPECT_FALSE(any.not_ok.empty()) << style;
+  }
+}
+
 // The cells of --actions (issue 8): a real signal, slow networks, interrupted waits, a
 // cancellation, each buggy example found by the cell that shows its bug.
 const std::string kActionCells = "--calls connect --errnos EINTR --actions signal,delay,cancel --timeout 3 ";
@@ -301,15 +323,30 @@ TEST(MatrixOnDebianPrograms, PythonCreateConnectionFailsOnlyOnCloseEintr) {
   EXPECT_EQ(m.not_ok, (std::map<std::string, std::string>{{"close@1=EINTR", "still-connecting-failure"}}));
 }
 
+// wget installs its handlers with signal(), which sets SA_RESTART, and its blocking
+// connect has no SO_SNDTIMEO: Linux restarts that connect rather than fail it with
+// EINTR, so realistic mode does not inject it. The code that takes EINTR for a timeout
+// is still there for --mode any to show.
 TEST(MatrixOnDebianPrograms, WgetTakesConnectEintrForATimeout) {
   connfuzz::testing::LoopbackHttpServer server;
-  Matrix m = run_matrix("--no-netns", "wget --tries=1 -q -O /dev/null " + server.url());
-  EXPECT_EQ(m.status, 1);
+  const std::string wget = "wget --tries=1 -q -O /dev/null " + server.url();
+  Matrix realistic = run_matrix("--no-netns", wget);
+  EXPECT_EQ(realistic.status, 0) << realistic.report.dump(1);
+  EXPECT_TRUE(realistic.not_ok.empty());
+  std::set<std::string> connect_eintr_refused;
+  for (const auto& cell : realistic.report["cells"])
+    if (cell["plan"].get<std::string>().starts_with("connect@1") && cell["fault"] == "not-realistic" &&
+        cell["plan"].get<std::string>().find("EINTR") != std::string::npos)
+      connect_eintr_refused.insert(cell["plan"].get<std::string>());
+  EXPECT_EQ(connect_eintr_refused,
+            (std::set<std::string>{"connect@1=EINTR", "connect@1-=EINTR", "connect@1=EINTR>ECONNREFUSED"}));
+  Matrix any = run_matrix("--no-netns --mode any --calls connect --errnos EINTR", wget);
+  EXPECT_EQ(any.status, 1);
   // The attempt it abandons would have failed anyway in the third cell: the close right
   // after EINTR is the misstep shown there (a spurious failure needs an attempt that succeeds).
-  EXPECT_EQ(m.not_ok, (std::map<std::string, std::string>{{"connect@1=EINTR", "still-connecting-failure"},
-                                                          {"connect@1-=EINTR", "still-connecting-failure"},
-                                                          {"connect@1=EINTR>ECONNREFUSED", "abandoned"}}));
+  EXPECT_EQ(any.not_ok, (std::map<std::string, std::string>{{"connect@1=EINTR mode=any", "still-connecting-failure"},
+                                                            {"connect@1-=EINTR mode=any", "still-connecting-failure"},
+                                                            {"connect@1=EINTR>ECONNREFUSED mode=any", "abandoned"}}));
 }
 
 struct BadMatrix {

@@ -34,6 +34,18 @@ TEST(SeccompRun, AnInjectedEintrStartsTheRealAttemptSoTheWaitSucceeds) {
   EXPECT_TRUE(result.says("connected and sent a message")) << result.output;
 }
 
+// The supervisor reads which signals the program catches (/proc/PID/status SigCgt):
+// in a program that catches none, a blocking connect without SO_SNDTIMEO gets no EINTR.
+TEST(SeccompRun, InjectsNoEintrIntoAProgramThatCatchesNoSignal) {
+  for (const char* backend : {"preload", "seccomp"}) {
+    auto result = connfuzz(std::string("run --backend ") + backend + " --plan connect@1=EINTR -- " +
+                           quote(NO_HANDLER_CLIENT) + " blocking");
+    EXPECT_EQ(result.status, 0) << backend << ": " << result.output;
+    EXPECT_TRUE(result.says("= 0 (NOT INJECTED connect@1=EINTR: no signal handler is installed: Linux cannot return EINTR here)"))
+        << backend << ": " << result.output;
+  }
+}
+
 // A connect made with syscall(), past the C library: the preload never sees it, the
 // filter does, and the guard answers it before it reaches the kernel.
 TEST(SeccompRun, GuardsADirectSyscallThePreloadCannotSee) {

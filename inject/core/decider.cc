@@ -61,7 +61,35 @@ bool matches(const Predicate& where, const Facts& facts) noexcept {
   return !where.has_port || facts.port == where.port;
 }
 
+// A rule whose fault is an EINTR: the errno itself, or a wait interrupted after a delay.
+bool is_eintr(const Rule& rule, Call call) noexcept {
+  if (rule.action == Action::errno_value) return rule.err == EINTR;
+  return rule.action == Action::delay && call != Call::connect && rule.eventual == EINTR;
+}
+
 }  // namespace
+
+// signal(7): a handler's signal interrupts a blocked socket call, which SA_RESTART
+// restarts unless the socket has a timeout in that direction (then EINTR whatever the
+// flags); the multiplexing waits and close are never restarted. Without a handler only
+// a stop and SIGCONT interrupts, and only the socket calls with a timeout set and
+// epoll_wait. read and write on a socket run the kernel's recv and send code, so they
+// follow recv and send.
+const char* why_no_eintr(Call call, std::uint8_t interrupters) noexcept {
+  auto restartable = [interrupters](Interrupter timeout) -> const char* {
+    if (interrupters & (kCaughtWithoutRestart | timeout)) return nullptr;
+    return (interrupters & kCaughtSignal) ? kEveryHandlerRestarts : kNoHandler;
+  };
+  switch (call) {
+    case Call::connect:
+    case Call::send:
+    case Call::write: return restartable(kSendTimeout);
+    case Call::recv:
+    case Call::read: return restartable(kReceiveTimeout);
+    case Call::epoll_wait: return nullptr;
+    default: return (interrupters & kCaughtSignal) ? nullptr : kNoHandler;
+  }
+}
 
 int destination_port(const sockaddr* addr, socklen_t len) noexcept {
   if (addr == nullptr || len < sizeof(sa_family_t)) return -1;
@@ -117,6 +145,11 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
       if (rule.action != Action::errno_value) when = call == Call::connect ? rule_when_[i] : std::uint16_t{Anytime};
       else if (const ErrnoRow* row = rule_rows_[i]) when = row->when;
       d.refused = (when & Never) || (when & facts.state) != when || says_still_connecting_after_the_end(rule, facts);
+      if (d.refused) d.why = kNotRealistic;
+      else if (is_eintr(rule, call)) {
+        d.why = why_no_eintr(call, facts.interrupters);
+        d.refused = d.why != nullptr;
+      }
     }
   }
   return d;

@@ -3,6 +3,7 @@
 // Installing is not thread-safe; deciding is, and is async-signal-safe.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 
 #include <sys/socket.h>
@@ -13,6 +14,26 @@
 
 namespace connfuzz::inject {
 
+// What could make a blocking call fail with EINTR (signal(7)): realistic mode's test
+// for an EINTR, as bits of Facts::interrupters.
+enum Interrupter : std::uint8_t {
+  kCaughtSignal = 1 << 0,          // the program has a handler for a signal that can come while it waits
+  kCaughtWithoutRestart = 1 << 1,  // ... and one such handler lacks SA_RESTART
+  kSendTimeout = 1 << 2,           // the socket has SO_SNDTIMEO
+  kReceiveTimeout = 1 << 3,        // the socket has SO_RCVTIMEO
+};
+// Signal sig as bit sig-1, as the kernel's masks (/proc/PID/status SigCgt) have it.
+constexpr std::uint64_t signal_bit(int sig) noexcept { return std::uint64_t{1} << (sig - 1); }
+// Signals that a fault of the running thread raises. A thread blocked in a call runs
+// no instruction, so their handlers (a sanitizer's, a crash reporter's) interrupt none.
+inline constexpr std::uint64_t kFaultSignals = signal_bit(SIGSEGV) | signal_bit(SIGBUS) | signal_bit(SIGFPE) |
+                                               signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGSYS) |
+                                               signal_bit(SIGABRT);
+
+// For a caller that cannot know the program's handlers: as if it caught a signal
+// without SA_RESTART, so that every EINTR the socket's state allows stays possible.
+inline constexpr std::uint8_t kHandlersUnknown = kCaughtSignal | kCaughtWithoutRestart;
+
 // What a call is about, for matching rule filters and realistic-mode states.
 struct Facts {
   int family = -1;            // the destination's family for connect, else the socket's domain
@@ -22,6 +43,7 @@ struct Facts {
   // connect: the kernel has ended the attempt the socket's state calls pending (loopback
   // answers at once), though the program has not yet heard how.
   bool attempt_over = false;
+  std::uint8_t interrupters = kHandlersUnknown;  // Interrupter bits that hold now
 };
 
 struct Decision {
@@ -33,6 +55,7 @@ struct Decision {
   int signal = 0;
   std::int64_t delay_ns = 0;
   bool refused = false;  // a rule fired but realistic mode does not allow it here
+  const char* why = nullptr;  // why it was refused (kNotRealistic, or a reason of its own)
   bool fired() const noexcept { return rule >= 0 && !refused; }
 };
 
@@ -51,6 +74,12 @@ inline std::uint16_t state_bits(const SocketInfo& s) noexcept {
 int destination_port(const sockaddr* addr, socklen_t len) noexcept;
 // Why realistic mode declined a planned fault, as the log says it after the rule.
 inline constexpr const char* kNotRealistic = "the kernel cannot return this here (realistic mode)";
+inline constexpr const char* kNoHandler = "no signal handler is installed: Linux cannot return EINTR here";
+inline constexpr const char* kEveryHandlerRestarts = "every signal handler has SA_RESTART: Linux restarts this call";
+
+// Why Linux cannot end `call` with EINTR given what could interrupt it, or nullptr
+// when it can.
+const char* why_no_eintr(Call call, std::uint8_t interrupters) noexcept;
 
 class Decider {
  public:

@@ -29,9 +29,11 @@ struct SocketInfo {
   bool epoll_watches_socket : 1 = false;  // this fd is an epoll instance watching a tracked socket
   bool edge_reported : 1 = false;         // an edge-triggered epoll has heard of the failure
   bool epoll_watches_timer : 1 = false;   // this fd is an epoll instance watching a virtual timerfd
+  bool send_timeout : 1 = false;          // SO_SNDTIMEO is set: connect and send may fail with EINTR
+  bool receive_timeout : 1 = false;       // SO_RCVTIMEO is set: recv may fail with EINTR
   // Named, so the word has no padding bits: equal states are equal words (exchange()
   // compares words).
-  std::uint8_t unused_bits : 3 = 0;
+  std::uint8_t unused_bits : 1 = 0;
   std::uint8_t pending_err = 0;       // Failed: what SO_ERROR/read/write return once
   std::uint8_t eventual = 0;          // SimPending: how the attempt ends
   std::uint16_t port = 0;             // the destination port of the last connect

@@ -19,6 +19,11 @@ void forget_descriptor(int fd) noexcept;
 // `to` is now a copy of `from` (dup and its kin): what `to` was is forgotten, and it
 // takes `from`'s socket state, since both name the same socket.
 void copy_descriptor(int from, int to) noexcept;
+// The Interrupter bits of the program's signal handlers, as the runtime's setting says
+// to know them (interpose_signals.cc).
+std::uint8_t signal_interrupters() noexcept;
+// Reads the socket's SO_SNDTIMEO and SO_RCVTIMEO into `info`.
+void learn_timeouts(int fd, SocketInfo& info) noexcept;
 
 // Starts an event for `call` on `fd`; the caller fills args and finishes it.
 Event begin_event(Call call, int fd, const Decision& d) noexcept;

@@ -27,6 +27,7 @@ SocketInfo learn_socket(int fd) noexcept {
     info.domain = static_cast<std::uint8_t>(domain);
     info.type = static_cast<std::uint8_t>(type);
     info.nonblocking = flags >= 0 && (flags & O_NONBLOCK);
+    learn_timeouts(fd, info);
     table.set(fd, info);
   }
   errno = saved;
@@ -39,6 +40,8 @@ Facts facts_for(const SocketInfo& info) noexcept {
   facts.type = info.type;
   facts.port = info.port;
   facts.state = state_bits(info);
+  facts.interrupters = static_cast<std::uint8_t>(signal_interrupters() | (info.send_timeout ? kSendTimeout : 0) |
+                                                 (info.receive_timeout ? kReceiveTimeout : 0));
   return facts;
 }
 
@@ -66,7 +69,7 @@ Event& note_rule(Event& event, const Decision& d, const char* what) noexcept {
   return event;
 }
 
-void note_refusal(Event& event, const Decision& d) noexcept { note_rule(event, d, kNotRealistic); }
+void note_refusal(Event& event, const Decision& d) noexcept { note_rule(event, d, d.why ? d.why : kNotRealistic); }
 
 long finish_injected(Event& event, const Decision& d, long result_on_failure) noexcept {
   event.rule_text = runtime().rule_text(d.rule);

@@ -186,6 +186,10 @@ void log_wait(Call call, const Decision& d, long result, int err, Mark mark, int
   args.text("nfds=").number(nfds).text(", timeout=");
   if (timeout_ns == kForever) args.text("-1");
   else args.number(timeout_ns / 1'000'000).text("ms");
+  if (d.rule >= 0 && d.refused) {
+    note_refusal(ev, d);
+    if (mark == Mark::None) mark = Mark::Refused;
+  }
   finish(ev, result, err, mark, d.rule >= 0 && mark == Mark::Injected ? runtime().rule_text(d.rule) : nullptr);
 }
 

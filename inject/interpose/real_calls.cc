@@ -32,6 +32,15 @@ void resolve_optional(F& slot, const char* name) {
   slot = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
 }
 
+// A sanitizer's interceptor of `name` when one is linked into the program, else the
+// next definition: a sanitizer that never saw a handler installed cannot keep its own
+// signal handling right (ThreadSanitizer defers signals to safe points).
+template <typename F>
+void resolve_intercepted(F& slot, const char* name, const char* interceptor) {
+  slot = reinterpret_cast<F>(dlsym(RTLD_DEFAULT, interceptor));
+  if (slot == nullptr) resolve(slot, name);
+}
+
 void resolve_all() {
   RealCalls r{};
   resolve(r.socket, "socket");
@@ -65,6 +74,13 @@ void resolve_all() {
   resolve(r.clock_gettime, "clock_gettime");
   resolve(r.timerfd_create, "timerfd_create");
   resolve(r.timerfd_settime, "timerfd_settime");
+  resolve(r.setsockopt, "setsockopt");
+  resolve_intercepted(r.sigaction, "sigaction", "__interceptor_sigaction");
+  resolve_intercepted(r.signal, "signal", "__interceptor_signal");
+  resolve(r.bsd_signal, "bsd_signal");
+  resolve(r.sysv_signal, "sysv_signal");
+  resolve(r.sysv_signal_internal, "__sysv_signal");
+  resolve(r.sigset, "sigset");
   g_real = r;
   g_resolved.store(true, std::memory_order_release);
 }

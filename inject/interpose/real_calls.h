@@ -43,6 +43,15 @@ struct RealCalls {
   int (*clock_gettime)(clockid_t, timespec*);
   int (*timerfd_create)(clockid_t, int);
   int (*timerfd_settime)(int, int, const itimerspec*, itimerspec*);
+  int (*setsockopt)(int, int, int, const void*, socklen_t);
+  // The program's signal dispositions (interpose_signals.cc). sigaction and signal are
+  // a sanitizer's interceptors where one is linked in, so that it still sees them.
+  int (*sigaction)(int, const struct sigaction*, struct sigaction*);
+  sighandler_t (*signal)(int, sighandler_t);
+  sighandler_t (*bsd_signal)(int, sighandler_t);
+  sighandler_t (*sysv_signal)(int, sighandler_t);
+  sighandler_t (*sysv_signal_internal)(int, sighandler_t);  // __sysv_signal: signal() under strict standards
+  sighandler_t (*sigset)(int, sighandler_t);
 };
 
 // Resolved once, before main or at the first intercepted call.

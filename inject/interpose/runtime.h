@@ -19,6 +19,11 @@ namespace connfuzz::inject {
 // peer's other answers arrive at once on loopback.
 std::int64_t simulated_latency_ns(int err) noexcept;
 
+// How realistic mode knows whether the program catches signals (an EINTR needs a
+// handler, signal(7)): from the program's own sigaction() and signal() calls (the
+// preload), or as a harness declares it for the targets it runs in-process.
+enum class SignalHandlers : std::uint8_t { tracked, caught, not_caught };
+
 class Runtime {
  public:
   void install(const Plan& plan);  // resets counters; not while calls are in flight
@@ -76,6 +81,9 @@ class Runtime {
   const char* cancel_unavailable() const noexcept { return cancel_unavailable_; }
   void set_cancel_unavailable(const char* why) noexcept { cancel_unavailable_ = why; }
 
+  SignalHandlers signal_handlers() const noexcept { return signal_handlers_; }
+  void set_signal_handlers(SignalHandlers handlers) noexcept { signal_handlers_ = handlers; }
+
   // Between fuzz inputs: counters, sockets, log and clock start again.
   void reset_for_input() noexcept;
   // In the child of a fork (a pthread_atfork handler, so async-signal-safe): the
@@ -105,6 +113,7 @@ class Runtime {
   std::atomic<std::int64_t> let_run_ns_{0};
   std::atomic<std::uint32_t> calls_past_horizon_{0};
   const char* cancel_unavailable_ = nullptr;
+  SignalHandlers signal_handlers_ = SignalHandlers::tracked;
   ClockHook on_clock_limit_ = nullptr;
 };
 

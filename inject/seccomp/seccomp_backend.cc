@@ -19,11 +19,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fstream>
 #include <map>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -190,8 +192,8 @@ Event event_for(Call call, int fd, const Decision& d) {
 }
 
 // As the preload layer says it: which rule, and why it did not fire.
-void note_refusal(Event& e, const Decision& d, const inject::Decider& decider,
-                  const char* why = inject::kNotRealistic) {
+void note_refusal(Event& e, const Decision& d, const inject::Decider& decider, const char* why = nullptr) {
+  if (why == nullptr) why = d.why != nullptr ? d.why : inject::kNotRealistic;
   if (d.rule >= 0 && d.refused) LineBuilder(e.note, sizeof(e.note)).text(decider.rule_text(d.rule)).text(": ").text(why);
 }
 
@@ -217,6 +219,40 @@ Facts facts_of_socket(int fd) {
   info.phase = getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0 ? inject::Phase::Connected : inject::Phase::Fresh;
   f.state = inject::state_bits(info);
   return f;
+}
+
+// Whether the plan has an EINTR for `call`: only then is it worth asking what could
+// interrupt the program.
+bool plans_eintr(const inject::Plan& plan, Call call) {
+  for (int i = 0; i < plan.rule_count; ++i)
+    if (plan.rules[i].call == call && (plan.rules[i].err == EINTR || plan.rules[i].eventual == EINTR)) return true;
+  return false;
+}
+
+// The signals the process catches, as the kernel keeps them (SigCgt), or all when
+// /proc cannot tell.
+std::uint64_t caught_signals(int tgid) {
+  std::ifstream status("/proc/" + std::to_string(tgid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("SigCgt:", 0) == 0) return std::strtoull(line.c_str() + 7, nullptr, 16);
+  return ~std::uint64_t{0};
+}
+
+bool has_timeout(int fd, int option) {
+  timeval timeout{};
+  socklen_t length = sizeof(timeout);
+  return getsockopt(fd, SOL_SOCKET, option, &timeout, &length) == 0 && (timeout.tv_sec != 0 || timeout.tv_usec != 0);
+}
+
+// What could make the program's call fail with EINTR (decider.h). The supervisor sees
+// which signals the program catches but not its handlers' flags: with any handler it
+// takes SA_RESTART as unknown and allows every EINTR the socket's state allows; with
+// none, only what a stop and SIGCONT can do (a socket with a timeout).
+std::uint8_t interrupters_of(int tgid, int fd) {
+  std::uint8_t bits = (caught_signals(tgid) & ~inject::kFaultSignals) ? inject::kHandlersUnknown : 0;
+  if (has_timeout(fd, SO_SNDTIMEO)) bits |= inject::kSendTimeout;
+  if (has_timeout(fd, SO_RCVTIMEO)) bits |= inject::kReceiveTimeout;
+  return bits;
 }
 
 // A relative AF_UNIX path means the program's working directory, not connfuzz's. A
@@ -390,7 +426,9 @@ void serve_close(State& s, State::Process& proc, int fd, int copy, seccomp_notif
   }
   resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
   if (fstat(copy, &st) != 0 || !S_ISSOCK(st.st_mode)) return;  // not a socket: none of connfuzz's business
-  Decision d = proc.decider.decide(Call::close, facts_of_socket(copy));
+  Facts facts = facts_of_socket(copy);
+  if (plans_eintr(proc.decider.plan(), Call::close)) facts.interrupters = interrupters_of(proc.tgid, copy);
+  Decision d = proc.decider.decide(Call::close, facts);
   Event e = event_for(Call::close, fd, d);
   LineBuilder(e.args, sizeof(e.args)).number(fd);
   // Linux frees the descriptor whatever close() returns, and only the program
@@ -460,6 +498,7 @@ void serve_connect(State& s, State::Process& proc, const seccomp_notif& req, int
   int domain = facts.family;  // the socket's; -1: no socket, the kernel says so
   if (n >= sizeof(sa_family_t)) facts.family = addr.ss_family;
   facts.port = inject::destination_port(reinterpret_cast<const sockaddr*>(&addr), static_cast<socklen_t>(n));
+  if (copy >= 0 && plans_eintr(proc.decider.plan(), Call::connect)) facts.interrupters = interrupters_of(proc.tgid, copy);
   Decision d = proc.decider.decide(Call::connect, facts);
   Event e = event_for(Call::connect, fd, d);
   LineBuilder(e.args, sizeof(e.args)).number(fd);

@@ -1,0 +1,89 @@
+// The decider's realistic EINTR: signal(7)'s lists as a table, and the refusal it logs.
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <string>
+
+#include "decider.h"
+
+namespace connfuzz::inject {
+namespace {
+
+struct Case {
+  Call call;
+  std::uint8_t interrupters;
+  const char* why;  // nullptr: EINTR is possible
+};
+
+constexpr std::uint8_t kNone = 0;
+constexpr std::uint8_t kRestarting = kCaughtSignal;  // every handler has SA_RESTART
+
+class WhyNoEintrTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(WhyNoEintrTest, FollowsSignal7) {
+  const Case& c = GetParam();
+  const char* why = why_no_eintr(c.call, c.interrupters);
+  EXPECT_STREQ(why, c.why) << call_name(c.call) << " with interrupters " << int{c.interrupters};
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Calls, WhyNoEintrTest,
+    ::testing::Values(
+        // Restarted by SA_RESTART unless the socket has a timeout; a stop interrupts them only with one.
+        Case{Call::connect, kNone, kNoHandler}, Case{Call::connect, kRestarting, kEveryHandlerRestarts},
+        Case{Call::connect, kHandlersUnknown, nullptr}, Case{Call::connect, kSendTimeout, nullptr},
+        Case{Call::connect, kReceiveTimeout, kNoHandler}, Case{Call::send, kRestarting, kEveryHandlerRestarts},
+        Case{Call::send, kRestarting | kSendTimeout, nullptr}, Case{Call::write, kNone | kSendTimeout, nullptr},
+        Case{Call::recv, kSendTimeout, kNoHandler}, Case{Call::recv, kReceiveTimeout, nullptr},
+        Case{Call::read, kRestarting, kEveryHandlerRestarts}, Case{Call::read, kHandlersUnknown, nullptr},
+        // Never restarted: any handler interrupts them; a stop does not (poll and select restart then).
+        Case{Call::poll, kNone, kNoHandler}, Case{Call::poll, kRestarting, nullptr},
+        Case{Call::ppoll, kSendTimeout | kReceiveTimeout, kNoHandler}, Case{Call::select, kRestarting, nullptr},
+        Case{Call::pselect, kNone, kNoHandler}, Case{Call::close, kNone, kNoHandler},
+        Case{Call::close, kRestarting, nullptr},
+        // A stop and SIGCONT interrupt epoll_wait even without a handler.
+        Case{Call::epoll_wait, kNone, nullptr}));
+
+Decision decide_once(const std::string& plan_text, Call call, std::uint8_t interrupters) {
+  Decider decider;
+  decider.install(parse_plan(plan_text));
+  Facts facts;
+  facts.family = AF_INET;
+  facts.type = SOCK_STREAM;
+  facts.state = Blocking | Inet | Stream | Connected;
+  facts.interrupters = interrupters;
+  return decider.decide(call, facts);
+}
+
+TEST(Decider, RefusesAnEintrNoSignalCanCauseAndSaysWhy) {
+  Decision d = decide_once("connect@1=EINTR", Call::connect, kNone);
+  EXPECT_EQ(d.rule, 0);
+  EXPECT_TRUE(d.refused);
+  EXPECT_STREQ(d.why, kNoHandler);
+}
+
+TEST(Decider, FiresAnEintrAHandlerCanCause) {
+  Decision d = decide_once("connect@1=EINTR", Call::connect, kCaughtSignal | kCaughtWithoutRestart);
+  EXPECT_TRUE(d.fired());
+  EXPECT_EQ(d.err, EINTR);
+}
+
+TEST(Decider, AWaitInterruptedAfterADelayIsAnEintrToo) {
+  Decision d = decide_once("poll@1=+400ms>EINTR", Call::poll, kNone);
+  EXPECT_TRUE(d.refused);
+  EXPECT_STREQ(d.why, kNoHandler);
+  EXPECT_TRUE(decide_once("poll@1=+400ms>EINTR", Call::poll, kRestarting).fired());
+}
+
+TEST(Decider, AnyModeKeepsEveryEintr) {
+  EXPECT_TRUE(decide_once("connect@1=EINTR poll@1=EINTR mode=any", Call::connect, kNone).fired());
+}
+
+TEST(Decider, OtherRefusalsKeepTheirOwnReason) {
+  Decision d = decide_once("connect@1=EINPROGRESS", Call::connect, kHandlersUnknown);
+  EXPECT_TRUE(d.refused);
+  EXPECT_STREQ(d.why, kNotRealistic);
+}
+
+}  // namespace
+}  // namespace connfuzz::inject
