@@ -214,8 +214,10 @@ std::optional<Finding> outcome(const InputRun& in, bool& at_deadline) {
 
 // The story of each socket (the rules the matrix applies to whole programs); there is
 // no fault-free run here, so only the kernel's bad-descriptor answers are judged.
-std::vector<Finding> story(Events events) {
-  SocketStory follow(StoryOptions{});
+std::vector<Finding> story(Events events, const inject::Plan& plan) {
+  StoryOptions options;
+  options.any_mode = plan.mode == inject::Mode::Any;
+  SocketStory follow(options);
   for (const Event* e : events) follow.see(inject::line_of(*e));
   return follow.take_findings();
 }
@@ -227,7 +229,7 @@ void add(std::vector<Finding>& findings, std::optional<Finding> f) {
 }  // namespace
 
 std::vector<Finding> check_input(const InputRun& in) {
-  std::vector<Finding> findings = story(in.events);
+  std::vector<Finding> findings = story(in.events, in.plan);
   add(findings, io_unconnected(in.events));
   add(findings, socket_leak(in.still_open));
   if (in.kernel) {

@@ -14,6 +14,10 @@ using inject::EventLine;
 using inject::LineMark;
 
 
+// Interrupted waits in a row after which giving up is patience, not haste: signals that
+// keep coming are a reason to stop (the outcome rule asks the same of a timeout).
+constexpr unsigned kPatienceShown = 3;
+
 bool malformed(int err) { return err == EINVAL || err == EFAULT || err == EAFNOSUPPORT; }
 bool not_a_descriptor(int err) { return err == EBADF || err == ENOTSOCK; }
 
@@ -37,21 +41,28 @@ void SocketStory::see(const EventLine& e) {
   if (wait_setup_failure(e)) ++waits.setup_failures;
   if (e.call == Call::socket) {
     note_work(e);
-    if (e.result >= 0) sockets_[{e.pid, e.fd}] = Socket{Socket::Phase::fresh, false, false, call_text(e)};
+    if (e.result >= 0) {
+      Socket fresh{Socket::Phase::fresh, false, false, call_text(e)};
+      fresh.setup_failures_before = waits.setup_failures;
+      sockets_[{e.pid, e.fd}] = fresh;
+    }
     check_kernel_error(e);
     return;
   }
   auto key = std::make_pair(e.pid, e.fd);
   auto it = sockets_.find(key);
   bool wait_interrupted = waits.last_interrupted;
+  unsigned interrupted_in_a_row = waits.interrupted_in_a_row;
   if (inject::is_wait_call(e.call)) {
     waits.last_interrupted = e.failed() && e.err == EINTR;
+    waits.interrupted_in_a_row = waits.last_interrupted ? waits.interrupted_in_a_row + 1 : 0;
     ++waits.count;
   } else if (e.call != Call::close) {
     waits.last_interrupted = false;
+    waits.interrupted_in_a_row = 0;
   }
   if (e.call == Call::close) {
-    on_close(e, it, waits, wait_interrupted);
+    on_close(e, it, waits, wait_interrupted && interrupted_in_a_row < kPatienceShown);
     return;
   }
   check_kernel_error(e);
@@ -61,7 +72,6 @@ void SocketStory::see(const EventLine& e) {
   Socket& s = it->second;
   s.said_pending = e.call == Call::connect && e.failed() && class_of(Call::connect, e.err) == ErrnoClass::StillConnecting;
   s.waits_before = waits.count;
-  if (s.said_pending) s.setup_failures_before = waits.setup_failures;
   switch (e.call) {
     case Call::connect: on_connect(e, s); break;
     case Call::so_error:
@@ -83,9 +93,10 @@ void SocketStory::on_close(const EventLine& e, std::map<std::pair<long, int>, So
     // The attempt goes on after EINTR or EINPROGRESS: closing before any wait,
     // SO_ERROR or getpeername has said how it ended, or right after an interrupted
     // wait, throws away an attempt that may well succeed. Unless the plan kept the
-    // wait from working at all: then giving up is what the plan asked for.
+    // wait from working at all since the socket was made (an epoll_ctl that could not
+    // add it): then giving up is what the plan asked for.
     const Socket& s = it->second;
-    bool unwaited = s.said_pending && s.waits_before == waits.count;
+    bool unwaited = s.said_pending && s.waits_before == waits.count && s.phase == Socket::Phase::pending;
     bool justified = waits.setup_failures > s.setup_failures_before;
     if (options_.sees_waits && s.phase == Socket::Phase::pending && (unwaited || wait_interrupted) && !justified)
       add(Verdict::abandoned, call_text(e) + " closed fd " + std::to_string(e.fd) + " right after " +
@@ -104,7 +115,10 @@ void SocketStory::on_connect(const EventLine& e, Socket& s) {
     connected(s);
   } else if (e.failed()) {
     ErrnoClass klass = class_of(Call::connect, e.err);
-    if (klass == ErrnoClass::StillConnecting) {
+    bool made_up = options_.any_mode && e.mark == LineMark::injected;
+    if (klass == ErrnoClass::StillConnecting && made_up) {
+      s.said_pending = false;  // maybe no attempt at all: the caller cannot tell
+    } else if (klass == ErrnoClass::StillConnecting) {
       s.phase = Socket::Phase::pending;
       s.failed_by = call_text(e) + " said " + errno_text(e.err);
     } else if (!not_a_descriptor(e.err)) {

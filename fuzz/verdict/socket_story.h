@@ -24,6 +24,10 @@ struct StoryOptions {
   bool judge_kernel_errors = true;
   // The backend logs waits, SO_ERROR and getpeername: abandoned can be judged.
   bool sees_waits = true;
+  // The plan is mode=any: a "still connecting" it made up may be one the kernel could
+  // not give there (EINPROGRESS on a datagram socket); a caller cannot tell, so taking
+  // it for a failure is clean, and closing that attempt is no abandoned one.
+  bool any_mode = false;
 };
 
 class SocketStory {
@@ -48,13 +52,14 @@ class SocketStory {
     std::string failed_by;           // "connect#1 failed with ECONNREFUSED"
     bool said_pending = false;       // the last call on it was a connect that said "still connecting"
     unsigned long waits_before = 0;  // the process's waits until then
-    unsigned long setup_failures_before = 0;  // the process's failed wait set-ups until then
+    unsigned long setup_failures_before = 0;  // the process's failed wait set-ups when it was made
   };
   // Per process: its waits so far (their lines name no socket), whether its last call
   // was a wait that said EINTR, and the faults that kept a wait from being set up.
   struct Waits {
     unsigned long count = 0;
     bool last_interrupted = false;
+    unsigned interrupted_in_a_row = 0;
     unsigned long setup_failures = 0;
   };
 

@@ -193,5 +193,50 @@ TEST(Oracles, AbandonedIsJudgedWithTheOutcome) {
   EXPECT_TRUE(deadline.verdicts().empty());
 }
 
+// Giving up after signals that keep coming is patience (the same three the timeout
+// rule asks for); after one interrupted wait it is haste.
+TEST(Oracles, AbandonedAfterAStormOfInterruptedWaitsIsPatience) {
+  Input storm;
+  storm.plan = inject::parse_plan("poll@*=EINTR");
+  storm.result = failed_with(EINTR);
+  storm.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS);
+  for (int i = 0; i < 3; ++i) storm.calls.injected(Call::poll, -1, EINTR);
+  storm.calls.add(Call::close, 4, 0);
+  std::vector<std::string_view> after_storm = storm.verdicts();
+  EXPECT_EQ(std::count(after_storm.begin(), after_storm.end(), "abandoned"), 0);
+
+  Input once;
+  once.plan = inject::parse_plan("poll@1=EINTR");
+  once.result = failed_with(EINTR);
+  once.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::poll, -1, EINTR).add(Call::close, 4, 0);
+  std::vector<std::string_view> verdicts = once.verdicts();
+  EXPECT_EQ(std::count(verdicts.begin(), verdicts.end(), "abandoned"), 1);
+}
+
+// mode=any makes up "still connecting" where the kernel could not say it (a datagram
+// socket); a caller that takes it for a failure and closes is clean, as the outcome
+// rule already holds. The same in realistic mode is abandoned.
+TEST(Oracles, AMadeUpStillConnectingIsNoAttemptToAbandon) {
+  Input made_up;
+  made_up.plan = inject::parse_plan("connect@1=EINPROGRESS mode=any");
+  made_up.result = failed_with(EINPROGRESS);
+  made_up.calls.socket(4).injected(Call::connect, 4, EINPROGRESS).add(Call::close, 4, 0);
+  EXPECT_TRUE(made_up.verdicts().empty());
+  made_up.plan = inject::parse_plan("connect@1=EINPROGRESS");
+  std::vector<std::string_view> verdicts = made_up.verdicts();
+  EXPECT_EQ(std::count(verdicts.begin(), verdicts.end(), "abandoned"), 1);
+}
+
+// A wait the plan kept from being set up for this socket (before or after its connect)
+// justifies giving up on it.
+TEST(Oracles, AWaitThatCouldNotBeSetUpJustifiesClosing) {
+  Input in;
+  in.plan = inject::parse_plan("epoll_ctl@1=EPERM");
+  in.result = failed_with(EOPNOTSUPP);
+  in.asio = true;
+  in.calls.socket(4).injected(Call::epoll_ctl, 3, EPERM).add(Call::connect, 4, -1, EINPROGRESS).add(Call::close, 4, 0);
+  EXPECT_TRUE(in.verdicts().empty());
+}
+
 }  // namespace
 }  // namespace connfuzz::fuzz
