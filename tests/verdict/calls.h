@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "connect_target.h"
 #include "event_log.h"
 
 namespace connfuzz::testing {
@@ -44,5 +45,12 @@ class Calls {
   std::deque<inject::Event> events_;  // stable addresses
   std::vector<const inject::Event*> pointers_;
 };
+
+// What a target that failed with `err` returns.
+inline targets::ConnectResult failed_with(int err) {
+  targets::ConnectResult r;
+  r.err = err;
+  return r;
+}
 
 }  // namespace connfuzz::testing

@@ -13,12 +13,8 @@ namespace {
 
 using inject::Call;
 using testing::Calls;
+using testing::failed_with;
 
-targets::ConnectResult failed_with(int err) {
-  targets::ConnectResult r;
-  r.err = err;
-  return r;
-}
 targets::ConnectResult connected_on(int fd) {
   targets::ConnectResult r;
   r.fd = fd;

@@ -14,12 +14,8 @@ namespace {
 
 using inject::Call;
 using testing::Calls;
+using testing::failed_with;
 
-targets::ConnectResult failed_with(int err) {
-  targets::ConnectResult r;
-  r.err = err;
-  return r;
-}
 
 std::vector<std::string_view> names(const std::vector<Finding>& findings) {
   std::vector<std::string_view> out;
