@@ -55,6 +55,10 @@ constexpr KnownFinding kKnown[] = {
     {"asio-sync-connect-eintr", bits({Verdict::still_connecting_failure, Verdict::abandoned}),
      kAsioSyncSingle | bits({Mode::asio_range_connect}) | kEndpoint, EINTR, Shape::reported_by,
      {Call::connect, Err::equals, EINTR, By::plan}},
+    // The same EINTR inside asio::connect over a range: range_connect moves on to the next
+    // endpoint and closes the socket whose attempt was still going on.
+    {"asio-range-connect-eintr-abandoned", bits({Verdict::abandoned}), bits({Mode::asio_range_connect}), -1,
+     Shape::then_same_fd, {Call::connect, Err::equals, EINTR, By::plan}, {Call::close, Err::succeeded, 0, By::anyone}},
     // connect() to AF_UNSPEC returns 0 having dissolved the socket's association; Asio's
     // single connect reports it as connected.
     {"asio-connect-af-unspec", bits({Verdict::false_success}), kAsioSyncSingle | bits({Mode::asio_async_connect}) | kEndpoint,

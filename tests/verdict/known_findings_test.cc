@@ -97,6 +97,20 @@ TEST(KnownFindings, SyncConnectEintrIsTheEintrOfConnectItself) {
             "");
 }
 
+TEST(KnownFindings, RangeConnectAbandonsTheInterruptedAttemptItClosesAtOnce) {
+  Calls moved_on;
+  moved_on.socket(4).injected(Call::connect, 4, EINTR).add(Call::close, 4, 0).socket(4).add(Call::connect, 4, 0);
+  targets::ConnectResult connected;
+  connected.fd = 4;
+  EXPECT_EQ(section_for(Mode::asio_range_connect, connected, moved_on, Verdict::abandoned),
+            "asio-range-connect-eintr-abandoned");
+  // A wait between the EINTR and the close, or a single connect: not this write-up.
+  Calls waited;
+  waited.socket(4).injected(Call::connect, 4, EINTR).add(Call::poll, -1, 0).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::asio_range_connect, connected, waited, Verdict::abandoned), "");
+  EXPECT_EQ(section_for(Mode::asio_async_range, connected, moved_on, Verdict::abandoned), "");
+}
+
 TEST(KnownFindings, AfUnspecIsTheReturnedSocketsLastConnect) {
   sockaddr unspec{};
   unspec.sa_family = AF_UNSPEC;
