@@ -15,7 +15,7 @@ ConnectResult timeout_on_eintr(const ConnectRequest& request) {
   if (n <= 0) return closed_failure(fd, n == 0 || errno == EINTR ? ETIMEDOUT : errno);
   int err = 0;
   socklen_t len = sizeof(err);
-  getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return closed_failure(fd, errno);  // its one bug is the timeout
   return err == 0 ? connected(fd) : closed_failure(fd, err);
 }
 
