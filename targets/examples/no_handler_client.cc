@@ -1,15 +1,17 @@
 // A correct client in a program that catches no signal: it takes EINTR for a failure, which Linux never returns to it.
 //
-//   no_handler_client blocking|nonblocking
+//   no_handler_client blocking|nonblocking|select
 //
 // Without a signal handler, and without SO_SNDTIMEO or SO_RCVTIMEO on its socket, no
 // connect, send or poll of this program can fail with EINTR (signal(7)), so it need not
 // retry one: every failure it sees ends the program. blocking: a blocking connect and
-// send; nonblocking: connect, then poll with a CLOCK_MONOTONIC deadline and SO_ERROR.
+// send; nonblocking: connect, then poll with a CLOCK_MONOTONIC deadline and SO_ERROR;
+// select: the same, waiting with select() as older code does.
 // Exits 0 if and only if it connected and the server received its message.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -32,12 +34,28 @@ long monotonic_ms() {
   return now.tv_sec * 1000 + now.tv_nsec / 1'000'000;
 }
 
-// The pending attempt's outcome: 0 or its error. A failed poll is a failure too.
-int wait_for_connect(int fd) {
+// Waits up to `left_ms` for `fd` to be writable, with poll or select: their result.
+int wait_writable(int fd, long left_ms, bool with_select) {
+  if (!with_select) {
+    pollfd p{fd, POLLOUT, 0};
+    return poll(&p, 1, static_cast<int>(left_ms));
+  }
+  if (fd >= FD_SETSIZE) {
+    errno = EINVAL;
+    return -1;
+  }
+  fd_set writable;
+  FD_ZERO(&writable);
+  FD_SET(fd, &writable);
+  timeval timeout{left_ms / 1000, (left_ms % 1000) * 1000};
+  return select(fd + 1, nullptr, &writable, nullptr, &timeout);
+}
+
+// The pending attempt's outcome: 0 or its error. A failed wait is a failure too.
+int wait_for_connect(int fd, bool with_select) {
   const long deadline = monotonic_ms() + kDeadlineMs;
   for (long left = kDeadlineMs; left > 0; left = deadline - monotonic_ms()) {
-    pollfd p{fd, POLLOUT, 0};
-    int ready = poll(&p, 1, static_cast<int>(left));
+    int ready = wait_writable(fd, left, with_select);
     if (ready < 0) return errno;
     if (ready == 0) continue;  // the deadline ends the loop
     int err = 0;
@@ -49,13 +67,13 @@ int wait_for_connect(int fd) {
 }
 
 // Connects a new socket: 0 and the socket, or the error (the socket closed).
-int connect_to(const sockaddr_in& server, bool nonblocking, int& out_fd) {
+int connect_to(const sockaddr_in& server, bool nonblocking, bool with_select, int& out_fd) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0);
   if (fd < 0) return errno;
   int err = 0;
   if (connect(fd, reinterpret_cast<const sockaddr*>(&server), sizeof(server)) < 0) {
     err = errno;
-    if (nonblocking && err == EINPROGRESS) err = wait_for_connect(fd);
+    if (nonblocking && err == EINPROGRESS) err = wait_for_connect(fd, with_select);
   }
   if (err != 0) {
     close(fd);
@@ -69,14 +87,14 @@ int connect_to(const sockaddr_in& server, bool nonblocking, int& out_fd) {
 
 int main(int argc, char** argv) {
   std::string_view style = argc == 2 ? argv[1] : "";
-  if (style != "blocking" && style != "nonblocking") {
-    std::fprintf(stderr, "usage: no_handler_client blocking|nonblocking\n");
+  if (style != "blocking" && style != "nonblocking" && style != "select") {
+    std::fprintf(stderr, "usage: no_handler_client blocking|nonblocking|select\n");
     return 2;
   }
   sockaddr_in server{};
   int listener = connfuzz::examples::start_loopback_listener(server);
   int fd = -1;
-  int err = connect_to(server, style == "nonblocking", fd);
+  int err = connect_to(server, style != "blocking", style == "select", fd);
   if (err == 0) {
     const char ping[] = "ping";
     ssize_t sent = send(fd, ping, sizeof(ping), MSG_NOSIGNAL);
