@@ -32,12 +32,19 @@ void resolve_optional(F& slot, const char* name) {
   slot = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
 }
 
-// A sanitizer's interceptor of `name` when one is linked into the program, else the
-// next definition: a sanitizer that never saw a handler installed cannot keep its own
-// signal handling right (ThreadSanitizer defers signals to safe points).
+// A sanitizer's interceptor of `name` when one is linked into the program with the
+// wrappers, else the next definition: a sanitizer that never saw a handler installed
+// cannot keep its own signal handling right (ThreadSanitizer defers signals to safe
+// points). Not from the preload library: there the program's own interceptor comes
+// first and calls the preload's wrapper as its "real" function, so asking it back
+// would loop for ever (an ASan program under `connfuzz run`).
 template <typename F>
 void resolve_intercepted(F& slot, const char* name, const char* interceptor) {
+#ifndef CONNFUZZ_PRELOAD
   slot = reinterpret_cast<F>(dlsym(RTLD_DEFAULT, interceptor));
+#else
+  (void)interceptor;
+#endif
   if (slot == nullptr) resolve(slot, name);
 }
 
