@@ -1,3 +1,4 @@
+// Makes each matrix run's request and working files, runs the fault-free run, collects each run's log.
 #include "matrix_runner.h"
 
 #include <stdlib.h>

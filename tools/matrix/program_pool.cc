@@ -1,3 +1,4 @@
+// Starts supervised programs up to the job limit and reaps each as it ends or times out.
 #include "program_pool.h"
 
 #include <poll.h>
