@@ -108,6 +108,16 @@ std::string slug(const std::string& text) {
   return out.substr(0, 48);
 }
 
+// OSS-Fuzz's bounds on one input (README "Resource limits"): past either, the input is a
+// finding like any crash.
+constexpr int kInputTimeoutSeconds = 25;
+constexpr int kRssLimitMb = 2560;
+// How much longer than --time a fuzzer may run before it is stopped: it finishes its
+// current input and writes its final stats after the time is up.
+constexpr double kFuzzerGraceSeconds = 300;
+// A merge replays the whole corpus once; this bounds one that hangs.
+constexpr double kMergeTimeoutSeconds = 900;
+
 std::vector<std::string> real_fuzzers() {
   std::vector<std::string> names;
   for (std::string_view family : fuzz::families())
@@ -120,7 +130,7 @@ std::vector<std::string> real_fuzzers() {
 RunRequest fuzz_request(const NightlyOptions& o, const FuzzerNight& f, const fs::path& dict) {
   RunRequest r;
   r.private_network = false;  // each fuzzer makes its own namespace
-  r.timeout_seconds = o.time + 300;
+  r.timeout_seconds = o.time + kFuzzerGraceSeconds;
   r.output_path = (f.dir / "fuzz.log").string();
   std::string t = std::to_string(static_cast<long>(o.time));
   if (o.engine == "afl") {
@@ -131,7 +141,8 @@ RunRequest fuzz_request(const NightlyOptions& o, const FuzzerNight& f, const fs:
   } else {
     // Fork mode goes on after a crash, a timeout or an OOM, keeping each as an artifact.
     r.argv = {f.binary, "-fork=1", "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1", "-max_total_time=" + t,
-              "-timeout=25", "-rss_limit_mb=2560", "-print_final_stats=1",
+              "-timeout=" + std::to_string(kInputTimeoutSeconds), "-rss_limit_mb=" + std::to_string(kRssLimitMb),
+              "-print_final_stats=1",
               "-artifact_prefix=" + (f.dir / "crashes").string() + "/"};
     if (!dict.empty() && f.name != "plan" && f.name != "scenario") r.argv.push_back("-dict=" + dict.string());
     r.argv.push_back((f.dir / "new").string());  // libFuzzer writes new inputs to the first directory
@@ -186,9 +197,10 @@ void merge(const NightlyOptions& o, FuzzerNight& f) {
   fs::create_directories(staged, ec);
   RunRequest r;
   r.private_network = false;
-  r.timeout_seconds = 900;
+  r.timeout_seconds = kMergeTimeoutSeconds;
   r.output_path = (f.dir / "merge.log").string();
-  r.argv = {f.binary, "-merge=1", "-timeout=25", "-rss_limit_mb=2560", staged.string(), f.corpus.string(), from.string()};
+  r.argv = {f.binary, "-merge=1", "-timeout=" + std::to_string(kInputTimeoutSeconds),
+            "-rss_limit_mb=" + std::to_string(kRssLimitMb), staged.string(), f.corpus.string(), from.string()};
   RunResult result = run_supervised(r);
   if (result.exit_status != 0)
     std::fprintf(stderr, "connfuzz: nightly: %s: the merge exited %d (see %s); adding what it kept\n", f.name.c_str(),
@@ -290,7 +302,7 @@ bool fuzz_all(const NightlyOptions& o, const NightlySetup& s, const std::vector<
   return run_all(requests, s.jobs, [&](std::size_t i, const RunResult&) { done[i] = true; }, progress);
 }
 
-// Seconds to replay one crash file: a timeout artifact took libFuzzer's -timeout=25 to
+// Seconds to replay one crash file: a timeout artifact took kInputTimeoutSeconds to
 // stop, so a replay gets a little more before it is called a hang.
 constexpr int replay_timeout_seconds = 30;
 

@@ -44,6 +44,10 @@ void drain_log(int fd, off_t& offset) {
   }
 }
 
+// How often run_supervised looks whether the program ended: the streamed log and the
+// timeout are that late at most.
+constexpr int kWaitSliceMs = 20;
+
 double now_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -268,7 +272,7 @@ RunResult run_supervised(const RunRequest& request) {
       break;
     }
     drain_log(log_fd, log_offset);
-    poll(nullptr, 0, 20);
+    poll(nullptr, 0, kWaitSliceMs);
   }
   // Whatever else is left in the group (daemonised children) goes with the program.
   kill(-child, SIGKILL);
