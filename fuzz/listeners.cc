@@ -85,9 +85,12 @@ void Listeners::drain() noexcept {
   for (std::size_t i = 0; i < std::size(peers); ++i) ready[i] = {peers[i]->fd, POLLIN, 0};
   if (inject::real().poll(ready, std::size(peers), 0) <= 0) return;
   char sink[512];
+  // A bound on one peer's queue: no input makes this many connections, so a peer that
+  // still has more is flooded and the rest wait for the next drain.
+  constexpr int kMaxDrainedPerPeer = 4096;
   for (std::size_t i = 0; i < std::size(peers); ++i) {
     if (!(ready[i].revents & POLLIN)) continue;
-    for (int n = 0; n < 4096; ++n) {
+    for (int n = 0; n < kMaxDrainedPerPeer; ++n) {
       if (i < kStreams) {
         int fd = accept4(peers[i]->fd, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd < 0) break;

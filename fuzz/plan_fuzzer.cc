@@ -22,7 +22,9 @@ namespace {
 extern "C" int LLVMFuzzerInitialize(int*, char***) { return 0; }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size > 4096) return -1;  // a plan is a line; longer inputs only slow the search
+  // A plan is a line; longer inputs only slow the search (libFuzzer's default -max_len).
+  constexpr std::size_t kMaxPlanBytes = 4096;
+  if (size > kMaxPlanBytes) return -1;
   std::string_view text(reinterpret_cast<const char*>(data), size);
   using namespace connfuzz::inject;
   PlanError error;

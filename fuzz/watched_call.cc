@@ -1,3 +1,4 @@
+// The deadlock watch: /proc's thread states sampled while the call's thread runs.
 #include "watched_call.h"
 
 #include <dirent.h>

@@ -106,22 +106,76 @@ class Progress {
   bool tty_;
 };
 
-int matrix(const MatrixOptions& o) {
+// What the options come to once checked, before the program runs.
+struct MatrixSetup {
+  int jobs = 0;
+  std::string format;
+  CellFilter filter;
+};
+
+MatrixSetup checked_setup(const MatrixOptions& o) {
   if (o.command.empty()) throw UsageError("matrix: no program given; usage: connfuzz matrix [options] -- PROG ARGS...");
   if (!(o.timeout > 0) || o.timeout > 3600)
     throw UsageError("matrix: --timeout must be more than 0 and at most 3600 seconds, got " + std::to_string(o.timeout));
-  int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (o.jobs < 0 || jobs > 256) throw UsageError("matrix: --jobs must be from 1 to 256, got " + std::to_string(o.jobs));
+  MatrixSetup s;
+  s.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.jobs < 0 || s.jobs > 256) throw UsageError("matrix: --jobs must be from 1 to 256, got " + std::to_string(o.jobs));
   if (o.max_index < 1 || o.max_index > 1000)
     throw UsageError("matrix: --max-index must be from 1 to 1000, got " + std::to_string(o.max_index));
-  std::string format = o.format;
-  if (format.empty()) {
+  s.format = o.format;
+  if (s.format.empty()) {
     std::string ext = fs::path(o.out).extension().string();
-    format = ext == ".md" ? "md" : ext == ".json" ? "json" : ext == ".html" ? "html" : "text";
+    s.format = ext == ".md" ? "md" : ext == ".json" ? "json" : ext == ".html" ? "html" : "text";
   }
-  CellFilter filter = checked_filter(o);
+  s.filter = checked_filter(o);
   if (find_program(o.command[0]).empty())
     throw UsageError("matrix: cannot find program '" + o.command[0] + "' (not in PATH or not executable)");
+  return s;
+}
+
+// Runs every cell, judging each against the fault-free run; false when interrupted.
+bool run_cells(CellRunner& runner, const CleanRun& clean, const std::vector<MatrixCell>& cells, int jobs,
+               MatrixReport& report) {
+  std::uint32_t budget = CellRunner::budget_for(clean);
+  std::vector<RunRequest> requests;
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    requests.push_back(runner.request(cells[i].plan, "cell" + std::to_string(i), budget));
+  std::fprintf(stderr, "connfuzz: matrix: the fault-free run made %zu calls at %zu sites; %zu cells on %d jobs\n",
+               clean.events, clean.sites.size(), cells.size(), jobs);
+
+  report.cells.resize(cells.size());
+  Progress progress(cells.size());
+  return run_all(requests, jobs, [&](std::size_t i, const RunResult& result) {
+    CellRun run = runner.collect(requests[i], result);
+    report.cells[i] = {cells[i], judge(&cells[i], clean, run), result.exit_status};
+    progress.step(!report.cells[i].judgement.ok());
+  });
+}
+
+void save_cells(const std::string& dir, const ProgramUnderTest& program, const MatrixReport& report) {
+  int saved = 0;
+  for (const CellResult& c : report.cells)
+    if (!c.judgement.ok()) save_cell(dir, program, c), ++saved;
+  std::fprintf(stderr, "connfuzz: matrix: %d cell files in %s (connfuzz repro FILE replays one)\n", saved, dir.c_str());
+}
+
+void write_report(const MatrixOptions& o, const std::string& format, const MatrixReport& report,
+                  std::optional<AtomicFile>& out) {
+  std::string text = format_matrix(report, format);
+  if (out) {
+    out->write(text);
+    out->commit();
+    std::fprintf(stderr, "connfuzz: matrix: %d not ok; report in %s\n", report.not_ok(), o.out.c_str());
+  } else {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+}
+
+// The exit status of a matrix stopped by SIGINT, as a shell reports one.
+constexpr int kExitInterrupted = 130;
+
+int matrix(const MatrixOptions& o) {
+  MatrixSetup s = checked_setup(o);
   ProgramUnderTest program{o.command, o.timeout, o.no_netns, o.backend == "seccomp",
                            allowed_unix_dirs("matrix", o.allow_unix), o.allow_unix};
   CellRunner runner(program, "matrix");
@@ -143,40 +197,13 @@ int matrix(const MatrixOptions& o) {
   report.clean = judge(nullptr, clean, clean_run.run);
   report.clean_exit_status = clean_run.result.exit_status;
 
-  std::vector<MatrixCell> cells = clean_run.result.signal ? std::vector<MatrixCell>{} : plan_cells(clean, filter);
-  std::uint32_t budget = CellRunner::budget_for(clean);
-  std::vector<RunRequest> requests;
-  for (std::size_t i = 0; i < cells.size(); ++i)
-    requests.push_back(runner.request(cells[i].plan, "cell" + std::to_string(i), budget));
-  std::fprintf(stderr, "connfuzz: matrix: the fault-free run made %zu calls at %zu sites; %zu cells on %d jobs\n",
-               clean.events, clean.sites.size(), cells.size(), jobs);
-
-  report.cells.resize(cells.size());
-  Progress progress(cells.size());
-  bool complete = run_all(requests, jobs, [&](std::size_t i, const RunResult& result) {
-    CellRun run = runner.collect(requests[i], result);
-    report.cells[i] = {cells[i], judge(&cells[i], clean, run), result.exit_status};
-    progress.step(!report.cells[i].judgement.ok());
-  });
-  if (!complete) {
+  std::vector<MatrixCell> cells = clean_run.result.signal ? std::vector<MatrixCell>{} : plan_cells(clean, s.filter);
+  if (!run_cells(runner, clean, cells, s.jobs, report)) {
     std::fprintf(stderr, "connfuzz: matrix: interrupted; no report written\n");
-    return 130;
+    return kExitInterrupted;
   }
-
-  if (!o.save.empty()) {
-    int saved = 0;
-    for (const CellResult& c : report.cells)
-      if (!c.judgement.ok()) save_cell(o.save, program, c), ++saved;
-    std::fprintf(stderr, "connfuzz: matrix: %d cell files in %s (connfuzz repro FILE replays one)\n", saved, o.save.c_str());
-  }
-  std::string text = format_matrix(report, format);
-  if (out) {
-    out->write(text);
-    out->commit();
-    std::fprintf(stderr, "connfuzz: matrix: %d not ok; report in %s\n", report.not_ok(), o.out.c_str());
-  } else {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-  }
+  if (!o.save.empty()) save_cells(o.save, program, report);
+  write_report(o, s.format, report, out);
   return report.not_ok() > 0 ? 1 : 0;
 }
 

@@ -108,6 +108,16 @@ std::string slug(const std::string& text) {
   return out.substr(0, 48);
 }
 
+// OSS-Fuzz's bounds on one input (README "Resource limits"): past either, the input is a
+// finding like any crash.
+constexpr int kInputTimeoutSeconds = 25;
+constexpr int kRssLimitMb = 2560;
+// How much longer than --time a fuzzer may run before it is stopped: it finishes its
+// current input and writes its final stats after the time is up.
+constexpr double kFuzzerGraceSeconds = 300;
+// A merge replays the whole corpus once; this bounds one that hangs.
+constexpr double kMergeTimeoutSeconds = 900;
+
 std::vector<std::string> real_fuzzers() {
   std::vector<std::string> names;
   for (std::string_view family : fuzz::families())
@@ -120,7 +130,7 @@ std::vector<std::string> real_fuzzers() {
 RunRequest fuzz_request(const NightlyOptions& o, const FuzzerNight& f, const fs::path& dict) {
   RunRequest r;
   r.private_network = false;  // each fuzzer makes its own namespace
-  r.timeout_seconds = o.time + 300;
+  r.timeout_seconds = o.time + kFuzzerGraceSeconds;
   r.output_path = (f.dir / "fuzz.log").string();
   std::string t = std::to_string(static_cast<long>(o.time));
   if (o.engine == "afl") {
@@ -131,7 +141,8 @@ RunRequest fuzz_request(const NightlyOptions& o, const FuzzerNight& f, const fs:
   } else {
     // Fork mode goes on after a crash, a timeout or an OOM, keeping each as an artifact.
     r.argv = {f.binary, "-fork=1", "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1", "-max_total_time=" + t,
-              "-timeout=25", "-rss_limit_mb=2560", "-print_final_stats=1",
+              "-timeout=" + std::to_string(kInputTimeoutSeconds), "-rss_limit_mb=" + std::to_string(kRssLimitMb),
+              "-print_final_stats=1",
               "-artifact_prefix=" + (f.dir / "crashes").string() + "/"};
     if (!dict.empty() && f.name != "plan" && f.name != "scenario") r.argv.push_back("-dict=" + dict.string());
     r.argv.push_back((f.dir / "new").string());  // libFuzzer writes new inputs to the first directory
@@ -186,9 +197,10 @@ void merge(const NightlyOptions& o, FuzzerNight& f) {
   fs::create_directories(staged, ec);
   RunRequest r;
   r.private_network = false;
-  r.timeout_seconds = 900;
+  r.timeout_seconds = kMergeTimeoutSeconds;
   r.output_path = (f.dir / "merge.log").string();
-  r.argv = {f.binary, "-merge=1", "-timeout=25", "-rss_limit_mb=2560", staged.string(), f.corpus.string(), from.string()};
+  r.argv = {f.binary, "-merge=1", "-timeout=" + std::to_string(kInputTimeoutSeconds),
+            "-rss_limit_mb=" + std::to_string(kRssLimitMb), staged.string(), f.corpus.string(), from.string()};
   RunResult result = run_supervised(r);
   if (result.exit_status != 0)
     std::fprintf(stderr, "connfuzz: nightly: %s: the merge exited %d (see %s); adding what it kept\n", f.name.c_str(),
@@ -196,20 +208,14 @@ void merge(const NightlyOptions& o, FuzzerNight& f) {
   f.added = add_new_inputs(f.corpus.string(), staged.string());
 }
 
-int nightly(const NightlyOptions& o) {
-  if (!(o.time >= 1) || o.time > 7 * 86400)
-    throw UsageError("nightly: --time must be from 1 to 604800 seconds, got " + std::to_string(o.time));
-  int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (o.jobs < 0 || jobs > 256) throw UsageError("nightly: --jobs must be from 1 to 256, got " + std::to_string(o.jobs));
-  if (o.engine == "afl" && find_program("afl-fuzz").empty()) throw UsageError("nightly: --engine afl needs afl-fuzz (Debian's afl++)");
-  fs::path source = documented_findings_dir().parent_path().parent_path();
-  fs::path corpus = o.corpus.empty() ? source / "corpus" : fs::path(o.corpus);
-  std::error_code ec;
-  if (!fs::is_directory(corpus, ec))
-    throw UsageError("nightly: --corpus '" + corpus.string() + "' is not a directory (it holds one directory per fuzzer)");
-  fs::path dict = source / "fuzz" / "connfuzz.dict";
-  if (!fs::exists(dict, ec)) dict.clear();
+// Where tonight reads from and writes to, checked before anything runs.
+struct NightlySetup {
+  int jobs = 0;
+  fs::path corpus, dict, out;
+  std::vector<std::string> names;
+};
 
+std::vector<std::string> chosen_fuzzers(const NightlyOptions& o) {
   std::vector<std::string> names = real_fuzzers();
   if (!o.only.empty()) {
     for (const std::string& name : o.only)
@@ -222,40 +228,64 @@ int nightly(const NightlyOptions& o) {
       throw UsageError("nightly: --with takes a buggy example's fuzzer (example_leak_on_refused, ...), not '" + extra + "'");
     names.push_back(extra);
   }
-  fs::path out = o.out;
-  fs::create_directories(out / "findings", ec);
-  if (!fs::is_directory(out / "findings", ec)) throw UsageError("nightly: cannot make --out '" + out.string() + "'");
+  return names;
+}
 
-  std::vector<FuzzerNight> nights;
-  for (const std::string& name : names) {
-    FuzzerNight f;
-    f.name = name;
-    f.binary = fuzzer_binary(name, o.fuzzers);
-    f.dir = out / name;
-    f.corpus = corpus / name;
-    // Tonight's work starts empty, but an earlier night's crash files are never thrown
-    // away: they move aside to crashes-<time>/ (tonight judges only its own).
-    fs::remove_all(f.dir / "new", ec);
-    fs::remove_all(f.dir / "merged", ec);
-    std::string stamp = std::to_string(std::time(nullptr));
-    if (fs::exists(f.dir / "afl", ec)) fs::rename(f.dir / "afl", f.dir / ("afl-" + stamp), ec);  // its crashes/ inside
-    if (files_in(f.dir / "crashes") > 0) fs::rename(f.dir / "crashes", f.dir / ("crashes-" + stamp), ec);
-    fs::create_directories(f.dir / "new", ec);
-    fs::create_directories(f.dir / "crashes", ec);
-    fs::create_directories(f.corpus, ec);
-    nights.push_back(f);
-  }
+NightlySetup checked_setup(const NightlyOptions& o) {
+  if (!(o.time >= 1) || o.time > 7 * 86400)
+    throw UsageError("nightly: --time must be from 1 to 604800 seconds, got " + std::to_string(o.time));
+  NightlySetup s;
+  s.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.jobs < 0 || s.jobs > 256) throw UsageError("nightly: --jobs must be from 1 to 256, got " + std::to_string(o.jobs));
+  if (o.engine == "afl" && find_program("afl-fuzz").empty()) throw UsageError("nightly: --engine afl needs afl-fuzz (Debian's afl++)");
+  fs::path source = documented_findings_dir().parent_path().parent_path();
+  s.corpus = o.corpus.empty() ? source / "corpus" : fs::path(o.corpus);
+  std::error_code ec;
+  if (!fs::is_directory(s.corpus, ec))
+    throw UsageError("nightly: --corpus '" + s.corpus.string() + "' is not a directory (it holds one directory per fuzzer)");
+  s.dict = source / "fuzz" / "connfuzz.dict";
+  if (!fs::exists(s.dict, ec)) s.dict.clear();
+  s.names = chosen_fuzzers(o);
+  s.out = o.out;
+  fs::create_directories(s.out / "findings", ec);
+  if (!fs::is_directory(s.out / "findings", ec)) throw UsageError("nightly: cannot make --out '" + s.out.string() + "'");
+  return s;
+}
 
+FuzzerNight prepare_night(const NightlyOptions& o, const NightlySetup& s, const std::string& name) {
+  FuzzerNight f;
+  f.name = name;
+  f.binary = fuzzer_binary(name, o.fuzzers);
+  f.dir = s.out / name;
+  f.corpus = s.corpus / name;
+  // Tonight's work starts empty, but an earlier night's crash files are never thrown
+  // away: they move aside to crashes-<time>/ (tonight judges only its own).
+  std::error_code ec;
+  fs::remove_all(f.dir / "new", ec);
+  fs::remove_all(f.dir / "merged", ec);
+  std::string stamp = std::to_string(std::time(nullptr));
+  if (fs::exists(f.dir / "afl", ec)) fs::rename(f.dir / "afl", f.dir / ("afl-" + stamp), ec);  // its crashes/ inside
+  if (files_in(f.dir / "crashes") > 0) fs::rename(f.dir / "crashes", f.dir / ("crashes-" + stamp), ec);
+  fs::create_directories(f.dir / "new", ec);
+  fs::create_directories(f.dir / "crashes", ec);
+  fs::create_directories(f.corpus, ec);
+  return f;
+}
+
+// A line on stderr every so often, so a long night shows it is alive and finding things.
+constexpr auto progress_interval = std::chrono::seconds(10);
+
+bool fuzz_all(const NightlyOptions& o, const NightlySetup& s, const std::vector<FuzzerNight>& nights) {
   std::vector<RunRequest> requests;
-  for (const FuzzerNight& f : nights) requests.push_back(fuzz_request(o, f, dict));
+  for (const FuzzerNight& f : nights) requests.push_back(fuzz_request(o, f, s.dict));
   std::fprintf(stderr, "connfuzz: nightly: %zu fuzzers, %.0f s each, %d at a time, engine %s; work in %s\n", nights.size(),
-               o.time, jobs, o.engine.c_str(), out.c_str());
+               o.time, s.jobs, o.engine.c_str(), s.out.c_str());
   auto started = std::chrono::steady_clock::now();
   auto last = started;
   std::vector<bool> done(nights.size(), false);
   auto progress = [&] {
     auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::seconds(10)) return;
+    if (now - last < progress_interval) return;
     last = now;
     std::string line;
     int finished = 0;
@@ -269,10 +299,15 @@ int nightly(const NightlyOptions& o) {
     std::fprintf(stderr, "connfuzz: nightly: %lds, %d/%zu fuzzers done; new inputs:%s\n", elapsed, finished, nights.size(),
                  line.empty() ? " none yet" : line.c_str());
   };
-  bool complete = run_all(requests, jobs, [&](std::size_t i, const RunResult&) { done[i] = true; }, progress);
-  if (!complete) std::fprintf(stderr, "connfuzz: nightly: interrupted; merging what was found so far\n");
+  return run_all(requests, s.jobs, [&](std::size_t i, const RunResult&) { done[i] = true; }, progress);
+}
 
-  // Merge, then judge every crash file, grouped by finding and stack.
+// Seconds to replay one crash file: a timeout artifact took kInputTimeoutSeconds to
+// stop, so a replay gets a little more before it is called a hang.
+constexpr int replay_timeout_seconds = 30;
+
+// Merge, then judge every crash file, grouped by finding and stack.
+std::map<std::string, Group> merge_and_group(const NightlyOptions& o, std::vector<FuzzerNight>& nights) {
   std::map<std::string, Group> groups;
   for (FuzzerNight& f : nights) {
     f.executions = executions_in(o, f);
@@ -280,7 +315,7 @@ int nightly(const NightlyOptions& o) {
     std::vector<fs::path> crashes = crash_files(o, f);
     f.crash_files = static_cast<int>(crashes.size());
     for (const fs::path& file : crashes) {
-      FuzzerRun run = run_fuzzer(f.binary, bytes_of(file), 30);
+      FuzzerRun run = run_fuzzer(f.binary, bytes_of(file), replay_timeout_seconds);
       std::string signature = run.finding() ? run.signature : "did not reproduce";
       std::string stack = run.finding() ? stack_of(run.output) : "";
       Group& g = groups[f.name + "|" + signature + "|" + stack];
@@ -288,6 +323,11 @@ int nightly(const NightlyOptions& o) {
       g.files.push_back(file);
     }
   }
+  return groups;
+}
+
+// Writes one repro file per group that reproduced; returns how many groups are new findings.
+int write_repros(const NightlyOptions& o, const fs::path& out, std::map<std::string, Group>& groups) {
   int new_findings = 0;
   for (auto& [key, g] : groups) {
     if (g.signature == "did not reproduce") continue;
@@ -298,7 +338,7 @@ int nightly(const NightlyOptions& o) {
     std::vector<std::uint8_t> input = bytes_of(*smallest);
     Minimized m{input, 0, false};
     if (g.documented_as.empty())
-      m = minimize_finding(fuzzer_binary(g.fuzzer, o.fuzzers), g.fuzzer, input, g.signature, 30, o.max_runs);
+      m = minimize_finding(fuzzer_binary(g.fuzzer, o.fuzzers), g.fuzzer, input, g.signature, replay_timeout_seconds, o.max_runs);
     std::string name = g.fuzzer + "-" + slug(g.documented_as.empty() ? g.signature : g.documented_as) + "-" +
                        std::to_string(std::hash<std::string>{}(key) % 100000);
     g.repro = out / "findings" / name;
@@ -306,39 +346,58 @@ int nightly(const NightlyOptions& o) {
     write_file_atomically(g.repro.string() + ".txt", minimized_text(g.fuzzer, g.signature, m.bytes));
     if (g.documented_as.empty()) ++new_findings;
   }
+  return new_findings;
+}
 
-  // The coverage report over the corpus (as merged) and tonight's findings.
+// The coverage report over the corpus (as merged) and tonight's findings.
+void write_coverage_reports(const NightlyOptions& o, const NightlySetup& s, const std::vector<FuzzerNight>& nights) {
   CoverageOptions coverage;
-  coverage.corpus_dirs = {corpus.string()};
-  add_finding_files("nightly", (out / "findings").string(), coverage.finding_files);
+  coverage.corpus_dirs = {s.corpus.string()};
+  add_finding_files("nightly", (s.out / "findings").string(), coverage.finding_files);
   if (fs::path documented = documented_findings_dir(); !documented.empty())
     add_finding_files("nightly", documented.string(), coverage.finding_files);
   coverage.fuzzers_dir = fs::path(nights.front().binary).parent_path().string();
   coverage.with_examples = !o.with.empty();
   coverage.progress = false;
   Coverage report = collect_coverage(coverage);
-  write_file_atomically((out / "report.md").string(), report_markdown(report));
-  write_file_atomically((out / "report.html").string(), report_html(report, out));
-  write_file_atomically((out / "report.json").string(), report_json(report));
+  write_file_atomically((s.out / "report.md").string(), report_markdown(report));
+  write_file_atomically((s.out / "report.html").string(), report_html(report, s.out));
+  write_file_atomically((s.out / "report.json").string(), report_json(report));
+}
 
-  std::ostringstream s;
-  s << "# connfuzz nightly\n\n" << nights.size() << " fuzzers, " << o.time << " s each, engine " << o.engine
-    << "; corpus " << corpus.string() << "\n\n| fuzzer | executions | new inputs | added to the corpus | crash files |\n|---|---|---|---|---|\n";
+std::string nightly_summary(const NightlyOptions& o, const NightlySetup& s, const std::vector<FuzzerNight>& nights,
+                            const std::map<std::string, Group>& groups, int new_findings) {
+  const fs::path& out = s.out;
+  std::ostringstream md;
+  md << "# connfuzz nightly\n\n" << nights.size() << " fuzzers, " << o.time << " s each, engine " << o.engine
+     << "; corpus " << s.corpus.string() << "\n\n| fuzzer | executions | new inputs | added to the corpus | crash files |\n|---|---|---|---|---|\n";
   for (const FuzzerNight& f : nights)
-    s << "| " << f.name << " | " << f.executions << " | " << f.new_inputs << " | " << f.added << " | " << f.crash_files << " |\n";
-  s << "\n## Findings (" << groups.size() << (groups.size() == 1 ? " group, " : " groups, ") << new_findings << " new)\n\n";
-  if (groups.empty()) s << "None.\n";
+    md << "| " << f.name << " | " << f.executions << " | " << f.new_inputs << " | " << f.added << " | " << f.crash_files << " |\n";
+  md << "\n## Findings (" << groups.size() << (groups.size() == 1 ? " group, " : " groups, ") << new_findings << " new)\n\n";
+  if (groups.empty()) md << "None.\n";
   for (const auto& [key, g] : groups) {
-    s << "- **" << g.fuzzer << "**: " << g.signature << (g.stack.empty() ? "" : " at " + g.stack) << " (" << g.files.size()
-      << " crash file" << (g.files.size() == 1 ? "" : "s") << "): ";
-    if (g.signature == "did not reproduce") s << "did not reproduce on replay (first: `" << g.files.front().string() << "`)\n";
-    else if (!g.documented_as.empty()) s << "documented (" << g.documented_as << "); `connfuzz repro " << g.repro.string() << "`\n";
-    else s << "**NEW**; `connfuzz repro " << g.repro.string() << "`\n";
+    md << "- **" << g.fuzzer << "**: " << g.signature << (g.stack.empty() ? "" : " at " + g.stack) << " (" << g.files.size()
+       << " crash file" << (g.files.size() == 1 ? "" : "s") << "): ";
+    if (g.signature == "did not reproduce") md << "did not reproduce on replay (first: `" << g.files.front().string() << "`)\n";
+    else if (!g.documented_as.empty()) md << "documented (" << g.documented_as << "); `connfuzz repro " << g.repro.string() << "`\n";
+    else md << "**NEW**; `connfuzz repro " << g.repro.string() << "`\n";
   }
-  s << "\nReport: " << (out / "report.md").string() << ", " << (out / "report.html").string() << ", "
-    << (out / "report.json").string() << "\n";
-  write_file_atomically((out / "nightly.md").string(), s.str());
-  std::cout << s.str();
+  md << "\nReport: " << (out / "report.md").string() << ", " << (out / "report.html").string() << ", "
+     << (out / "report.json").string() << "\n";
+  return md.str();
+}
+
+int nightly(const NightlyOptions& o) {
+  NightlySetup s = checked_setup(o);
+  std::vector<FuzzerNight> nights;
+  for (const std::string& name : s.names) nights.push_back(prepare_night(o, s, name));
+  if (!fuzz_all(o, s, nights)) std::fprintf(stderr, "connfuzz: nightly: interrupted; merging what was found so far\n");
+  std::map<std::string, Group> groups = merge_and_group(o, nights);
+  int new_findings = write_repros(o, s.out, groups);
+  write_coverage_reports(o, s, nights);
+  std::string summary = nightly_summary(o, s, nights, groups, new_findings);
+  write_file_atomically((s.out / "nightly.md").string(), summary);
+  std::cout << summary;
   return new_findings > 0 ? 1 : 0;
 }
 

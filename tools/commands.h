@@ -16,7 +16,8 @@ void add_plan_command(CLI::App& app, int& status);
 void add_run_command(CLI::App& app, int& status, const std::vector<std::string>& program_words);
 void add_matrix_command(CLI::App& app, int& status, const std::vector<std::string>& program_words);
 void add_scenario_commands(CLI::App& app, int& status);  // decode, encode
-void add_repro_commands(CLI::App& app, int& status);     // repro, minimize
+void add_repro_command(CLI::App& app, int& status);
+void add_minimize_command(CLI::App& app, int& status);
 void add_report_command(CLI::App& app, int& status);
 void add_nightly_command(CLI::App& app, int& status);
 void add_verdicts_command(CLI::App& app, int& status);

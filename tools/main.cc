@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   add_run_command(app, status, program_words);
   add_matrix_command(app, status, program_words);
   add_scenario_commands(app, status);
-  add_repro_commands(app, status);
+  add_repro_command(app, status);
+  add_minimize_command(app, status);
   add_report_command(app, status);
   add_nightly_command(app, status);
   add_verdicts_command(app, status);

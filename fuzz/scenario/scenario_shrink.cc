@@ -1,3 +1,4 @@
+// The shrinking steps: each candidate is the scenario with one rule, address or part of one removed or reset.
 #include "scenario_shrink.h"
 
 #include <algorithm>

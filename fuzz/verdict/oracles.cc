@@ -254,7 +254,15 @@ Finding spin_finding(std::uint32_t calls) {
                                     " intercepted calls for one input: a retry without bound"};
 }
 
-std::int64_t overrun_limit_ns(std::int64_t deadline_ns) noexcept { return 2 * deadline_ns + 1'000'000'000; }
+// Well past the deadline, so that a target that restarts its wait once or rounds its
+// deadline up is not blamed, and the second covers deadlines of a few milliseconds:
+// a wait past this is a timeout that is never reached, not a slow one.
+constexpr std::int64_t kOverrunFactor = 2;
+constexpr std::int64_t kOverrunSlackNs = 1'000'000'000;
+
+std::int64_t overrun_limit_ns(std::int64_t deadline_ns) noexcept {
+  return kOverrunFactor * deadline_ns + kOverrunSlackNs;
+}
 
 Finding overrun_finding(std::int64_t passed_ns, std::int64_t deadline_ns) {
   return Finding{Verdict::timeout_overrun, std::to_string(passed_ns / 1'000'000) +

@@ -1,3 +1,4 @@
+// The actions.def table read into rows, and the lookups of action and signal names.
 #include "actions.h"
 
 #include <signal.h>

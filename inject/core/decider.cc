@@ -1,3 +1,4 @@
+// Matching a call against the plan's rules: counters, seeds, predicates, EINTR's conditions.
 #include "decider.h"
 
 #include <netinet/in.h>

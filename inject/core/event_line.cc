@@ -1,3 +1,4 @@
+// Parses an event-log line into its fields, and gives an Event the same fields.
 #include "event_line.h"
 
 #include <cctype>

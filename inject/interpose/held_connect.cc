@@ -1,3 +1,4 @@
+// The helper thread that waits for the caller to sleep in connect(), then signals or cancels it.
 #include "held_connect.h"
 
 #include <fcntl.h>

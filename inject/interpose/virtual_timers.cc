@@ -1,3 +1,4 @@
+// The timerfd table: each timer's expiry kept in virtual time, the kernel's timer re-armed as the offset grows.
 #include "virtual_timers.h"
 
 #include <poll.h>

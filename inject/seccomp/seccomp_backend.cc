@@ -1,3 +1,4 @@
+// The seccomp filter, its install in the child, and the supervisor that answers each notification.
 #include "seccomp_backend.h"
 
 #include <fcntl.h>

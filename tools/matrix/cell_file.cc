@@ -1,3 +1,4 @@
+// Writes and parses FILE.cell: one key=value line per setting, values escaped.
 #include "cell_file.h"
 
 #include <cctype>

@@ -1,3 +1,4 @@
+// The matrix report as text, Markdown, JSON and HTML.
 #include "matrix_report.h"
 
 #include <nlohmann/json.hpp>

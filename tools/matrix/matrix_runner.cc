@@ -1,3 +1,4 @@
+// Makes each matrix run's request and working files, runs the fault-free run, collects each run's log.
 #include "matrix_runner.h"
 
 #include <stdlib.h>
@@ -79,7 +80,9 @@ CleanResult CellRunner::run_clean() const {
   RunRequest request = this->request("", "clean", 0);
   CleanResult out;
   out.result = run_supervised(request);
-  std::string said = output(request).substr(0, 2000);
+  // The start of the output says why the program failed; the rest would bury the error.
+  constexpr std::size_t kShownOutputBytes = 2000;
+  std::string said = output(request).substr(0, kShownOutputBytes);
   out.run = collect(request, out.result);
   out.clean = learn_clean_run(out.run.log);
   out.clean.sees_waits = !program_.seccomp;  // the seccomp backend stops socket, connect and close only

@@ -1,3 +1,4 @@
+// Adds new inputs to a corpus directory by temporary file and rename, skipping duplicates.
 #include "corpus_merge.h"
 
 #include <filesystem>

@@ -127,15 +127,16 @@ void read_finding(FuzzerRun& run) {
   if (run.finding() && run.documented_as.empty()) run.documented_as = documented_finding_in(run.output);
 }
 
-FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>& input, double timeout_seconds) {
-  ScratchDirectory scratch;
-  std::string input_path = scratch.path + "/input";
-  {
-    std::ofstream file(input_path, std::ios::binary);
-    file.write(reinterpret_cast<const char*>(input.data()), static_cast<std::streamsize>(input.size()));
-    if (!file) throw std::runtime_error("cannot write " + input_path);
-  }
-  int out[2];
+namespace {
+
+void write_input(const std::string& path, const std::vector<std::uint8_t>& input) {
+  std::ofstream file(path, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(input.data()), static_cast<std::streamsize>(input.size()));
+  if (!file) throw std::runtime_error("cannot write " + path);
+}
+
+// The target runs in the scratch directory with its output on `out`; the return is its pid.
+pid_t start_target(const std::string& binary, const std::string& input_path, const ScratchDirectory& scratch, int out[2]) {
   if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
   int exec_error[2];
   if (pipe2(exec_error, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
@@ -169,8 +170,14 @@ FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>&
     waitpid(child, nullptr, 0);
     throw UsageError("cannot execute " + binary + ": " + std::strerror(exec_errno));
   }
+  return child;
+}
 
-  FuzzerRun run;
+// A wait on the pipe wakes at least this often, so the deadline is checked.
+constexpr long long kPollSliceMs = 1000;
+
+// Reads the target's output until every writer is gone or the time is up; closes `fd`.
+void read_output(int fd, double timeout_seconds, FuzzerRun& run) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
   char buffer[16384];
   while (true) {
@@ -179,17 +186,20 @@ FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>&
       run.timed_out = true;
       break;
     }
-    pollfd p{out[0], POLLIN, 0};
-    int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    pollfd p{fd, POLLIN, 0};
+    int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), kPollSliceMs)));
     if (ready < 0 && errno != EINTR) break;
     if (ready <= 0) continue;
-    ssize_t n = read(out[0], buffer, sizeof(buffer));
+    ssize_t n = read(fd, buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // every writer is gone
     if (run.output.size() < kMaxOutput) run.output.append(buffer, static_cast<std::size_t>(n));
   }
-  close(out[0]);
-  // The group: whatever the target started goes with it.
+  close(fd);
+}
+
+// The group: whatever the target started goes with it.
+void stop_target(pid_t child, FuzzerRun& run) {
   kill(-child, SIGKILL);
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
@@ -197,6 +207,19 @@ FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>&
   if (run.timed_out) run.exit_status = 124;
   else if (WIFEXITED(status)) run.exit_status = WEXITSTATUS(status);
   else if (WIFSIGNALED(status)) run.exit_status = 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+FuzzerRun run_fuzzer(const std::string& binary, const std::vector<std::uint8_t>& input, double timeout_seconds) {
+  ScratchDirectory scratch;
+  std::string input_path = scratch.path + "/input";
+  write_input(input_path, input);
+  int out[2];
+  pid_t child = start_target(binary, input_path, scratch, out);
+  FuzzerRun run;
+  read_output(out[0], timeout_seconds, run);
+  stop_target(child, run);
   read_finding(run);
   return run;
 }

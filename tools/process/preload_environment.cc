@@ -1,3 +1,4 @@
+// Finds the preload library and builds the environment variables of a preloaded run.
 #include "preload_environment.h"
 
 #include <unistd.h>

@@ -44,6 +44,10 @@ void drain_log(int fd, off_t& offset) {
   }
 }
 
+// How often run_supervised looks whether the program ended: the streamed log and the
+// timeout are that late at most.
+constexpr int kWaitSliceMs = 20;
+
 double now_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -85,10 +89,10 @@ bool is_static_elf(const std::string& path) {
   return true;
 }
 
-StartedProgram start_supervised(const RunRequest& request) {
-  std::string program = find_program(request.argv.at(0));
-  if (program.empty()) throw UsageError("run: cannot find program '" + request.argv[0] + "' (not in PATH or not executable)");
+namespace {
 
+// connfuzz's environment with the request's variables replacing any of the same name.
+std::vector<std::string> child_environment(const RunRequest& request) {
   std::vector<std::string> env_storage;
   for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
   for (const std::string& extra : request.environment) {
@@ -96,12 +100,109 @@ StartedProgram start_supervised(const RunRequest& request) {
     std::erase_if(env_storage, [&](const std::string& s) { return s.rfind(name, 0) == 0; });
     env_storage.push_back(extra);
   }
-  std::vector<char*> envp, argv;
-  for (std::string& s : env_storage) envp.push_back(s.data());
-  envp.push_back(nullptr);
+  return env_storage;
+}
+
+std::vector<char*> null_terminated(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (std::string& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// The pipes between connfuzz and the child before its exec.
+struct StartPipes {
+  // With seccomp, the child sends its listener's number and waits until connfuzz holds
+  // the listener: exec would close the child's copy, and without one the filter fails.
+  int listener_note[2] = {-1, -1}, listener_taken[2] = {-1, -1};
+  int exec_error[2];
+  int network_note[2];
+};
+
+StartPipes open_start_pipes(bool seccomp) {
+  StartPipes p;
+  if (seccomp && (pipe2(p.listener_note, O_CLOEXEC) != 0 || pipe2(p.listener_taken, O_CLOEXEC) != 0))
+    throw std::runtime_error("pipe2 failed");
+  if (pipe2(p.exec_error, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  if (pipe2(p.network_note, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  return p;
+}
+
+[[noreturn]] void exec_child(const RunRequest& request, const std::string& program, char** argv, char** envp, int output,
+                             SeccompFilter* filter, const StartPipes& p) {
+  setpgid(0, 0);
+  if (output >= 0) dup2(output, 1), dup2(output, 2);
+  std::string network = request.private_network ? inject::enter_private_network() : "not requested (--no-netns)";
+  (void)!write(p.network_note[1], network.data(), network.size());
+  close(p.network_note[1]);
+  if (filter) {
+    int listener = network.empty() ? filter->load_in_child() : -ENETDOWN;
+    (void)!write(p.listener_note[1], &listener, sizeof(listener));
+    char taken = 0;
+    if (listener < 0 || read(p.listener_taken[0], &taken, 1) != 1) _exit(126);
+    close(listener);
+  }
+  execve(program.c_str(), argv, envp);
+  int err = errno;
+  (void)!write(p.exec_error[1], &err, sizeof(err));
+  _exit(127);
+}
+
+// Empty when the child has its private network, else why not.
+std::string read_network_note(StartPipes& p) {
+  char note[256] = {};
+  ssize_t note_len = read(p.network_note[0], note, sizeof(note) - 1);
+  close(p.network_note[0]);
+  return std::string(note, note_len > 0 ? static_cast<size_t>(note_len) : 0);
+}
+
+void abandon_child(pid_t child, StartPipes& p) {
+  close(p.listener_taken[1]);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  close(p.exec_error[0]);
+}
+
+// Takes the child's seccomp listener, starts answering it, then lets the child exec.
+void take_listener(StartedProgram& started, const RunRequest& request, const std::string& why, StartPipes& p) {
+  pid_t child = started.pid;
+  close(p.listener_note[1]);
+  close(p.listener_taken[0]);
+  int theirs = -1;
+  bool got = read(p.listener_note[0], &theirs, sizeof(theirs)) == sizeof(theirs) && theirs >= 0;
+  int pidfd = got ? static_cast<int>(syscall(SYS_pidfd_open, child, 0)) : -1;
+  int ours = pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, theirs, 0)) : -1;
+  if (pidfd >= 0) close(pidfd);
+  close(p.listener_note[0]);
+  if (ours < 0) {
+    abandon_child(child, p);
+    if (!why.empty())
+      throw UsageError("run: --backend seccomp needs a private network namespace (the guard checks connect only, "
+                       "the namespace walls in the rest), and there is none: " + why);
+    throw UsageError(std::string("run: --backend seccomp: the filter could not be installed: ") +
+                     std::strerror(theirs < 0 ? -theirs : errno));
+  }
+  try {
+    started.supervisor = std::make_shared<SeccompSupervisor>(ours, child, *request.seccomp);
+  } catch (...) {
+    // Nobody would answer the program's calls: it must not start.
+    abandon_child(child, p);
+    throw;
+  }
+  (void)!write(p.listener_taken[1], "1", 1);
+  close(p.listener_taken[1]);
+}
+
+}  // namespace
+
+StartedProgram start_supervised(const RunRequest& request) {
+  std::string program = find_program(request.argv.at(0));
+  if (program.empty()) throw UsageError("run: cannot find program '" + request.argv[0] + "' (not in PATH or not executable)");
+
+  std::vector<std::string> env_storage = child_environment(request);
+  std::vector<char*> envp = null_terminated(env_storage);
   std::vector<std::string> args = request.argv;
-  for (std::string& s : args) argv.push_back(s.data());
-  argv.push_back(nullptr);
+  std::vector<char*> argv = null_terminated(args);
 
   int output = -1;
   if (!request.output_path.empty()) {
@@ -110,89 +211,29 @@ StartedProgram start_supervised(const RunRequest& request) {
   }
   std::optional<SeccompFilter> filter;
   if (request.seccomp) filter.emplace();
-  // With seccomp, the child sends its listener's number and waits until connfuzz holds
-  // the listener: exec would close the child's copy, and without one the filter fails.
-  int listener_note[2] = {-1, -1}, listener_taken[2] = {-1, -1};
-  if (filter && (pipe2(listener_note, O_CLOEXEC) != 0 || pipe2(listener_taken, O_CLOEXEC) != 0))
-    throw std::runtime_error("pipe2 failed");
-  int exec_error[2];
-  if (pipe2(exec_error, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-  int network_note[2];
-  if (pipe2(network_note, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  StartPipes p = open_start_pipes(filter.has_value());
 
   pid_t child = fork();
   if (child < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (child == 0) {
-    setpgid(0, 0);
-    if (output >= 0) dup2(output, 1), dup2(output, 2);
-    std::string network = request.private_network ? inject::enter_private_network() : "not requested (--no-netns)";
-    (void)!write(network_note[1], network.data(), network.size());
-    close(network_note[1]);
-    if (filter) {
-      int listener = network.empty() ? filter->load_in_child() : -ENETDOWN;
-      (void)!write(listener_note[1], &listener, sizeof(listener));
-      char taken = 0;
-      if (listener < 0 || read(listener_taken[0], &taken, 1) != 1) _exit(126);
-      close(listener);
-    }
-    execve(program.c_str(), argv.data(), envp.data());
-    int err = errno;
-    (void)!write(exec_error[1], &err, sizeof(err));
-    _exit(127);
-  }
+  if (child == 0) exec_child(request, program, argv.data(), envp.data(), output, filter ? &*filter : nullptr, p);
   setpgid(child, child);
   if (output >= 0) close(output);
-  close(exec_error[1]);
-  close(network_note[1]);
+  close(p.exec_error[1]);
+  close(p.network_note[1]);
 
   StartedProgram started;
   started.pid = child;
-  char note[256] = {};
-  ssize_t note_len = read(network_note[0], note, sizeof(note) - 1);
-  close(network_note[0]);
-  std::string why(note, note_len > 0 ? static_cast<size_t>(note_len) : 0);
+  std::string why = read_network_note(p);
   started.network = why.empty() ? "private (lo only)" : "shared with the host: " + why + "; the guard alone stands";
-  if (filter) {
-    close(listener_note[1]);
-    close(listener_taken[0]);
-    int theirs = -1;
-    bool got = read(listener_note[0], &theirs, sizeof(theirs)) == sizeof(theirs) && theirs >= 0;
-    int pidfd = got ? static_cast<int>(syscall(SYS_pidfd_open, child, 0)) : -1;
-    int ours = pidfd >= 0 ? static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, theirs, 0)) : -1;
-    if (pidfd >= 0) close(pidfd);
-    close(listener_note[0]);
-    if (ours < 0) {
-      close(listener_taken[1]);
-      kill(child, SIGKILL);
-      waitpid(child, nullptr, 0);
-      close(exec_error[0]);
-      if (!why.empty())
-        throw UsageError("run: --backend seccomp needs a private network namespace (the guard checks connect only, "
-                         "the namespace walls in the rest), and there is none: " + why);
-      throw UsageError(std::string("run: --backend seccomp: the filter could not be installed: ") +
-                       std::strerror(theirs < 0 ? -theirs : errno));
-    }
-    try {
-      started.supervisor = std::make_shared<SeccompSupervisor>(ours, child, *request.seccomp);
-    } catch (...) {
-      // Nobody would answer the program's calls: it must not start.
-      close(listener_taken[1]);
-      kill(child, SIGKILL);
-      waitpid(child, nullptr, 0);
-      close(exec_error[0]);
-      throw;
-    }
-    (void)!write(listener_taken[1], "1", 1);
-    close(listener_taken[1]);
-  }
+  if (filter) take_listener(started, request, why, p);
 
   int exec_errno = 0;
-  if (read(exec_error[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
-    close(exec_error[0]);
+  if (read(p.exec_error[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
+    close(p.exec_error[0]);
     waitpid(child, nullptr, 0);
     throw UsageError("run: cannot execute '" + program + "': " + std::strerror(exec_errno));
   }
-  close(exec_error[0]);
+  close(p.exec_error[0]);
   return started;
 }
 
@@ -231,7 +272,7 @@ RunResult run_supervised(const RunRequest& request) {
       break;
     }
     drain_log(log_fd, log_offset);
-    poll(nullptr, 0, 20);
+    poll(nullptr, 0, kWaitSliceMs);
   }
   // Whatever else is left in the group (daemonised children) goes with the program.
   kill(-child, SIGKILL);

@@ -34,12 +34,8 @@ td.num { text-align: right; }
 tr.connect td.call { font-weight: bold; }
 )";
 
-}  // namespace
 
-std::string report_html(const Coverage& coverage, const std::filesystem::path& links_from) {
-  Totals totals = totals_of(coverage);
-  auto rows = inject::errno_rows();
-  std::ostringstream h;
+void write_heading(std::ostringstream& h, const Totals& totals) {
   h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>connfuzz errno coverage</title>"
     << "<style>" << kStyle << "</style></head><body>\n"
     << "<h1>connfuzz errno coverage</h1>\n<p id=\"inputs\">" << totals.inputs << " inputs replayed; "
@@ -50,7 +46,9 @@ std::string report_html(const Coverage& coverage, const std::filesystem::path& l
     << "<p>A cell is a row of the errno table on one target: exercised when an input made that call fail with "
        "that errno (injected by the plan, or answered by the kernel), handled when no such input broke an "
        "oracle. Hover a cell for its counts; a finding cell links to its repro file.</p>\n";
+}
 
+void write_totals(std::ostringstream& h, const Coverage& coverage, const Totals& totals) {
   h << "<h2>Per target</h2>\n<table id=\"targets\"><tr><th>target</th><th>fuzzer</th><th>connect() rows exercised</th>"
     << "<th>handled</th><th>all rows exercised</th><th>handled</th><th>documented</th><th>new</th></tr>\n";
   for (std::size_t t = 0; t < coverage.targets.size(); ++t) {
@@ -70,7 +68,10 @@ std::string report_html(const Coverage& coverage, const std::filesystem::path& l
       << c.documented << "</td><td class=\"num\">" << c.found << "</td></tr>\n";
   }
   h << "</table>\n";
+}
 
+void write_grid(std::ostringstream& h, const Coverage& coverage, const std::filesystem::path& links_from) {
+  auto rows = inject::errno_rows();
   h << "<h2>Row by row</h2>\n<table class=\"grid\" id=\"coverage\"><tr><th>call</th><th>errno</th><th>class</th>";
   for (const std::string& target : coverage.targets) h << "<th class=\"target\">" << html_escaped(target) << "</th>";
   h << "</tr>\n";
@@ -94,7 +95,11 @@ std::string report_html(const Coverage& coverage, const std::filesystem::path& l
     }
     h << "</tr>\n";
   }
-  h << "</table>\n<h2>Findings</h2>\n<table id=\"findings\"><tr><th>finding</th><th>target</th><th>status</th>"
+  h << "</table>\n";
+}
+
+void write_findings(std::ostringstream& h, const Coverage& coverage, const std::filesystem::path& links_from) {
+  h << "<h2>Findings</h2>\n<table id=\"findings\"><tr><th>finding</th><th>target</th><th>status</th>"
     << "<th>repro file</th></tr>\n";
   for (const InputResult& f : coverage.inputs) {
     if (f.outcome < Outcome::documented) continue;
@@ -103,6 +108,17 @@ std::string report_html(const Coverage& coverage, const std::filesystem::path& l
       << "</td><td><a href=\"" << link_to(f.file, links_from) << "\">" << html_escaped(f.file) << "</a></td></tr>\n";
   }
   h << "</table>\n</body></html>\n";
+}
+
+}  // namespace
+
+std::string report_html(const Coverage& coverage, const std::filesystem::path& links_from) {
+  Totals totals = totals_of(coverage);
+  std::ostringstream h;
+  write_heading(h, totals);
+  write_totals(h, coverage, totals);
+  write_grid(h, coverage, links_from);
+  write_findings(h, coverage, links_from);
   return h.str();
 }
 

@@ -1,3 +1,4 @@
+// Counts the report's cells per target and per errno class.
 #include "report_totals.h"
 
 namespace connfuzz::tools {

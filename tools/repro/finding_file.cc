@@ -182,11 +182,12 @@ std::string documented_finding_in(const std::string& output) {
       if (!line.starts_with("# expect: ")) continue;
       try {
         // Line by line, as grep reads it (std::regex recurses per character: a whole
-        // trace at once could exhaust the stack).
+        // trace at once could exhaust the stack, and so could one very long line).
+        constexpr std::size_t kMaxMatchedLine = 4096;
         std::regex pattern(line.substr(10), std::regex::extended);
         bool matched = false;
         for_each_line(output, [&](std::string_view text) {
-          matched = text.size() < 4096 && std::regex_search(text.begin(), text.end(), pattern);
+          matched = text.size() < kMaxMatchedLine && std::regex_search(text.begin(), text.end(), pattern);
           return !matched;
         });
         if (matched) return file.stem().string();

@@ -1,3 +1,4 @@
+// The greedy minimizing walk and the text written beside a minimized input.
 #include "minimizer.h"
 
 #include <stdexcept>

@@ -1,3 +1,4 @@
+// Writes a temporary file beside the target and renames it into place at commit().
 #include "atomic_file.h"
 
 #include <fcntl.h>

@@ -1,0 +1,38 @@
+// The options and output printing that `repro`, `minimize` and cell replay share.
+#include "replay_shared.h"
+
+#include <iostream>
+
+#include "commands.h"
+#include "text_lines.h"
+
+namespace connfuzz::tools {
+namespace {
+
+// The engine's own chatter says nothing about the finding.
+bool engine_chatter(std::string_view line) {
+  for (std::string_view prefix : {"INFO: ", "Running: ", "Executed ", "MS: ", "Base64: ", "artifact_prefix=",
+                                  "Test unit written", "connfuzz replay: "})
+    if (line.starts_with(prefix)) return true;
+  return line.find("Running 1 inputs") != std::string_view::npos ||
+         line.find("Reading 1 input") != std::string_view::npos;
+}
+
+}  // namespace
+
+void add_target_options(CLI::App* command, TargetOptions& options) {
+  command->add_option("--target", options.target, "The fuzzer to replay on (posix, asio, example_eagain_spin, ...)");
+  command->add_option("--fuzzers", options.fuzzers,
+                      "Directory of the *_fuzzer binaries (default: $CONNFUZZ_FUZZER_DIR, else beside connfuzz)");
+  command->add_option("--timeout", options.timeout, "Seconds before a run counts as a hang (default 60)")
+      ->check(positive("--timeout"));
+}
+
+void print_output(std::string_view output, std::string_view indent) {
+  for_each_line(output, [&](std::string_view line) {
+    if (!engine_chatter(line)) std::cout << indent << line << "\n";
+    return true;
+  });
+}
+
+}  // namespace connfuzz::tools
