@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
 extern char** environ;
 
@@ -111,7 +112,8 @@ void warn_unknown_environment(const char* who) noexcept {
     std::string_view text = *entry;
     std::string_view name = text.substr(0, text.find('='));
     if (!name.starts_with(kPrefix)) continue;
-    bool known = std::ranges::any_of(kRows, [&](const EnvVarInfo& r) { return r.name == name; });
+    // std::any_of: libc++ 14 (the OSS-Fuzz build's) has no std::ranges::any_of.
+    bool known = std::any_of(std::begin(kRows), std::end(kRows), [&](const EnvVarInfo& r) { return r.name == name; });
     if (!known) warn_one(name, who);
   }
 }
