@@ -19,6 +19,7 @@
 
 #include "address_bytes.h"
 #include "dispatch.h"
+#include "environment.h"
 #include "errno_table.h"
 #include "private_network.h"
 #include "real_calls.h"
@@ -108,7 +109,7 @@ bool cancellation_unwinds() {
 }
 
 bool tracing() {
-  static const bool trace = std::getenv("CONNFUZZ_TRACE") != nullptr;
+  static const bool trace = inject::env_value(inject::EnvVar::trace) != nullptr;
   return trace;
 }
 
@@ -133,7 +134,7 @@ Harness& harness() noexcept {
 void Harness::initialize(std::string_view family) {
   family_ = family;
   stats_.rows_fired.assign(inject::errno_rows().size(), false);
-  if (std::getenv("CONNFUZZ_NO_NETNS") == nullptr) {
+  if (inject::env_value(inject::EnvVar::no_netns) == nullptr) {
     std::string why = inject::enter_private_network();
     network_note_ = why.empty() ? "private network namespace, lo only" : "no private network namespace (" + why + ")";
   } else {
@@ -304,7 +305,7 @@ std::string Harness::report(const InputVerdict& verdict, const Scenario& scenari
 }
 
 void Harness::write_stats() const {
-  const char* path = std::getenv("CONNFUZZ_STATS");
+  const char* path = inject::env_value(inject::EnvVar::stats);
   if (path == nullptr) return;
   FILE* out = std::fopen(path, "w");
   if (out == nullptr) return;
@@ -326,9 +327,10 @@ void Harness::write_stats() const {
 }
 
 void initialize_fuzzer(const char* family) {
+  inject::warn_unknown_environment(family);
   harness().initialize(family);
   std::atexit([] { harness().remove_temporary_files(); });
-  if (std::getenv("CONNFUZZ_STATS") != nullptr)
+  if (inject::env_value(inject::EnvVar::stats) != nullptr)
     std::atexit([] { harness().write_stats(); });
   std::cerr << "connfuzz: " << family << " fuzzer: " << harness().network_note() << "\n";
 }
@@ -342,7 +344,7 @@ int fuzz_one_input(std::string_view family, const std::uint8_t* data, std::size_
     return 0;
   }
   // `connfuzz repro` asks for every finding to stop the process, documented or not.
-  static const bool stop_on_documented = std::getenv("CONNFUZZ_REPRO") != nullptr;
+  static const bool stop_on_documented = inject::env_value(inject::EnvVar::repro) != nullptr;
   if (verdict.all_documented() && !stop_on_documented) {
     static bool told = false;
     if (!told)

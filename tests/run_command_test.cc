@@ -1,14 +1,18 @@
 // `connfuzz` as a user runs it: exit statuses, messages, and real programs under plans.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "connfuzz_command.h"
+#include "environment.h"
 
 namespace {
 
 using connfuzz::testing::connfuzz;
 using connfuzz::testing::quote;
+using connfuzz::testing::run_shell;
 using Outcome = connfuzz::testing::CommandResult;
 
 TEST(RunCommand, PythonRaisesTheInjectedEnosr) {
@@ -110,6 +114,57 @@ TEST(PlanCommand, PrintsThePlanNormalized) {
   Outcome out = connfuzz("plan 'connect@1-1=111;poll@*=4'");
   EXPECT_EQ(out.status, 0);
   EXPECT_EQ(out.output, "connect@1=ECONNREFUSED poll@*=EINTR\n");
+}
+
+TEST(Environment, AMisspeltVariableIsNamedWithTheNearestKnownOne) {
+  Outcome out = run_shell("CONNFUZZ_TRASE=1 " + quote(CONNFUZZ_BINARY) + " errnos");
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_TRUE(out.says("connfuzz: unknown environment variable CONNFUZZ_TRASE; did you mean CONNFUZZ_TRACE?\n"))
+      << out.output;
+  EXPECT_TRUE(out.says("\nconnect ")) << out.output;  // and the command went on
+}
+
+TEST(Environment, AnUnknownVariableFarFromEveryNameGetsNoSuggestion) {
+  Outcome out = run_shell("CONNFUZZ_NOTHING_LIKE_IT=1 " + quote(CONNFUZZ_BINARY) + " errnos");
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_TRUE(out.says("connfuzz: unknown environment variable CONNFUZZ_NOTHING_LIKE_IT (")) << out.output;
+  EXPECT_FALSE(out.says("did you mean")) << out.output;
+}
+
+TEST(Environment, KnownVariablesAreNotWarnedOf) {
+  Outcome out = run_shell("CONNFUZZ_TRACE=1 CONNFUZZ_SECONDS=5 " + quote(CONNFUZZ_BINARY) + " errnos");
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_FALSE(out.says("unknown environment variable")) << out.output;
+}
+
+TEST(Environment, ThePreloadWarnsInTheProgramItRuns) {
+  Outcome out = run_shell("CONNFUZZ_PLANS=x " + quote(CONNFUZZ_BINARY) + " run -- true");
+  EXPECT_EQ(out.status, 0) << out.output;
+  EXPECT_TRUE(out.says("connfuzz: true: unknown environment variable CONNFUZZ_PLANS; did you mean CONNFUZZ_PLAN?"))
+      << out.output;
+}
+
+TEST(Environment, HelpEnvListsEveryVariableWithItsDefaultAndMeaning) {
+  Outcome out = connfuzz("--help-env");
+  EXPECT_EQ(out.status, 0) << out.output;
+  for (const auto& row : connfuzz::inject::environment_rows()) {
+    SCOPED_TRACE(std::string(row.name));
+    EXPECT_TRUE(out.says("\n" + std::string(row.name) + "\n  default: " + std::string(row.fallback) + "\n  " +
+                         std::string(row.meaning) + "\n"))
+        << out.output;
+  }
+}
+
+// The README's table is environment.def's, row for row.
+TEST(Environment, TheReadmeListsEveryVariableAsTheTableDoes) {
+  std::ifstream in(README_FILE);
+  std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(readme.empty()) << README_FILE;
+  for (const auto& row : connfuzz::inject::environment_rows()) {
+    std::string line = "| `" + std::string(row.name) + "` | " + std::string(row.fallback) + " | " +
+                       std::string(row.meaning) + " |\n";
+    EXPECT_NE(readme.find(line), std::string::npos) << "README.md lacks: " << line;
+  }
 }
 
 }  // namespace

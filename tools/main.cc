@@ -6,12 +6,30 @@
 #include <vector>
 
 #include "commands.h"
+#include "environment.h"
+
+namespace {
+
+// `connfuzz --help-env`: environment.def, one variable a paragraph.
+void print_environment_table() {
+  std::printf("The environment variables of connfuzz, its fuzzers, its preload library and its scripts:\n");
+  for (const connfuzz::inject::EnvVarInfo& row : connfuzz::inject::environment_rows())
+    std::printf("\n%.*s\n  default: %.*s\n  %.*s\n", static_cast<int>(row.name.size()), row.name.data(),
+                static_cast<int>(row.fallback.size()), row.fallback.data(), static_cast<int>(row.meaning.size()),
+                row.meaning.data());
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace connfuzz::tools;
   CLI::App app{"connfuzz: fault injection and fuzzing for the code paths that call connect()"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("connfuzz ") + "0.1.0");
+  app.add_flag_callback(
+      "--help-env", [] { print_environment_table(); throw CLI::Success(); },
+      "Print the CONNFUZZ_* environment variables: name, default, meaning");
+  connfuzz::inject::warn_unknown_environment(nullptr);
   int status = 0;
   // The words after the first "--" (the program and its arguments): main() takes them
   // out before CLI11 parses, because CLI11 2.1 hands "-x" after "--" to connfuzz when a
@@ -45,6 +63,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {  // --help-env
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string first = argc > 1 ? argv[1] : "";

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "environment.h"
 #include "real_calls.h"
 
 namespace connfuzz::inject {
@@ -98,7 +99,7 @@ void Runtime::on_call_past_budget(std::uint32_t calls) noexcept {
 }
 
 bool Runtime::configure_from_environment() {
-  const char* dirs = std::getenv("CONNFUZZ_ALLOW_UNIX");
+  const char* dirs = env_value(EnvVar::allow_unix);
   if (dirs == nullptr || *dirs == '\0') {
     const char* tmp = std::getenv("TMPDIR");
     guard_.allow_unix_dir(tmp && *tmp ? tmp : "/tmp");
@@ -119,8 +120,8 @@ bool Runtime::configure_from_environment() {
       start = end + 1;
     }
   }
-  if (const char* log = std::getenv("CONNFUZZ_LOG"); log && *log) log_.set_file(log);
-  if (const char* budget = std::getenv("CONNFUZZ_CALL_BUDGET"); budget && *budget) {
+  if (const char* log = env_value(EnvVar::log); log && *log) log_.set_file(log);
+  if (const char* budget = env_value(EnvVar::call_budget); budget && *budget) {
     char* end = nullptr;
     unsigned long calls = std::strtoul(budget, &end, 10);
     if (*end != '\0' || calls == 0 || calls > UINT32_MAX) {
@@ -130,7 +131,7 @@ bool Runtime::configure_from_environment() {
     }
     set_call_budget(static_cast<std::uint32_t>(calls), stop_spinning);
   }
-  const char* text = std::getenv("CONNFUZZ_PLAN");
+  const char* text = env_value(EnvVar::plan);
   if (text == nullptr || *text == '\0') return true;
   PlanError error;
   auto plan = parse_plan(text, error);
@@ -156,6 +157,7 @@ void reset_forked_child() { runtime().reset_in_forked_child(); }
 // Fail closed: a plan that does not parse stops the program rather than letting it
 // run without the faults the user asked for.
 __attribute__((constructor(102))) void configure_early() {
+  warn_unknown_environment(program_invocation_short_name);
   if (!runtime().configure_from_environment()) _exit(2);
   // Registered here, not at the first intercepted call: registering allocates.
   pthread_atfork(nullptr, nullptr, reset_forked_child);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "environment.h"
 #include "guard.h"
 #include "usage_error.h"
 
@@ -13,7 +14,7 @@ namespace connfuzz::tools {
 namespace fs = std::filesystem;
 
 std::string preload_library(const std::string& command) {
-  if (const char* path = std::getenv("CONNFUZZ_PRELOAD"); path && *path) return path;
+  if (const char* path = inject::env_value(inject::EnvVar::preload); path && *path) return path;
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   for (const fs::path& candidate : {self.parent_path() / "libconnfuzz_preload.so",

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "usage_error.h"
+#include "environment.h"
 #include "scenario.h"
 #include "text_lines.h"
 
@@ -131,7 +132,7 @@ FindingFile read_finding_file(const std::string& path, const std::string& target
 
 std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir) {
   fs::path where = !dir.empty() ? fs::path(dir)
-                   : std::getenv("CONNFUZZ_FUZZER_DIR") != nullptr ? fs::path(std::getenv("CONNFUZZ_FUZZER_DIR"))
+                   : inject::env_value(inject::EnvVar::fuzzer_dir) != nullptr ? fs::path(inject::env_value(inject::EnvVar::fuzzer_dir))
                                                                 : executable_dir();
   fs::path binary = where / (fuzzer + "_fuzzer");
   if (access(binary.c_str(), X_OK) != 0)
