@@ -62,7 +62,7 @@ constexpr KnownFinding kKnown[] = {
     // connect() to AF_UNSPEC returns 0 having dissolved the socket's association; Asio's
     // single connect reports it as connected.
     {"asio-connect-af-unspec", bits({Verdict::false_success}), kAsioSyncSingle | bits({Mode::asio_async_connect}) | kEndpoint,
-     -1, Shape::last_connect_of_result, {Call::connect, Err::succeeded, 0, By::kernel}, {}, {AF_UNSPEC, false}},
+     -1, Shape::last_connect_of_result, {Call::connect, Err::succeeded, 0, By::anyone}, {}, {AF_UNSPEC, false}},
     // range_connect_op takes a socket it could not open (socket() or the reactor's
     // epoll_ctl failed) for one the user closed, and ends with operation_aborted.
     {"asio-async-range-open-failure", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}),

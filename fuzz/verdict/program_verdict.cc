@@ -68,7 +68,6 @@ Judgement judge_program(const PlannedFault* fault, const CleanRun& clean, const 
   options.baseline_errors = &clean.kernel_errors;
   options.judge_kernel_errors = fault != nullptr;
   options.sees_waits = clean.sees_waits;
-  options.any_mode = fault != nullptr && fault->any_mode;
   SocketStory follow(options);
   bool fired = false, refused = false;
   for (const inject::EventLine& e : read_events(run.log)) {

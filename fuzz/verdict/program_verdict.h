@@ -29,7 +29,6 @@ struct PlannedFault {
   // Only faults that say "the attempt goes on" and end in a connection: a correct caller connects.
   bool only_still_connecting = false;
   std::string what;  // "EINTR from connect, which says the attempt goes on (and it succeeded)"
-  bool any_mode = false;  // the plan is mode=any (socket_story.h says what that excuses)
 };
 
 // How a program's run ended, as the verdicts need it.

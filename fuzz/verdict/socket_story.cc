@@ -98,7 +98,8 @@ void SocketStory::on_close(const EventLine& e, std::map<std::pair<long, int>, So
     const Socket& s = it->second;
     bool unwaited = s.said_pending && s.waits_before == waits.count && s.phase == Socket::Phase::pending;
     bool justified = waits.setup_failures > s.setup_failures_before;
-    if (options_.sees_waits && s.phase == Socket::Phase::pending && (unwaited || wait_interrupted) && !justified)
+    if (options_.sees_waits && s.phase == Socket::Phase::pending && (unwaited || wait_interrupted) && !justified &&
+        !s.made_up_pending)
       add(Verdict::abandoned, call_text(e) + " closed fd " + std::to_string(e.fd) + " right after " +
                                   (unwaited ? s.failed_by : std::string("an interrupted wait")) +
                                   ", while its attempt was still going on");
@@ -115,11 +116,9 @@ void SocketStory::on_connect(const EventLine& e, Socket& s) {
     connected(s);
   } else if (e.failed()) {
     ErrnoClass klass = class_of(Call::connect, e.err);
-    bool made_up = options_.any_mode && e.mark == LineMark::injected;
-    if (klass == ErrnoClass::StillConnecting && made_up) {
-      s.said_pending = false;  // maybe no attempt at all: the caller cannot tell
-    } else if (klass == ErrnoClass::StillConnecting) {
+    if (klass == ErrnoClass::StillConnecting) {
       s.phase = Socket::Phase::pending;
+      s.made_up_pending = options_.any_mode && e.mark == LineMark::injected;  // maybe no attempt at all
       s.failed_by = call_text(e) + " said " + errno_text(e.err);
     } else if (!not_a_descriptor(e.err)) {
       failed(s, e, klass != ErrnoClass::OutOfResources);

@@ -26,7 +26,9 @@ struct StoryOptions {
   bool sees_waits = true;
   // The plan is mode=any: a "still connecting" it made up may be one the kernel could
   // not give there (EINPROGRESS on a datagram socket); a caller cannot tell, so taking
-  // it for a failure is clean, and closing that attempt is no abandoned one.
+  // it for a failure is clean, and closing that attempt is no abandoned one. The fuzz
+  // inputs' engine sets it, as its outcome rule spares such failures; the matrix does
+  // not (its still-connecting-failure holds in --mode any too).
   bool any_mode = false;
 };
 
@@ -50,6 +52,7 @@ class SocketStory {
     bool went_on_after_failure = false;  // the program made another socket or connect while this one had failed
     std::string created_by;          // "socket#1"
     std::string failed_by;           // "connect#1 failed with ECONNREFUSED"
+    bool made_up_pending = false;    // that "still connecting" was mode=any's, maybe impossible there
     bool said_pending = false;       // the last call on it was a connect that said "still connecting"
     unsigned long waits_before = 0;  // the process's waits until then
     unsigned long setup_failures_before = 0;  // the process's failed wait set-ups when it was made

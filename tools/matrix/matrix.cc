@@ -147,7 +147,6 @@ std::vector<MatrixCell> plan_cells(const CleanRun& clean, const CellFilter& filt
 fuzz::PlannedFault planned_fault(const MatrixCell& cell) {
   fuzz::PlannedFault fault;
   fault.only_still_connecting = cell.only_still_connecting();
-  fault.any_mode = inject::parse_plan(cell.plan).mode == inject::Mode::Any;
   fault.what = (cell.action == inject::Action::signal ? std::string("a signal inside") : errno_text(cell.err) + " from") + " " +
                std::string(inject::call_name(cell.call)) +
                (cell.call == Call::connect ? ", which says the attempt goes on (and it succeeded)"
