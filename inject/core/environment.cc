@@ -10,6 +10,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "edit_distance.h"
+
 extern char** environ;
 
 namespace connfuzz::inject {
@@ -29,7 +31,7 @@ constexpr const char* kNames[] = {
 
 constexpr std::string_view kPrefix = "CONNFUZZ_";
 // Longer than every name of the table; a longer unknown name is far from all of them.
-constexpr std::size_t kLongestName = 63;
+constexpr std::size_t kLongestName = kLongestKnownName;
 constexpr bool names_fit() {
   for (const EnvVarInfo& r : kRows)
     if (r.name.size() > kLongestName || !r.name.starts_with(kPrefix)) return false;
@@ -39,21 +41,6 @@ static_assert(names_fit(), "environment.def: every name starts with CONNFUZZ_ an
 // A name this close to a known one is taken for a misspelling of it.
 constexpr std::size_t kCloseEnough = 3;
 
-// Levenshtein distance; `b` is at most kLongestName long. One row on the stack.
-std::size_t edit_distance(std::string_view a, std::string_view b) noexcept {
-  std::size_t row[kLongestName + 1];
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j - 1] + 1, above + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // Appends `text` to the line at `used`, as much as fits.
 void append(char* line, std::size_t size, std::size_t& used, std::string_view text) noexcept {
@@ -99,7 +86,7 @@ const char* nearest_environment_name(std::string_view name) noexcept {
     if (candidate == name) return nullptr;
     std::size_t apart = name.size() > candidate.size() ? name.size() - candidate.size() : candidate.size() - name.size();
     if (apart >= best_distance) continue;
-    std::size_t d = edit_distance(name, candidate);
+    std::size_t d = edit_distance(name, candidate, false);
     if (d < best_distance) best = known, best_distance = d;
   }
   return best;

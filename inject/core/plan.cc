@@ -38,6 +38,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "edit_distance.h"
+
 namespace connfuzz::inject {
 namespace {
 
@@ -53,30 +55,13 @@ constexpr PredicateWord kPredicateWords[] = {
     {"unspec", Predicate::kUnspec, 0}, {"stream", 0, Predicate::kStream}, {"dgram", 0, Predicate::kDgram},
 };
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      bool same = std::toupper(static_cast<unsigned char>(a[i - 1])) ==
-                  std::toupper(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j - 1] + 1, above + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // " (did you mean X?)" for the closest candidate, or "" when none is close.
 template <typename Names>
 std::string did_you_mean(std::string_view word, const Names& names) {
   std::string_view best;
   std::size_t best_distance = 3;
   for (std::string_view name : names) {
-    std::size_t d = edit_distance(word, name);
+    std::size_t d = edit_distance(word, name, true);
     if (d < best_distance) best = name, best_distance = d;
   }
   return best.empty() ? "" : " (did you mean " + std::string(best) + "?)";
