@@ -76,7 +76,8 @@ void SocketStory::see(const EventLine& e) {
     case Call::connect: on_connect(e, s); break;
     case Call::so_error:
       if (e.err == 0 && e.result == 0 && s.phase == Socket::Phase::pending) connected(s);
-      else if (e.err != 0) failed(s, e, true);
+      // The pending error is the attempt's end; out of resources may be retried (connect-contract.md).
+      else if (e.err != 0) failed(s, e, class_of(Call::connect, e.err) != ErrnoClass::OutOfResources);
       break;
     case Call::getpeername:
       if (e.result == 0) connected(s);

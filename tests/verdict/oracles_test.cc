@@ -161,6 +161,21 @@ TEST(Oracles, TheSocketStoryRunsOnFuzzInputs) {
   EXPECT_EQ(again.verdicts(), std::vector<std::string_view>{"reuse-after-failure"});
 }
 
+// An attempt that ended out of resources (SO_ERROR read EAGAIN) may be tried again on
+// the same socket, as a refused one may not (connect-contract.md's classes).
+TEST(Oracles, AnAttemptThatEndedOutOfResourcesMayBeRetriedOnItsSocket) {
+  Input eagain;
+  eagain.result = failed_with(ECONNREFUSED);
+  eagain.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS).add(Call::so_error, 4, 0, EAGAIN);
+  eagain.calls.kernel_failed(Call::connect, 4, ECONNREFUSED).add(Call::close, 4, 0);
+  EXPECT_TRUE(eagain.verdicts().empty());
+  Input refused;
+  refused.result = failed_with(ECONNREFUSED);
+  refused.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS).add(Call::so_error, 4, 0, ECONNREFUSED);
+  refused.calls.kernel_failed(Call::connect, 4, ECONNREFUSED).add(Call::close, 4, 0);
+  EXPECT_EQ(refused.verdicts(), std::vector<std::string_view>{"reuse-after-failure"});
+}
+
 // A caller that closes an attempt right after EINTR gives up on a connection that was
 // coming, even when a later attempt's refusal explains its failure; one that gives up
 // once its deadline has passed does what a deadline is for.
