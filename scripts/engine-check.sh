@@ -77,7 +77,7 @@ check() {
         log=$work/$(basename "$crash").log
         "$bin/connfuzz" repro --target "$fuzzer" "$crash" >"$log" 2>&1
         if shows_bug "$log" "$want"; then shown=$((shown + 1))
-        else also="$also $(sed -n 's/^verdict: FINDING reproduces - //p' "$log" | head -1) ($crash);"; fi
+        else also="$also$(sed -n 's/^verdict: FINDING reproduces - //p' "$log" | head -1)"$'\n'; fi
       done
       [ -n "$crashes" ] || break
       left=$((seconds - ($(date +%s) - start)))
@@ -93,6 +93,8 @@ check() {
     else verdict="NEW: $(sed -n 's/^verdict: //p' "$log") ($crash)"; break; fi
   done
   local result=ok
+  # Other verdicts, counted: "connfuzz: spin x3" (the crash files are in $work).
+  [ -n "$also" ] && also=" $(printf '%s' "$also" | sort | uniq -c | awk '{n=$1; $1=""; printf "%s x%d;", substr($0, 2), n}')"
   if [ "$want" != clean ]; then
     if [ "$shown" -eq 0 ]; then result=FAIL; verdict="did not find its bug as $want${also:+; found instead:$also}"
     else verdict="found as $want${also:+; also:$also}"; fi

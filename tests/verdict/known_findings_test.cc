@@ -135,6 +135,12 @@ TEST(KnownFindings, UdpPortZeroIsAConnectToPortZero) {
   to_zero.socket(4).connect_to(4, reinterpret_cast<sockaddr*>(&zero), sizeof(zero), 0);
   EXPECT_EQ(section_for(Mode::posix_datagram, connected_on(4), to_zero, Verdict::false_success),
             "kernel-udp-connect-port-zero");
+  // The kernel's answer still, where realistic mode declined a planned fault (NOT INJECTED).
+  Calls declined;
+  declined.socket(4).connect_to(4, reinterpret_cast<sockaddr*>(&zero), sizeof(zero), 0);
+  const_cast<inject::Event*>(declined.events().back())->mark = inject::Mark::Refused;
+  EXPECT_EQ(section_for(Mode::posix_datagram, connected_on(4), declined, Verdict::false_success),
+            "kernel-udp-connect-port-zero");
   sockaddr_in port{};
   port.sin_family = AF_INET;
   port.sin_port = htons(9);
