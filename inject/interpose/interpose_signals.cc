@@ -77,6 +77,13 @@ void learn_timeouts(int fd, SocketInfo& info) noexcept {
   errno = saved;
 }
 
+// The signal() family: one shape, each with its own real function.
+sighandler_t set_handler(sighandler_t (*real_call)(int, sighandler_t), int sig, sighandler_t handler) {
+  sighandler_t previous = real_call(sig, handler);
+  if (previous != SIG_ERR) refresh(sig);
+  return previous;
+}
+
 }  // namespace connfuzz::inject::detail
 
 using namespace connfuzz::inject;
@@ -90,35 +97,11 @@ int sigaction(int sig, const struct sigaction* action, struct sigaction* previou
   return result;
 }
 
-sighandler_t signal(int sig, sighandler_t handler) {
-  sighandler_t previous = real().signal(sig, handler);
-  if (previous != SIG_ERR) refresh(sig);
-  return previous;
-}
-
-sighandler_t bsd_signal(int sig, sighandler_t handler) {
-  sighandler_t previous = real().bsd_signal(sig, handler);
-  if (previous != SIG_ERR) refresh(sig);
-  return previous;
-}
-
-sighandler_t sysv_signal(int sig, sighandler_t handler) {
-  sighandler_t previous = real().sysv_signal(sig, handler);
-  if (previous != SIG_ERR) refresh(sig);
-  return previous;
-}
-
-sighandler_t __sysv_signal(int sig, sighandler_t handler) {
-  sighandler_t previous = real().sysv_signal_internal(sig, handler);
-  if (previous != SIG_ERR) refresh(sig);
-  return previous;
-}
-
-sighandler_t sigset(int sig, sighandler_t handler) {
-  sighandler_t previous = real().sigset(sig, handler);
-  if (previous != SIG_ERR) refresh(sig);
-  return previous;
-}
+sighandler_t signal(int sig, sighandler_t handler) { return set_handler(real().signal, sig, handler); }
+sighandler_t bsd_signal(int sig, sighandler_t handler) { return set_handler(real().bsd_signal, sig, handler); }
+sighandler_t sysv_signal(int sig, sighandler_t handler) { return set_handler(real().sysv_signal, sig, handler); }
+sighandler_t __sysv_signal(int sig, sighandler_t handler) { return set_handler(real().sysv_signal_internal, sig, handler); }
+sighandler_t sigset(int sig, sighandler_t handler) { return set_handler(real().sigset, sig, handler); }
 
 // Only the timeouts matter here (they decide whether a signal or a stop ends a call with
 // EINTR); the call is not on the connect path and is not logged.
