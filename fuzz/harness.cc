@@ -56,12 +56,7 @@ std::string calls_text(std::span<const inject::Event* const> events) {
 
 // Still calling after the budget and the virtual time it let run (a deadline would have passed).
 void on_call_budget_exhausted(std::uint32_t calls, std::int64_t let_run_ns) {
-  Finding spin = spin_finding(calls);
-  char ran[32];
-  spin.reason.append(", still calling after ")
-      .append(ran, inject::LineBuilder(ran, sizeof(ran)).duration(let_run_ns).size())
-      .append(" of virtual time");
-  stop_inside_call(std::move(spin));
+  stop_inside_call(endless_loop_finding(calls, let_run_ns, g_deadline_ns));
 }
 
 // A target still waiting long past its own deadline would wait for ever.

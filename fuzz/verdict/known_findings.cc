@@ -41,11 +41,12 @@ constexpr KnownFinding kKnown[] = {
     // the socket open then); Linux has freed the descriptor, so the second close finds it gone.
     {"asio-close-retry-after-eagain", bits({Verdict::bad_descriptor}), kAsioAll, -1, Shape::then_same_fd,
      {Call::close, Err::equals, EAGAIN, By::plan}, {Call::close, Err::equals, EBADF, By::kernel}},
-    // Every epoll_wait interrupted, for ever: the io_context retries without end.
-    {"asio-reactor-eintr-storm", bits({Verdict::spin}), kAsioAsync, -1, Shape::every_last_call,
+    // Every epoll_wait interrupted, for ever: the io_context retries without end, past
+    // the connect's deadline (the async modes have one, so this is a timeout-overrun).
+    {"asio-reactor-eintr-storm", bits({Verdict::timeout_overrun}), kAsioAsync, -1, Shape::every_last_call,
      {Call::epoll_wait, Err::equals, EINTR, By::plan}},
     // epoll_reactor::run never looks at epoll_wait's -1: any lasting error is a busy loop.
-    {"asio-reactor-epoll-error-ignored", bits({Verdict::spin}), kAsioAsync, -1, Shape::every_last_call,
+    {"asio-reactor-epoll-error-ignored", bits({Verdict::timeout_overrun}), kAsioAsync, -1, Shape::every_last_call,
      {Call::epoll_wait, Err::other_than, EINTR, By::plan}},
     // epoll_reactor::start_op ignores a failed EPOLL_CTL_MOD for a connect: only the deadline ends the wait.
     {"asio-reactor-epoll-mod-ignored", bits({Verdict::missed_completion}), kAsioAsync, ETIMEDOUT, Shape::some_call,

@@ -254,6 +254,15 @@ Finding spin_finding(std::uint32_t calls) {
                                     " intercepted calls for one input: a retry without bound"};
 }
 
+Finding endless_loop_finding(std::uint32_t calls, std::int64_t let_run_ns, std::int64_t deadline_ns) {
+  std::string after = std::to_string(calls) + " intercepted calls and " + std::to_string(let_run_ns / 1'000'000'000) +
+                      " s of virtual time let run";
+  if (deadline_ns <= 0) return Finding{Verdict::spin, "still calling after " + after + ": a retry without bound"};
+  return Finding{Verdict::timeout_overrun, "still calling after " + after + ", far past its deadline of " +
+                                               std::to_string(deadline_ns / 1'000'000) +
+                                               " ms: nothing it does ends at its deadline"};
+}
+
 // Well past the deadline, so that a target that restarts its wait once or rounds its
 // deadline up is not blamed, and the second covers deadlines of a few milliseconds:
 // a wait past this is a timeout that is never reached, not a slow one.

@@ -48,6 +48,10 @@ std::vector<Finding> check_input(const InputRun& run);
 
 // The findings made inside the target's call, where the run cannot go on.
 Finding spin_finding(std::uint32_t calls);
+// Still calling after the budget and `let_run_ns` of virtual time let run. A target with
+// a deadline has then broken that promise (timeout-overrun: the let-run time took it far
+// past it, and it still waits or retries); one without a deadline loops unbounded (spin).
+Finding endless_loop_finding(std::uint32_t calls, std::int64_t let_run_ns, std::int64_t deadline_ns);
 Finding overrun_finding(std::int64_t passed_ns, std::int64_t deadline_ns);
 // How far past its deadline a target may wait before it is said to wait for ever.
 std::int64_t overrun_limit_ns(std::int64_t deadline_ns) noexcept;

@@ -55,20 +55,20 @@ Calls storm(Call call, int err, inject::Mark mark = inject::Mark::Injected) {
 
 TEST(KnownFindings, ReactorSpinsAreTheCallThatSpunNotThePlan) {
   targets::ConnectResult inside{};  // the spin is stopped inside the target's call
-  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::spin),
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun),
             "asio-reactor-eintr-storm");
-  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::epoll_wait, EINVAL), Verdict::spin),
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::epoll_wait, EINVAL), Verdict::timeout_overrun),
             "asio-reactor-epoll-error-ignored");
   // A spin on another call, on the kernel's own answers, or in a mode without the reactor.
-  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::poll, EINTR), Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun), "");
   EXPECT_EQ(section_for(Mode::asio_async_connect, inside, storm(Call::epoll_wait, EINVAL, inject::Mark::None),
-                        Verdict::spin),
+                        Verdict::timeout_overrun),
             "");
-  EXPECT_EQ(section_for(Mode::asio_connect_ec, inside, storm(Call::epoll_wait, EINTR), Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun), "");
   // The storm ended: the last calls are something else.
   Calls ended = storm(Call::epoll_wait, EINTR);
   ended.add(Call::connect, 4, -1, EALREADY);
-  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, ended, Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, inside, ended, Verdict::timeout_overrun), "");
 }
 
 TEST(KnownFindings, EpollModIgnoredIsAFailedModAndATimeout) {

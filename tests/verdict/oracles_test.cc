@@ -46,6 +46,16 @@ struct Input {
 
 // A close that failed and was closed again, a socket left open, and a failure no call
 // explains: three verdicts, all reported (a documented one must not hide the others).
+TEST(Oracles, AnEndlessLoopBreaksTheDeadlineItHadOrNoneAtAll) {
+  constexpr std::int64_t kHour = 3600'000'000'000;
+  Finding with_deadline = endless_loop_finding(2100, kHour, 2'000'000'000);
+  EXPECT_EQ(with_deadline.verdict, Verdict::timeout_overrun);
+  EXPECT_NE(with_deadline.reason.find("deadline of 2000 ms"), std::string::npos) << with_deadline.reason;
+  Finding without = endless_loop_finding(2100, kHour, 0);
+  EXPECT_EQ(without.verdict, Verdict::spin);
+  EXPECT_NE(without.reason.find("2100 intercepted calls and 3600 s"), std::string::npos) << without.reason;
+}
+
 TEST(Oracles, EveryRuleRunsOnEveryInput) {
   Input in;
   in.plan = inject::parse_plan("close@1=EAGAIN mode=any");
