@@ -1,4 +1,7 @@
 // The asio fuzzer: Boost.Asio's sync, async and range connects.
-#include "fuzzer_entry.h"
+// Built on the public API alone, as a user's fuzzer is.
+#include <connfuzz/connfuzz.hpp>
 
-CONNFUZZ_FUZZER("asio")
+#include "target_lists.h"
+
+CONNFUZZ_FUZZER("asio", connfuzz::targets::asio_targets)

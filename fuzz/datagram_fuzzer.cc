@@ -1,4 +1,7 @@
 // The datagram fuzzer: datagram connect, re-connect and AF_UNSPEC dissolve.
-#include "fuzzer_entry.h"
+// Built on the public API alone, as a user's fuzzer is.
+#include <connfuzz/connfuzz.hpp>
 
-CONNFUZZ_FUZZER("datagram")
+#include "target_lists.h"
+
+CONNFUZZ_FUZZER("datagram", connfuzz::targets::datagram_targets)

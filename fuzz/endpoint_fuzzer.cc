@@ -1,4 +1,7 @@
 // The endpoint fuzzer: Asio endpoints filled from raw sockaddr bytes.
-#include "fuzzer_entry.h"
+// Built on the public API alone, as a user's fuzzer is.
+#include <connfuzz/connfuzz.hpp>
 
-CONNFUZZ_FUZZER("endpoint")
+#include "target_lists.h"
+
+CONNFUZZ_FUZZER("endpoint", connfuzz::targets::endpoint_targets)

@@ -1,4 +1,9 @@
 // The example_cancel_keeps_lock fuzzer: the buggy example whose bug is described in modes.def; it must be found.
-#include "fuzzer_entry.h"
+// Built on the public API alone, as a user's fuzzer is.
+#include <connfuzz/connfuzz.hpp>
 
-CONNFUZZ_FUZZER("example_cancel_keeps_lock")
+#include "target_lists.h"
+
+static std::vector<connfuzz::Target> targets() { return connfuzz::targets::example_targets("example_cancel_keeps_lock"); }
+
+CONNFUZZ_FUZZER("example_cancel_keeps_lock", targets)

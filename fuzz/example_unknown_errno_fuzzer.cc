@@ -1,4 +1,9 @@
 // The example_unknown_errno fuzzer: the buggy example whose bug is described in modes.def; it must be found.
-#include "fuzzer_entry.h"
+// Built on the public API alone, as a user's fuzzer is.
+#include <connfuzz/connfuzz.hpp>
 
-CONNFUZZ_FUZZER("example_unknown_errno")
+#include "target_lists.h"
+
+static std::vector<connfuzz::Target> targets() { return connfuzz::targets::example_targets("example_unknown_errno"); }
+
+CONNFUZZ_FUZZER("example_unknown_errno", targets)

@@ -18,11 +18,12 @@
 #include <set>
 
 #include "address_bytes.h"
-#include "dispatch.h"
+#include "contract.h"
 #include "environment.h"
 #include "errno_table.h"
 #include "private_network.h"
 #include "real_calls.h"
+#include "registry.h"
 #include "runtime.h"
 
 namespace connfuzz::fuzz {
@@ -31,6 +32,8 @@ namespace {
 // What the spin hook needs: it fires inside the target's call, far from run().
 const Scenario* g_current = nullptr;
 std::int64_t g_deadline_ns = 0;  // the current target's promised deadline (0: none)
+const char* g_no_unwinder = nullptr;  // why CANCEL cannot be carried out in this build
+bool g_inside_target = false;         // exit() now is the target's, not the engine's
 
 std::string calls_text(std::span<const inject::Event* const> events) {
   std::string text;
@@ -142,9 +145,7 @@ void Harness::initialize(std::string_view family) {
   guard.allow_unix_dir(listeners_.directory().c_str());
   inject::runtime().set_call_budget(kCallBudget, on_call_budget_exhausted);
   handle_plan_signals();
-  inject::runtime().set_signal_handlers(inject::SignalHandlers::caught);  // targets stand for programs that catch signals: EINTR stays possible
-  if (!cancellation_unwinds())
-    inject::runtime().set_cancel_unavailable("a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out");
+  if (!cancellation_unwinds()) g_no_unwinder = "a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out";
   inject::runtime().clear_plan();
 }
 
@@ -157,6 +158,12 @@ static void read_after_return(InputRun& in) {
     sockaddr_storage peer{};
     socklen_t len = sizeof(peer);
     if (inject::real().getpeername(in.result.fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) in.result_peer_errno = errno;
+    int type = 0;
+    socklen_t type_len = sizeof(type);
+    if (inject::real().fcntl(in.result.fd, F_GETFD) < 0)
+      note_broken_contract("it returned descriptor " + std::to_string(in.result.fd) + ", which is not open");
+    else if (getsockopt(in.result.fd, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 && errno == ENOTSOCK)
+      note_broken_contract("it returned descriptor " + std::to_string(in.result.fd) + ", which is not a socket");
   }
   std::set<int> open;
   for (const inject::Event* e : in.events) {
@@ -168,26 +175,64 @@ static void read_after_return(InputRun& in) {
     if (inject::real().fcntl(fd, F_GETFD) >= 0) in.still_open.push_back(fd);  // else closed where connfuzz does not see
 }
 
+// Realistic mode injects only what the target's program can meet: EINTR when it has
+// signal handlers, a CANCEL when it connects on threads of its own.
+static void apply_traits(const Traits& traits) {
+  inject::Runtime& rt = inject::runtime();
+  rt.set_signal_handlers(traits.catches_signals ? inject::SignalHandlers::caught : inject::SignalHandlers::not_caught);
+  rt.set_cancel_unavailable(!traits.threads ? "the target declared no threads of its own (CONNFUZZ_THREADS): CANCEL is not carried out"
+                                            : g_no_unwinder);
+}
+
+// The call. An exception out of it is outside the contract (a target returns its
+// result): said by name, then let go on, so that it ends the fuzzer as it would end a
+// program that does not catch it (a crash, with the input kept).
+static connfuzz::Result call_target(const RegisteredTarget& target, const connfuzz::Request& request) {
+  g_inside_target = true;
+  try {
+    connfuzz::Result result = target.target.connect(request);
+    g_inside_target = false;
+    return result;
+  } catch (const std::exception& e) {
+    g_inside_target = false;
+    std::cerr << "connfuzz: target " << target.target.name << " threw an exception instead of returning its result (the "
+              << "contract: a target returns): " << e.what() << "\n";
+    throw;
+  } catch (...) {
+    g_inside_target = false;
+    std::cerr << "connfuzz: target " << target.target.name << " threw something that is no std::exception (the "
+              << "contract: a target returns)\n";
+    throw;
+  }
+}
+
 InputVerdict Harness::run(const Scenario& scenario) {
+  const RegisteredTarget* target = registered_target(scenario.mode);
+  if (target == nullptr) {
+    std::cerr << "connfuzz: internal error: no target registered for mode " << mode_name(scenario.mode) << "\n";
+    std::abort();
+  }
+  const Traits& traits = target->target.traits;
   std::vector<AddressBytes> addresses;
-  std::vector<targets::Endpoint> endpoints;
+  std::vector<connfuzz::Address> endpoints;
   for (const Address& a : scenario.addresses) addresses.push_back(build_address(a, scenario.type, listeners_));
   for (const AddressBytes& a : addresses) endpoints.push_back({a.addr(), a.len});
-  targets::ConnectRequest request;
+  connfuzz::Request request;
   request.domain = scenario.domain;
   request.type = scenario.type;
   request.protocol = scenario.protocol;
-  request.endpoints = endpoints;
+  request.addresses = endpoints;
 
   g_current = &scenario;
   inject::Runtime& rt = inject::runtime();
+  apply_traits(traits);
   rt.install(scenario.plan);
-  std::int64_t deadline = mode_has_deadline(scenario.mode) ? std::int64_t{request.timeout_ms} * 1'000'000 : 0;
+  std::int64_t deadline = traits.deadline ? std::int64_t{request.timeout_ms} * 1'000'000 : 0;
   g_deadline_ns = deadline;
   rt.set_clock_limit(deadline ? overrun_limit_ns(deadline) : 0, on_clock_limit);
   std::int64_t start = rt.now_ns();
-  targets::ConnectTarget target = target_for(scenario.mode);
-  targets::ConnectResult result = target(request);
+  take_broken_contract();
+  connfuzz::Result result = call_target(*target, request);
   auto events = logged_events();
   // Only a connect the kernel was handed leaves anything at a peer (no target sends
   // with a destination), and an input whose faults were all injected has nothing to
@@ -195,12 +240,13 @@ InputVerdict Harness::run(const Scenario& scenario) {
   // clear_plan() below starts the count again.
   bool peers_reached = rt.kernel_connects() > 0;
   InputRun in{result, events, scenario.plan};
-  if (mode_reports_asio_errors(scenario.mode)) in.translations = kAsioTranslations;
-  if (mode_tries_every_address(scenario.mode)) in.addresses_to_try = addresses_to_try(scenario);
+  in.translations = traits.translations;
+  if (traits.every_address) in.addresses_to_try = addresses_to_try(scenario);
   in.kernel = scenario.mode == Mode::kernel_raw;
   in.deadline_ns = deadline;
   in.elapsed_ns = rt.now_ns() - start;
   read_after_return(in);
+  in.broken_contract = take_broken_contract();
   InputVerdict verdict;
   verdict.findings = check_input(in);
   // Formatting every call costs more than many targets: only for a finding or a trace.
@@ -213,7 +259,7 @@ InputVerdict Harness::run(const Scenario& scenario) {
   rt.set_clock_limit(0, nullptr);
   if (result.owner) result.owner.reset();
   else if (result.fd >= 0) close(result.fd);
-  if (cancelled) check_next_call_returns(target, request, verdict);
+  if (cancelled) check_next_call_returns(*target, request, verdict);
   rt.clear_plan();
   g_current = nullptr;
   if (peers_reached || cancelled) listeners_.drain();
@@ -232,14 +278,14 @@ void Harness::count_rows_fired(std::span<const inject::Event* const> events) {
 }
 
 // A cancelled thread must have released its locks: the next call, unplanned, returns.
-void Harness::check_next_call_returns(targets::ConnectTarget target, const targets::ConnectRequest& request,
+void Harness::check_next_call_returns(const RegisteredTarget& target, const connfuzz::Request& request,
                                       InputVerdict& verdict) {
   // The watch tells a deadlock from sleeping threads within milliseconds; the cap only
   // ends a call that keeps running, and is short because every input pays it.
   constexpr int kCapSeconds = 2;
   CallEnd end = run_watched(
-      [target, request] {
-        targets::ConnectResult next = target(request);
+      [&target, request] {
+        connfuzz::Result next = target.target.connect(request);
         if (next.owner) next.owner.reset();
         else if (next.fd >= 0) close(next.fd);
       },
@@ -321,8 +367,23 @@ void Harness::write_stats() const {
   std::fclose(out);
 }
 
+// exit() called by the target ends the fuzzer from inside an input: the contract says a
+// target returns. Said as a finding, then abort() so that the engine keeps the input.
+static void exit_inside_target() {
+  if (!g_inside_target || g_current == nullptr) return;
+  g_inside_target = false;
+  InputVerdict verdict;
+  verdict.findings.push_back(
+      Finding{Verdict::broken_contract, "it called exit() instead of returning a result (the contract: a target returns)"});
+  verdict.documented_as.emplace_back();
+  verdict.calls = calls_text(logged_events());
+  std::cerr << Harness::report(verdict, *g_current);
+  std::abort();
+}
+
 void initialize_fuzzer(const char* family) {
   inject::warn_unknown_environment(family);
+  std::atexit(exit_inside_target);
   harness().initialize(family);
   std::atexit([] { harness().remove_temporary_files(); });
   if (inject::env_value(inject::EnvVar::stats) != nullptr)

@@ -12,6 +12,7 @@
 #include "listeners.h"
 #include "known_findings.h"
 #include "oracles.h"
+#include "registry.h"
 #include "scenario.h"
 
 namespace connfuzz::fuzz {
@@ -59,7 +60,7 @@ class Harness {
  private:
   void count(const InputVerdict& verdict, bool kernel_reached);  // and every 4096 inputs, write_stats()
   void count_rows_fired(std::span<const inject::Event* const> events);
-  void check_next_call_returns(targets::ConnectTarget target, const targets::ConnectRequest& request,
+  void check_next_call_returns(const RegisteredTarget& target, const connfuzz::Request& request,
                                InputVerdict& verdict);
   std::string family_;
   std::string network_note_;

@@ -1,4 +1,7 @@
 // The kernel fuzzer: the kernel's own connect(); every errno it returns must be documented.
-#include "fuzzer_entry.h"
+// Built on the public API alone, as a user's fuzzer is.
+#include <connfuzz/connfuzz.hpp>
 
-CONNFUZZ_FUZZER("kernel")
+#include "target_lists.h"
+
+CONNFUZZ_FUZZER("kernel", connfuzz::targets::kernel_targets)

@@ -1,4 +1,7 @@
 // The posix fuzzer: blocking, non-blocking and address-list connects written by the contract.
-#include "fuzzer_entry.h"
+// Built on the public API alone, as a user's fuzzer is.
+#include <connfuzz/connfuzz.hpp>
 
-CONNFUZZ_FUZZER("posix")
+#include "target_lists.h"
+
+CONNFUZZ_FUZZER("posix", connfuzz::targets::posix_targets)

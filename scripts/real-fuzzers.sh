@@ -4,5 +4,5 @@
 # (OSS-Fuzz's image). Where it is built, `connfuzz fuzzers --kind real` says the same.
 set -euo pipefail
 modes="$(dirname "$0")/../fuzz/modes.def"
-sed -n 's/^CONNFUZZ_MODE([a-z_0-9]*, *\([a-z_0-9]*\), *[a-z]*, *[A-Za-z]*, *[A-Za-z]*, *none,.*/\1/p' "$modes" |
+sed -n 's/^CONNFUZZ_MODE([0-9]*, *[a-z_0-9]*, *\([a-z_0-9]*\), *none,.*/\1/p' "$modes" |
   awk '!seen[$0]++'

@@ -7,8 +7,8 @@ namespace connfuzz::targets {
 
 ConnectResult failure(int err, std::string how) {
   ConnectResult result;
-  result.err = err;
-  result.how = std::move(how);
+  result.error = std::error_code(err, std::system_category());
+  result.message = std::move(how);
   return result;
 }
 

@@ -1,5 +1,6 @@
 // The harness between inputs: what one input leaves at the peers is gone before the next.
 #include "harness.h"
+#include "target_lists.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -33,7 +34,10 @@ bool pending_at(const Peer& peer) {
 
 class HarnessTest : public testing::Test {
  protected:
-  static void SetUpTestSuite() { harness().initialize("posix"); }
+  static void SetUpTestSuite() {
+    ASSERT_EQ(register_targets("posix", connfuzz::targets::posix_targets()), "");
+    harness().initialize("posix");
+  }
 };
 
 }  // namespace

@@ -1,23 +1,30 @@
 // Scenario bytes <-> value <-> text.
 //
-// The byte form, read front to back; a missing byte reads as 0, so every string decodes:
+// The byte form, read front to back; a missing byte reads as 0, so every string decodes.
+// Format 2 (what encode writes) starts with the tag 0xF2; an input without it is format 1,
+// whose mode, call and errno bytes were places in the tables of its day (format.cc keeps
+// them). Below, "format 1:" marks where the two differ.
 //
-//   mode      1 byte   all_modes()[b % count]
+//   tag       1 byte   0xF2 (format 2 only)
+//   mode      1 byte   the mode's code (modes.def; 128 on: the fuzzer's own targets);
+//                      format 1: modes.def's [b % 29]
 //   domain    1 byte   b < 224: kDomains[b % 8]; else the number b - 224
 //   type      1 byte   b < 224: kTypes[b % 4];   else the number b - 224
 //   protocol  1 byte   b < 224: kProtocols[b % 4]; else the number b - 224
 //   options   1 byte   bit 0: mode=any, bit 1: hold
 //   seed      1 byte
 //   rules     1 byte   b % 5 rules follow, each:
-//     call      1 byte   b % kCallCount
+//     call      1 byte   b % kCallCount (its place in calls.def; format 1: b % 18)
 //     filter    1 byte   bits 0-3 families, bits 4-5 types, bit 6: a 2-byte port follows,
 //                        bit 7: an action (actions.def) instead of an errno
-//     errno     1 byte   b < 128: the call's table rows[b % rows]; else the number b - 128
+//     errno     1 byte   b < 128: errno b when the call has a row for it, else the call's
+//                        rows[b % rows] (format 1: always rows[b % rows]); else the number b - 128
 //     or action 1 byte   b % 3: signal, delay, cancel, then for a signal 1 byte: kSignals[b % 4],
 //                        for a delay 1 byte: kDelays[b % 10] (10 ms to 130 s)
 //     which     1 byte   b % 5: @N, @N-, @*, %P, @N-M, then its numbers, 1 byte each
 //     eventual  1 byte   only after EINTR/EINPROGRESS/EALREADY or a delay on connect: 0 none, else
-//                        connect rows[(b-1) % rows]; after a delay on a wait: 0 EINTR, else its rows[(b-1) % rows]
+//                        errno b when the call has a row for it, else its rows[(b-1) % rows]
+//                        (format 1: always rows[(b-1) % rows]); after a delay on a wait, 0 is EINTR
 //     A rule the plan parser would reject is skipped.
 //   addresses 1 byte   1 + b % 3 addresses follow, each:
 //     destination 1 byte  b % 3: listener, refusing, bytes
@@ -35,6 +42,7 @@
 #include <stdexcept>
 
 #include "errno_table.h"
+#include "format.h"
 
 namespace connfuzz::fuzz {
 namespace {
@@ -43,31 +51,6 @@ using inject::Call;
 using inject::Plan;
 using inject::Rule;
 using inject::Which;
-
-struct ModeInfo {
-  Mode mode;
-  std::string_view name;
-  std::string_view family;
-  std::string_view what;
-  bool deadline;
-  bool every_address;
-  bool asio_errors;
-  std::string_view bug;  // the verdict's id ("socket_leak"), "none" for a real target
-};
-
-constexpr ModeInfo kModes[] = {
-#define CONNFUZZ_MODE(id, family, deadline, addresses, errors, bug, what) \
-  {Mode::id, #id, #family, what, deadline, std::string_view(#addresses) == "Every", std::string_view(#errors) == "Asio", #bug},
-#include "modes.def"
-#undef CONNFUZZ_MODE
-};
-constexpr std::size_t kModeCount = std::size(kModes);
-
-constexpr std::array<Mode, kModeCount> kModeList = [] {
-  std::array<Mode, kModeCount> list{};
-  for (std::size_t i = 0; i < kModeCount; ++i) list[i] = kModes[i].mode;
-  return list;
-}();
 
 struct Named {
   int value;
@@ -110,16 +93,6 @@ std::uint8_t unpick(int value, std::span<const int> table, const char* what) {
                               std::to_string(255 - kRawBase) + ", or a common value)");
 }
 
-// The table's rows per call, gathered once: decoding runs for every fuzz input.
-const std::vector<const inject::ErrnoRow*>& rows_of(Call call) {
-  static const auto by_call = [] {
-    std::array<std::vector<const inject::ErrnoRow*>, inject::kCallCount> table;
-    for (const auto& row : inject::errno_rows()) table[static_cast<int>(row.call)].push_back(&row);
-    return table;
-  }();
-  return by_call[static_cast<int>(call)];
-}
-
 // Signals a fuzz input may send: the harness handles SIGALRM (or libFuzzer does) without
 // SA_RESTART and SIGVTALRM with it; SIGWINCH and SIGCHLD are ignored by default. Never
 // SIGUSR1/SIGUSR2/SIGINT: libFuzzer stops on them.
@@ -137,10 +110,7 @@ bool takes_eventual(const Rule& rule) {
          (rule.err == EINTR || rule.err == EINPROGRESS || rule.err == EALREADY);
 }
 
-// The rows a rule's '>' outcome is drawn from, and the outcome its 0 byte means.
-const std::vector<const inject::ErrnoRow*>& eventual_rows(const Rule& rule) {
-  return rule.call == Call::connect ? rows_of(Call::connect) : rows_of(rule.call);
-}
+// The outcome a rule's '>' byte 0 means.
 int eventual_for_zero(const Rule& rule) { return inject::is_wait_call(rule.call) ? EINTR : 0; }
 
 void decode_action(ByteReader& in, Rule& rule) {
@@ -156,9 +126,9 @@ bool plan_accepts(const Plan& plan) {
   return inject::parse_plan(inject::to_text(plan), error).has_value();
 }
 
-Rule decode_rule(ByteReader& in) {
+Rule decode_rule(ByteReader& in, Format format) {
   Rule rule;
-  rule.call = static_cast<Call>(in.u8() % inject::kCallCount);
+  rule.call = call_from_byte(format, in.u8());
   std::uint8_t filter = in.u8();
   rule.where.families = filter & 0x0f;
   rule.where.types = (filter >> 4) & 0x03;
@@ -166,12 +136,11 @@ Rule decode_rule(ByteReader& in) {
     rule.where.has_port = true;
     rule.where.port = in.u16();
   }
-  const auto& rows = rows_of(rule.call);
   if (filter & 0x80) {
     decode_action(in, rule);
   } else {
     std::uint8_t e = in.u8();
-    rule.err = (e < 128 && !rows.empty()) ? rows[e % rows.size()]->err : (e & 0x7f);
+    rule.err = e < 128 ? errno_from_byte(format, rule.call, e) : (e & 0x7f);
   }
   switch (in.u8() % 5) {
     case 0: rule.first = rule.last = 1u + in.u8(); break;
@@ -182,13 +151,13 @@ Rule decode_rule(ByteReader& in) {
   }
   if (takes_eventual(rule)) {
     std::uint8_t v = in.u8();
-    const auto& outcomes = eventual_rows(rule);
-    rule.eventual = v == 0 || outcomes.empty() ? eventual_for_zero(rule) : outcomes[(v - 1u) % outcomes.size()]->err;
+    int outcome = v == 0 ? -1 : eventual_from_byte(format, rule.call, v);
+    rule.eventual = outcome < 0 ? eventual_for_zero(rule) : outcome;
   }
   return rule;
 }
 
-Plan decode_plan(ByteReader& in) {
+Plan decode_plan(ByteReader& in, Format format) {
   Plan plan;
   std::uint8_t options = in.u8();
   plan.mode = (options & 1) ? inject::Mode::Any : inject::Mode::Realistic;
@@ -197,7 +166,7 @@ Plan decode_plan(ByteReader& in) {
   int count = in.u8() % 5;
   for (int i = 0; i < count; ++i) {
     Plan candidate = plan;
-    candidate.rules[candidate.rule_count++] = decode_rule(in);
+    candidate.rules[candidate.rule_count++] = decode_rule(in, format);
     if (plan_accepts(candidate)) plan = candidate;
   }
   return plan.rule_count > 0 ? plan : Plan{};  // options alone are no plan
@@ -257,12 +226,10 @@ void put_rule(std::vector<std::uint8_t>& out, const Rule& rule) {
     out.push_back(rule.where.port & 0xff);
     out.push_back(rule.where.port >> 8);
   }
-  const auto& rows = rows_of(rule.call);
-  auto row = std::find_if(rows.begin(), rows.end(), [&](auto* r) { return r->err == rule.err; });
   if (rule.action != inject::Action::errno_value) {
     put_action(out, rule);
-  } else if (row != rows.end()) {
-    out.push_back(static_cast<std::uint8_t>(row - rows.begin()));
+  } else if (int b = errno_byte(rule.call, rule.err); b >= 0) {
+    out.push_back(static_cast<std::uint8_t>(b));
   } else if (rule.err < 128) {
     out.push_back(static_cast<std::uint8_t>(128 + rule.err));
   } else {
@@ -288,10 +255,9 @@ void put_rule(std::vector<std::uint8_t>& out, const Rule& rule) {
     if (rule.eventual == eventual_for_zero(rule)) {
       out.push_back(0);
     } else {
-      const auto& outcomes = eventual_rows(rule);
-      auto it = std::find_if(outcomes.begin(), outcomes.end(), [&](auto* r) { return r->err == rule.eventual; });
-      if (it == outcomes.end()) throw std::invalid_argument("an outcome outside the call's rows has no byte form");
-      out.push_back(static_cast<std::uint8_t>(1 + (it - outcomes.begin())));
+      int b = errno_byte(rule.call, rule.eventual);
+      if (b < 0) throw std::invalid_argument("an outcome outside the call's rows has no byte form");
+      out.push_back(static_cast<std::uint8_t>(b));
     }
   } else if (rule.eventual != 0) {
     throw std::invalid_argument("'>errno' only follows EINTR, EINPROGRESS, EALREADY or a delay in the byte form");
@@ -454,49 +420,16 @@ socklen_t Length::resolve(std::size_t true_size) const noexcept {
   return static_cast<socklen_t>(relative ? static_cast<std::int64_t>(true_size) + value : value);
 }
 
-std::span<const Mode> all_modes() noexcept { return kModeList; }
-std::string_view mode_name(Mode mode) noexcept { return kModes[static_cast<int>(mode)].name; }
-std::string_view mode_family(Mode mode) noexcept { return kModes[static_cast<int>(mode)].family; }
-std::string_view mode_description(Mode mode) noexcept { return kModes[static_cast<int>(mode)].what; }
-bool mode_has_deadline(Mode mode) noexcept { return kModes[static_cast<int>(mode)].deadline; }
-bool mode_tries_every_address(Mode mode) noexcept { return kModes[static_cast<int>(mode)].every_address; }
-bool mode_reports_asio_errors(Mode mode) noexcept { return kModes[static_cast<int>(mode)].asio_errors; }
-
-std::string mode_bug(Mode mode) {
-  std::string bug(kModes[static_cast<int>(mode)].bug);
-  if (bug == "none") return {};
-  std::replace(bug.begin(), bug.end(), '_', '-');  // a verdict's name is its id, dashed
-  return bug;
-}
-
-std::optional<Mode> mode_from_name(std::string_view name) noexcept {
-  for (const auto& m : kModes)
-    if (m.name == name) return m.mode;
-  return std::nullopt;
-}
-
-std::vector<Mode> family_modes(std::string_view family) {
-  std::vector<Mode> modes;
-  for (const auto& m : kModes)
-    if (m.family == family) modes.push_back(m.mode);
-  return modes;
-}
-
-std::vector<std::string_view> families() {
-  std::vector<std::string_view> out;
-  for (const auto& m : kModes)
-    if (std::find(out.begin(), out.end(), m.family) == out.end()) out.push_back(m.family);
-  return out;
-}
-
 Scenario decode(std::span<const std::uint8_t> bytes) {
-  ByteReader in(bytes);
+  std::size_t header = 0;
+  Format format = format_of(bytes, header);
+  ByteReader in(bytes.subspan(header));
   Scenario s;
-  s.mode = kModes[in.u8() % kModeCount].mode;
+  s.mode = mode_from_byte(format, in.u8());
   s.domain = pick(in.u8(), kDomains);
   s.type = pick(in.u8(), kTypes);
   s.protocol = pick(in.u8(), kProtocols);
-  s.plan = decode_plan(in);
+  s.plan = decode_plan(in, format);
   s.addresses.clear();
   int count = 1 + in.u8() % Scenario::kMaxAddresses;
   for (int i = 0; i < count; ++i) s.addresses.push_back(decode_address(in, s.domain));
@@ -504,7 +437,7 @@ Scenario decode(std::span<const std::uint8_t> bytes) {
 }
 
 std::vector<std::uint8_t> encode(const Scenario& s) {
-  std::vector<std::uint8_t> out;
+  std::vector<std::uint8_t> out{kFormat2Tag};
   out.push_back(static_cast<std::uint8_t>(s.mode));
   out.push_back(unpick(s.domain, kDomains, "domain"));
   out.push_back(unpick(s.type, kTypes, "socket type"));

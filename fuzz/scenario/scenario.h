@@ -11,32 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "modes.h"
 #include "plan.h"
 
 namespace connfuzz::fuzz {
-
-enum class Mode : std::uint8_t {
-#define CONNFUZZ_MODE(id, family, deadline, addresses, errors, bug, what) id,
-#include "modes.def"
-#undef CONNFUZZ_MODE
-};
-
-std::span<const Mode> all_modes() noexcept;
-std::string_view mode_name(Mode mode) noexcept;
-std::string_view mode_family(Mode mode) noexcept;  // the fuzzer that owns it: "posix", ...
-std::string_view mode_description(Mode mode) noexcept;
-// The target gives up within its request's timeout (modes.def's deadline column).
-bool mode_has_deadline(Mode mode) noexcept;
-// It tries every address it is given, in turn (modes.def's addresses column).
-bool mode_tries_every_address(Mode mode) noexcept;
-// It reports Asio's error_codes, with Asio's translations of errnos (the errors column).
-bool mode_reports_asio_errors(Mode mode) noexcept;
-// For an example: the name of the verdict its bug is found by ("socket-leak"); "" for a real target.
-std::string mode_bug(Mode mode);
-std::optional<Mode> mode_from_name(std::string_view name) noexcept;
-// The modes a fuzzer drives, in modes.def order; empty for an unknown family.
-std::vector<Mode> family_modes(std::string_view family);
-std::vector<std::string_view> families();
 
 // Where an address points: the harness's live listener, its port or path that
 // refuses, or the fuzzed bytes as they are (the guard keeps them on the machine).

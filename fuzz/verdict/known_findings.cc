@@ -116,7 +116,7 @@ bool shape_holds(const KnownFinding& k, const targets::ConnectResult& result, Ev
     }
     case Shape::reported_by:
       for (auto it = events.rbegin(); it != events.rend(); ++it)
-        if ((*it)->result < 0 && (*it)->err == result.err) return matches(k.first, **it);
+        if ((*it)->result < 0 && (*it)->err == result.error.value()) return matches(k.first, **it);
       return false;
     case Shape::last_connect_of_result:
       for (auto it = events.rbegin(); it != events.rend(); ++it)
@@ -135,7 +135,7 @@ bool explains(const KnownFinding& k, const Scenario& scenario, const targets::Co
               const Finding& finding) {
   if (!(k.verdicts & (std::uint64_t{1} << static_cast<int>(finding.verdict)))) return false;
   if (!(k.modes & (std::uint64_t{1} << static_cast<int>(scenario.mode)))) return false;
-  if (k.reported >= 0 && (result.connected() || result.err != k.reported)) return false;
+  if (k.reported >= 0 && (result.connected() || result.error.value() != k.reported)) return false;
   return shape_holds(k, result, events);
 }
 

@@ -80,7 +80,7 @@ bool still_connecting(const Event& e, Events before) {
 bool translates_to(int seen, int reported, std::span<const Translation> translations) {
   if (seen == reported) return true;
   return std::any_of(translations.begin(), translations.end(),
-                     [&](const Translation& t) { return t.seen == seen && t.reported == reported; });
+                     [&](const Translation& t) { return t.from_errno == seen && t.reported == reported; });
 }
 
 bool unbounded_rule_on(const inject::Plan& plan, Call call) {
@@ -181,7 +181,7 @@ std::optional<Finding> outcome(const InputRun& in, bool& at_deadline) {
   at_deadline = false;
   if (in.result.connected()) return false_success(in);
   if (in.result.rejected_input) return std::nullopt;  // the caller's own check of its input
-  int reported = in.result.err;
+  int reported = in.result.error.value();
   bool timed_out_wait = false;
   int not_yet = 0, failed_waits = 0;
   std::string still;
@@ -198,7 +198,7 @@ std::optional<Finding> outcome(const InputRun& in, bool& at_deadline) {
     std::optional<Finding> f = timeout_verdict(in, timed_out_wait, not_yet, failed_waits, still, at_deadline);
     if (f || at_deadline) return f;
   }
-  std::string how = in.result.how.empty() ? "" : " (" + in.result.how + ")";
+  std::string how = in.result.message.empty() ? "" : " (" + in.result.message + ")";
   if (!still.empty())
     return Finding{Verdict::still_connecting_failure, "the target failed with " + name(reported) + how +
                                                           " while the attempt was still going on; first sign: " + still};
@@ -228,8 +228,20 @@ void add(std::vector<Finding>& findings, std::optional<Finding> f) {
 
 }  // namespace
 
+// The shape of the answer: a descriptor, or no descriptor and the error that says why.
+std::optional<Finding> broken_contract(const InputRun& in) {
+  std::string what = in.broken_contract;
+  if (what.empty() && in.result.connected() && in.result.error)
+    what = "it returned descriptor " + std::to_string(in.result.fd) + " and an error (" + in.result.error.message() + ") together";
+  if (what.empty() && !in.result.connected() && !in.result.error && !in.result.rejected_input)
+    what = "it returned no descriptor and no error: its caller cannot tell why it failed";
+  if (what.empty()) return std::nullopt;
+  return Finding{Verdict::broken_contract, what};
+}
+
 std::vector<Finding> check_input(const InputRun& in) {
   std::vector<Finding> findings = story(in.events, in.plan);
+  add(findings, broken_contract(in));
   add(findings, io_unconnected(in.events));
   add(findings, socket_leak(in.still_open));
   if (in.kernel) {

@@ -14,14 +14,9 @@
 
 namespace connfuzz::fuzz {
 
-// A target's error convention, written down: an errno the target meets and what it reports instead.
-struct Translation {
-  int seen, reported;
-};
-// Asio's: socket_ops::connect turns a connect() EAGAIN into ENOBUFS on Linux, and
-// epoll_reactor keeps a descriptor that epoll_ctl refused with EPERM, then fails its
-// operations with EOPNOTSUPP.
-inline constexpr Translation kAsioTranslations[] = {{EAGAIN, ENOBUFS}, {EPERM, EOPNOTSUPP}};
+// A target's error convention, written down: an errno the target meets and what it
+// reports instead (the public API's rows, registered with the target).
+using Translation = connfuzz::Translation;
 
 struct InputRun {
   const targets::ConnectResult& result;
@@ -41,6 +36,8 @@ struct InputRun {
   bool result_held = false;
   int result_peer_errno = 0;
   std::vector<int> still_open;
+  // What the target broke of the public API's contract, as the harness saw it ("": nothing).
+  std::string broken_contract;
 };
 
 // Every finding of the input, worst first.

@@ -24,7 +24,7 @@ using asio_detail::from_error;
 template <typename Protocol>
 std::vector<typename Protocol::endpoint> endpoints_of(const ConnectRequest& request) {
   std::vector<typename Protocol::endpoint> endpoints;
-  for (const Endpoint& e : request.endpoints)
+  for (const Endpoint& e : request.addresses)
     endpoints.emplace_back(e.addr, e.len, request.protocol);  // throws for lengths past sockaddr_storage
   return endpoints;
 }

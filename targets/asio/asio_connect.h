@@ -1,9 +1,17 @@
 // Boost.Asio's connect operations as targets: the library's own code under test.
 #pragma once
 
+#include <cerrno>
+#include <vector>
+
 #include "connect_target.h"
 
 namespace connfuzz::targets {
+
+// Asio's error convention: socket_ops::connect turns a connect() EAGAIN into ENOBUFS on
+// Linux, and epoll_reactor keeps a descriptor that epoll_ctl refused with EPERM, then
+// fails its operations with EOPNOTSUPP.
+inline const std::vector<connfuzz::Translation> kAsioErrorConvention = {{EAGAIN, ENOBUFS}, {EPERM, EOPNOTSUPP}};
 
 // basic_socket::connect(endpoint, error_code&).
 ConnectResult asio_connect_ec(const ConnectRequest& request);

@@ -23,7 +23,7 @@ using asio_detail::from_error;
 // `open_as`: the protocol the socket is opened with (the request's domain).
 template <typename Protocol>
 ConnectResult connect_raw(const ConnectRequest& request, typename Protocol::endpoint endpoint, const Protocol& open_as) {
-  const Endpoint& raw = request.endpoints.front();
+  const Endpoint& raw = request.addresses.front();
   std::size_t copied = std::min<std::size_t>(raw.len, endpoint.capacity());
   std::memcpy(endpoint.data(), raw.addr, copied);
   try {

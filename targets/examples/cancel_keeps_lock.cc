@@ -22,7 +22,7 @@ void close_socket(void* argument) {
 
 void* worker(void* argument) {
   auto* job = static_cast<Job*>(argument);
-  const Endpoint& to = job->request->endpoints.front();
+  const Endpoint& to = job->request->addresses.front();
   pthread_mutex_lock(&g_lock);
   pthread_cleanup_push(close_socket, job);
   job->fd = open_socket(*job->request, false);
@@ -40,7 +40,7 @@ void* worker(void* argument) {
 }  // namespace
 
 ConnectResult cancel_keeps_lock(const ConnectRequest& request) {
-  if (dissolves(request.endpoints.front())) return unspec_refused();
+  if (dissolves(request.addresses.front())) return unspec_refused();
   return run_on_worker<Job>(worker, request);
 }
 

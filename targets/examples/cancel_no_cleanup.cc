@@ -14,7 +14,7 @@ struct Job {
 
 void* worker(void* argument) {
   auto* job = static_cast<Job*>(argument);
-  const Endpoint& to = job->request->endpoints.front();
+  const Endpoint& to = job->request->addresses.front();
   int fd = open_socket(*job->request, false);
   if (fd < 0) return job->result = failure(errno, "socket"), nullptr;
   int err = connect_blocking(fd, to.addr, to.len, job->request->timeout_ms);
@@ -25,7 +25,7 @@ void* worker(void* argument) {
 }  // namespace
 
 ConnectResult cancel_no_cleanup(const ConnectRequest& request) {
-  if (dissolves(request.endpoints.front())) return unspec_refused();
+  if (dissolves(request.addresses.front())) return unspec_refused();
   return run_on_worker<Job>(worker, request);
 }
 

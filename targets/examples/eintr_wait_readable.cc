@@ -7,7 +7,7 @@
 namespace connfuzz::targets::examples {
 
 ConnectResult eintr_wait_readable(const ConnectRequest& request) {
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   if (dissolves(to)) return unspec_refused();  // every example refuses it: its only bug is its own
   int fd = open_socket(request, false);
   if (fd < 0) return failure(errno, "socket");

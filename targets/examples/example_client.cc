@@ -35,8 +35,8 @@ ConnectResult backoff_connect(const ConnectRequest& request) {
   ConnectResult result;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
     result = connfuzz::targets::posix_blocking_connect(request);
-    bool transient = result.err == EAGAIN || result.err == ENOBUFS || result.err == ENOSR || result.err == EMFILE ||
-                     result.err == ENFILE || result.err == ENOMEM;
+    bool transient = result.error.value() == EAGAIN || result.error.value() == ENOBUFS || result.error.value() == ENOSR || result.error.value() == EMFILE ||
+                     result.error.value() == ENFILE || result.error.value() == ENOMEM;
     if (result.connected() || !transient) break;
     timespec pause{0, 1'000'000L << attempt};
     nanosleep(&pause, nullptr);
@@ -109,13 +109,13 @@ int main(int argc, char** argv) {
   int listener = connfuzz::examples::start_loopback_listener(server);
   connfuzz::targets::Endpoint to{reinterpret_cast<const sockaddr*>(&server), sizeof(server)};
   ConnectRequest request;
-  request.endpoints = {&to, 1};
+  request.addresses = {&to, 1};
   ConnectResult result = style->connect(request);
   // A worker cancelled inside connect is given the job again, as a pool would.
-  if (!result.connected() && (result.err == ECANCELED || style->tries_again)) result = style->connect(request);
+  if (!result.connected() && (result.error.value() == ECANCELED || style->tries_again)) result = style->connect(request);
   if (!result.connected()) {
     std::fprintf(stderr, "example_client %s: could not connect: %s\n", argv[1],
-                 result.how.empty() ? std::strerror(result.err) : result.how.c_str());
+                 result.message.empty() ? std::strerror(result.error.value()) : result.message.c_str());
     return 1;
   }
   if (check_only) {

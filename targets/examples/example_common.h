@@ -37,7 +37,7 @@ struct NonBlockingStart {
 };
 
 inline NonBlockingStart start_nonblocking(const ConnectRequest& request) {
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   if (dissolves(to)) return {-1, unspec_refused()};
   int fd = open_socket(request, true);
   if (fd < 0) return {-1, failure(errno, "socket")};

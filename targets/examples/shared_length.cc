@@ -7,7 +7,7 @@
 namespace connfuzz::targets::examples {
 
 ConnectResult shared_length(const ConnectRequest& request) {
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   if (dissolves(to)) return unspec_refused();  // every example refuses it: its only bug is its own
   socklen_t len = to.len;
   int err = 0;

@@ -6,7 +6,7 @@
 namespace connfuzz::targets::examples {
 
 ConnectResult sndtimeo_as_success(const ConnectRequest& request) {
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   if (dissolves(to)) return unspec_refused();
   int fd = open_socket(request, false);
   if (fd < 0) return failure(errno, "socket");

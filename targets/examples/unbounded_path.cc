@@ -6,7 +6,7 @@
 namespace connfuzz::targets::examples {
 
 ConnectResult unbounded_path(const ConnectRequest& request) {
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   if (dissolves(to)) return unspec_refused();  // every example refuses it: its only bug is its own
   sockaddr_un local{};
   local.sun_family = AF_UNIX;

@@ -9,7 +9,7 @@ namespace connfuzz::targets::examples {
 ConnectResult unknown_errno(const ConnectRequest& request) {
   static const std::map<int, std::string> kMessages = {
       {ECONNREFUSED, "nobody listens there"}, {ETIMEDOUT, "no answer"}, {ENETUNREACH, "no route"}};
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   if (dissolves(to)) return unspec_refused();  // every example refuses it: its only bug is its own
   int fd = open_socket(request, false);
   if (fd < 0) return failure(errno, "socket");

@@ -9,7 +9,7 @@
 namespace connfuzz::targets {
 
 ConnectResult kernel_raw_connect(const ConnectRequest& request) {
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   int fd = socket(request.domain, request.type | SOCK_CLOEXEC, request.protocol);
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
   if (connect(fd, to.addr, to.len) != 0) {

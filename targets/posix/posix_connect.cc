@@ -102,7 +102,7 @@ int wait_connected(int fd, int timeout_ms) {
 namespace {
 
 ConnectResult blocking_connect(const ConnectRequest& request, bool with_send_timeout) {
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   if (dissolves(to)) return unspec_refused();
   int fd = open_socket(request, request.type);
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
@@ -140,12 +140,12 @@ ConnectResult posix_blocking_connect(const ConnectRequest& request) { return blo
 ConnectResult posix_sndtimeo_connect(const ConnectRequest& request) { return blocking_connect(request, true); }
 
 ConnectResult posix_nonblocking_connect(const ConnectRequest& request) {
-  return connect_nonblocking(request, request.endpoints.front());
+  return connect_nonblocking(request, request.addresses.front());
 }
 
 ConnectResult posix_address_list_connect(const ConnectRequest& request) {
   ConnectResult last = failure(EDESTADDRREQ, "no addresses");
-  for (const Endpoint& to : request.endpoints) {
+  for (const Endpoint& to : request.addresses) {
     last = connect_nonblocking(request, to);
     if (last.connected()) return last;
   }
@@ -153,7 +153,7 @@ ConnectResult posix_address_list_connect(const ConnectRequest& request) {
 }
 
 ConnectResult posix_datagram_connect(const ConnectRequest& request) {
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   if (dissolves(to)) return unspec_refused();
   int fd = open_socket(request, SOCK_DGRAM);
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));

@@ -31,7 +31,7 @@ void release_on_cancel(void* argument) {
 void* connect_on_worker(void* argument) {
   auto* job = static_cast<Job*>(argument);
   const ConnectRequest& request = *job->request;
-  const Endpoint& to = request.endpoints.front();
+  const Endpoint& to = request.addresses.front();
   pthread_mutex_lock(&g_pool_lock);
   pthread_cleanup_push(release_on_cancel, job);
   job->fd = socket(request.domain, request.type | SOCK_CLOEXEC, request.protocol);
@@ -56,7 +56,7 @@ void* connect_on_worker(void* argument) {
 }  // namespace
 
 ConnectResult posix_worker_connect(const ConnectRequest& request) {
-  if (dissolves(request.endpoints.front())) return unspec_refused();
+  if (dissolves(request.addresses.front())) return unspec_refused();
   return run_on_worker<Job>(connect_on_worker, request);
 }
 

@@ -49,7 +49,7 @@ class Calls {
 // What a target that failed with `err` returns.
 inline targets::ConnectResult failed_with(int err) {
   targets::ConnectResult r;
-  r.err = err;
+  r.error = std::error_code(err, std::system_category());
   return r;
 }
 

@@ -16,6 +16,9 @@ using inject::Call;
 using testing::Calls;
 using testing::failed_with;
 
+// Asio's error convention, as the asio fuzzer registers it.
+const Translation kAsioTranslations[] = {{EAGAIN, ENOBUFS}, {EPERM, EOPNOTSUPP}};
+
 
 std::vector<std::string_view> names(const std::vector<Finding>& findings) {
   std::vector<std::string_view> out;
