@@ -20,7 +20,7 @@ namespace connfuzz::fuzz {
 // One call as a write-up describes it.
 struct CallPattern {
   inject::Call call = inject::Call::connect;
-  enum class Err : std::uint8_t { any_failure, equals, other_than, succeeded } err_test = Err::any_failure;
+  enum class Err : std::uint8_t { any_failure, equals, other_than, succeeded, anything } err_test = Err::any_failure;
   int err = 0;
   enum class By : std::uint8_t { anyone, plan, kernel } by = By::anyone;  // injected, or the kernel's own answer
   std::string_view args_contain = {};  // a word of the logged arguments ("EPOLL_CTL_MOD")

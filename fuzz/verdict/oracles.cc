@@ -91,17 +91,29 @@ bool unbounded_rule_on(const inject::Plan& plan, Call call) {
   return false;
 }
 
+// The target's calls of `call` ended in a run of injected failures, long enough to show
+// patience: a storm that lasted as long as the target kept trying. Whether the rule ends
+// later (send@1-127) or never, the target cannot tell.
+bool storm_outlasted_target(Events events, Call call) {
+  int run = 0;
+  for (const Event* e : events)
+    if (e->call == call) run = e->mark == Mark::Injected && e->result < 0 ? run + 1 : 0;
+  return run >= kPatienceShown;
+}
+
 // What really held an attempt back, where loopback settles a connect before it returns:
 // the plan's hold; a rule that answered a connect, its SO_ERROR or a wait (a slow
-// network, a simulated attempt, an interrupted wait); an unbounded rule on the I/O of a
-// socket that connected (an EINTR storm on the greeting's send). Not any fault anywhere:
-// a failed epoll_ctl holds nothing back, it only keeps the caller from hearing the answer.
+// network, a simulated attempt, an interrupted wait); a storm of failures on the I/O of
+// a socket that connected (the greeting's send interrupted for as long as it tried). Not
+// any fault anywhere: a failed epoll_ctl holds nothing back, it only keeps the caller
+// from hearing the answer.
 bool attempt_held_back(const InputRun& in) {
   if (in.plan.hold) return true;
   return std::any_of(in.events.begin(), in.events.end(), [&](const Event* e) {
     if (e->mark != Mark::Injected && e->mark != Mark::Simulated) return false;
     if (e->call == Call::connect || e->call == Call::so_error || inject::is_wait_call(e->call)) return true;
-    return inject::is_io_call(e->call) && e->result < 0 && unbounded_rule_on(in.plan, e->call);
+    return inject::is_io_call(e->call) && e->result < 0 &&
+           (unbounded_rule_on(in.plan, e->call) || storm_outlasted_target(in.events, e->call));
   });
 }
 

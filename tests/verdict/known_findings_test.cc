@@ -118,6 +118,11 @@ TEST(KnownFindings, AfUnspecIsTheReturnedSocketsLastConnect) {
   dissolved.socket(4).connect_to(4, &unspec, sizeof(unspec), 0);
   EXPECT_EQ(section_for(Mode::asio_connect_ec, connected_on(4), dissolved, Verdict::false_success),
             "asio-connect-af-unspec");
+  // A still-connecting answer made up for it, then SO_ERROR 0 (AFL++, endpoint_tcp_resize).
+  Calls pending;
+  pending.socket(4).connect_to(4, &unspec, sizeof(unspec), -1, EINPROGRESS).add(Call::poll, -1, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::endpoint_tcp_resize, connected_on(4), pending, Verdict::false_success),
+            "asio-connect-af-unspec");
   // A range whose later endpoint "succeeded", and a single connect to AF_INET.
   EXPECT_EQ(section_for(Mode::asio_range_connect, connected_on(4), dissolved, Verdict::false_success), "");
   sockaddr_in inet{};

@@ -147,6 +147,19 @@ TEST(Oracles, OneInterruptedSendDoesNotExcuseAMissedCompletion) {
   EXPECT_TRUE(storm.verdicts().empty());
 }
 
+TEST(Oracles, AStormThatOutlastsTheTargetsRetriesHoldsItBackThoughItWouldEndLater) {
+  // send@1-127=EINTR and a target that gives up after four interrupted sends (libFuzzer, posix).
+  Input storm = timed_out_after("send@1-127=EINTR", Call::send, EINTR);
+  for (int i = 0; i < 3; ++i) storm.calls.injected(Call::send, 4, EINTR);
+  storm.at_deadline();
+  EXPECT_TRUE(storm.verdicts().empty());
+  // Two interrupted sends, then one that went out: no storm held it back.
+  Input brief = timed_out_after("send@1-127=EINTR", Call::send, EINTR);
+  brief.calls.injected(Call::send, 4, EINTR).add(Call::send, 4, 1);
+  brief.at_deadline();
+  EXPECT_EQ(brief.verdicts(), std::vector<std::string_view>{"missed-completion"});
+}
+
 TEST(Oracles, AFailedEpollCtlHoldsNothingBack) {
   Input in;
   in.plan = inject::parse_plan("epoll_ctl@1=ENOMEM");
