@@ -187,12 +187,23 @@ std::optional<Finding> timeout_verdict(const InputRun& in, bool timed_out_wait, 
                                              (still.empty() ? "" : "; it gave up at: " + still)};
 }
 
+// A target that says no more than "failed" (a dial's -1 and errno) refused its input on
+// its own when it failed before any connect() with an errno that calls the request
+// malformed (connect-contract.md's bad request: EINVAL, EAFNOSUPPORT, ...).
+bool refused_before_connect(const InputRun& in) {
+  bool connected_once = std::any_of(in.events.begin(), in.events.end(), [](const Event* e) { return e->call == Call::connect; });
+  int reported = in.result.error.value();
+  return !connected_once && reported > 0 && inject::find_row(Call::connect, reported) != nullptr &&
+         inject::class_of(Call::connect, reported) == ErrnoClass::BadRequest;
+}
+
 // The outcome rule of DESIGN.md. nullopt: the outcome fits the plan; `at_deadline`
 // says the target gave up because its own deadline had fairly passed.
 std::optional<Finding> outcome(const InputRun& in, bool& at_deadline) {
   at_deadline = false;
   if (in.result.connected()) return false_success(in);
   if (in.result.rejected_input) return std::nullopt;  // the caller's own check of its input
+  if (refused_before_connect(in)) return std::nullopt;
   int reported = in.result.error.value();
   bool timed_out_wait = false;
   int not_yet = 0, failed_waits = 0;

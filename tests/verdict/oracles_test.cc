@@ -49,6 +49,19 @@ struct Input {
 
 // A close that failed and was closed again, a socket left open, and a failure no call
 // explains: three verdicts, all reported (a documented one must not hide the others).
+TEST(Oracles, AMalformedRequestMayBeRefusedBeforeAnyConnect) {
+  Input refused;
+  refused.result = failed_with(EAFNOSUPPORT);  // a dial that cannot use the family it was given
+  EXPECT_TRUE(refused.verdicts().empty());
+  Input gave_up;
+  gave_up.result = failed_with(EAGAIN);  // nothing made it fail
+  EXPECT_EQ(gave_up.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+  Input tried;
+  tried.calls.socket(4).add(Call::connect, 4, 0).add(Call::close, 4, 0);
+  tried.result = failed_with(EINVAL);  // after a connect that worked, EINVAL is no refusal of input
+  EXPECT_EQ(tried.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+}
+
 TEST(Oracles, AnEndlessLoopBreaksTheDeadlineItHadOrNoneAtAll) {
   constexpr std::int64_t kHour = 3600'000'000'000;
   Finding with_deadline = endless_loop_finding(2100, kHour, 2'000'000'000);

@@ -1,0 +1,36 @@
+// The C++ form: a lambda that captures, an owner object, an error convention, and
+// (THROWS) an exception out of the target.
+#include <unistd.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include <connfuzz/connfuzz.hpp>
+
+namespace {
+
+struct Counter {
+  int calls = 0;
+};
+
+std::vector<connfuzz::Target> targets() {
+  auto counter = std::make_shared<Counter>();
+  connfuzz::Traits traits;
+  traits.translations = {{EAGAIN, ENOBUFS}};
+  return {{"cxx_refusing", [counter](const connfuzz::Request&) {
+             ++counter->calls;
+#ifdef THROWS
+             throw std::runtime_error("no route table");
+#endif
+             connfuzz::Result result;
+             result.error = std::error_code(EINVAL, std::system_category());
+             result.message = "refused before connecting";
+             result.rejected_input = true;
+             return result;
+           },
+           traits}};
+}
+
+}  // namespace
+
+CONNFUZZ_FUZZER(FUZZER_NAME, targets)
