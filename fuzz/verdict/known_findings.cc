@@ -27,6 +27,12 @@ constexpr std::uint64_t bits(std::initializer_list<Mode> modes) {
   return b;
 }
 
+// A user's target (code 128 on) is in no write-up: the write-ups are of connfuzz's own modes.
+bool in_modes(std::uint64_t modes, Mode mode) {
+  int code = static_cast<int>(mode);
+  return code < 64 && ((modes >> code) & 1) != 0;
+}
+
 // The modes by what they drive: Asio's synchronous connects use poll(), its
 // asynchronous ones the epoll reactor.
 constexpr std::uint64_t kAsioSyncSingle = bits({Mode::asio_connect_ec, Mode::asio_connect_throw});
@@ -136,7 +142,7 @@ std::span<const KnownFinding> known_findings() noexcept { return kKnown; }
 bool explains(const KnownFinding& k, const Scenario& scenario, const targets::ConnectResult& result, Events events,
               const Finding& finding) {
   if (!(k.verdicts & (std::uint64_t{1} << static_cast<int>(finding.verdict)))) return false;
-  if (!(k.modes & (std::uint64_t{1} << static_cast<int>(scenario.mode)))) return false;
+  if (!in_modes(k.modes, scenario.mode)) return false;
   if (k.reported >= 0 && (result.connected() || result.error.value() != k.reported)) return false;
   return shape_holds(k, result, events);
 }
@@ -146,6 +152,41 @@ std::string_view documented_finding(const Scenario& scenario, const targets::Con
   for (const KnownFinding& k : kKnown)
     if (explains(k, scenario, result, events, finding)) return k.section;
   return {};
+}
+
+namespace {
+
+// The verdicts found inside the target's call, where the run cannot go on.
+constexpr std::uint64_t kStopsInsideCall = bits({Verdict::spin, Verdict::timeout_overrun});
+
+bool unbounded(const inject::Rule& r) { return r.which == inject::Which::Every || r.last == inject::Rule::kOpenEnd; }
+
+// The rule would answer `pattern`'s call for ever with an error the pattern names.
+bool drives(const inject::Rule& r, const CallPattern& pattern) {
+  if (r.call != pattern.call || r.action != inject::Action::errno_value || !unbounded(r)) return false;
+  switch (pattern.err_test) {
+    case CallPattern::Err::equals: return r.err == pattern.err;
+    case CallPattern::Err::other_than: return r.err != pattern.err;
+    case CallPattern::Err::any_failure: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+std::string_view steer_around_documented_stops(Scenario& scenario) {
+  for (const KnownFinding& k : kKnown) {
+    if ((k.verdicts & kStopsInsideCall) == 0 || k.shape != Shape::every_last_call || k.first.by != By::plan) continue;
+    if (!in_modes(k.modes, scenario.mode)) continue;
+    inject::Plan& plan = scenario.plan;
+    int kept = 0;
+    for (int i = 0; i < plan.rule_count; ++i)
+      if (!drives(plan.rules[i], k.first)) plan.rules[kept++] = plan.rules[i];
+    if (kept == plan.rule_count) continue;
+    plan.rule_count = kept;
+    return k.section;
+  }
+  return "";
 }
 
 }  // namespace connfuzz::fuzz

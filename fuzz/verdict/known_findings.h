@@ -55,6 +55,13 @@ inline constexpr std::size_t kTail = 16;
 
 std::span<const KnownFinding> known_findings() noexcept;
 
+// A documented finding that is found inside the target's call (an endless loop) stops the
+// fuzzer, and OSS-Fuzz files each stop as a new crash. So, outside `connfuzz repro`, an
+// input whose plan would cause one is steered around it: the unbounded rule that drives
+// the loop is dropped, and the rest of the input runs. Returns the write-up's section
+// when it steered ("" when the input was left as it was).
+std::string_view steer_around_documented_stops(Scenario& scenario);
+
 // Whether the write-up explains this finding of this input.
 bool explains(const KnownFinding& known, const Scenario& scenario, const targets::ConnectResult& result,
               std::span<const inject::Event* const> events, const Finding& finding);

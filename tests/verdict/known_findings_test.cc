@@ -176,5 +176,28 @@ TEST(KnownFindings, EveryRowNamesAtLeastOneVerdictAndOneMode) {
   }
 }
 
+TEST(KnownFindings, AnInputBoundForADocumentedEndlessLoopIsSteeredAroundIt) {
+  auto scenario_with = [](Mode mode, const char* plan) {
+    Scenario s;
+    s.mode = mode;
+    s.plan = inject::parse_plan(plan);
+    return s;
+  };
+  Scenario storm = scenario_with(Mode::asio_async_connect, "epoll_wait@*=EINTR connect@1=EINPROGRESS");
+  EXPECT_EQ(steer_around_documented_stops(storm), "asio-reactor-eintr-storm");
+  EXPECT_EQ(inject::to_text(storm.plan), "connect@1=EINPROGRESS") << "only the rule that drives the loop goes";
+  Scenario broken = scenario_with(Mode::asio_async_range, "epoll_wait@2-=EBADF");
+  EXPECT_EQ(steer_around_documented_stops(broken), "asio-reactor-epoll-error-ignored");
+  // A storm that ends, another mode, another call: left as they were.
+  for (Scenario kept : {scenario_with(Mode::asio_async_connect, "epoll_wait@1-40=EINTR"),
+                        scenario_with(Mode::posix_nonblocking, "poll@*=EINTR"),
+                        scenario_with(Mode::asio_connect_ec, "epoll_wait@*=EINTR"),
+                        scenario_with(static_cast<Mode>(kFirstUserMode), "epoll_wait@*=EINTR")}) {
+    Scenario before = kept;
+    EXPECT_EQ(steer_around_documented_stops(kept), "");
+    EXPECT_EQ(kept, before);
+  }
+}
+
 }  // namespace
 }  // namespace connfuzz::fuzz
