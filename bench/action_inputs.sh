@@ -14,7 +14,7 @@ time_one() {  # FUZZER FILE
 for f in corpus/posix/action-*.txt; do time_one posix "$f"; done
 for f in corpus/asio/action-*.txt; do time_one asio "$f"; done
 for n in cancel_no_cleanup cancel_keeps_lock timeout_not_reduced timeout_on_eintr sndtimeo_as_success sndtimeo_as_failure; do
-  time_one "example_$n" "tests/findings/example_$n.txt"
+  time_one "example_$n" "tests/fuzz/findings/example_$n.txt"
   time_one "example_$n" "corpus/example_$n/near-miss.txt"
 done
 start=$(date +%s%N)

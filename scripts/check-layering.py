@@ -6,7 +6,8 @@ inject/core includes nothing else of the project; targets see only include/connf
 Headers are included by name (the build puts each part's folder on the include path),
 so each name is resolved to the one file of the tree that has it.
 
-    scripts/check-layering.py [ROOT]     exit 0: every include points the right way
+    scripts/check-layering.py [ROOT]     exit 0: every include points the right way;
+                                         1: some do not; 2: ROOT holds no part's sources
 """
 import os
 import re
@@ -50,6 +51,10 @@ def sources(root):
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
     files = [f for f in sources(root) if part_of(f)]
+    if not files:
+        # A wrong ROOT (a folder moved, a typo in CMake) would otherwise pass with nothing checked.
+        print(f"check-layering: no source of any part under {root}")
+        return 2
     by_name = {}
     for f in files:
         by_name.setdefault(os.path.basename(f), []).append(f)

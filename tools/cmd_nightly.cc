@@ -19,6 +19,7 @@
 #include "corpus_merge.h"
 #include "file_contents.h"
 #include "coverage.h"
+#include "environment.h"
 #include "finding_file.h"
 #include "fuzzer_process.h"
 #include "minimizer.h"
@@ -412,7 +413,8 @@ void add_nightly_command(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"libfuzzer", "afl"}));
   cmd->add_option("--corpus", o->corpus, "The corpus to start from and merge into: one directory per fuzzer (default: the source tree's)");
   cmd->add_option("--out", o->out, "Tonight's work, findings and reports (default build/nightly)");
-  cmd->add_option("--fuzzers", o->fuzzers, "Directory of the fuzzer binaries (default: $CONNFUZZ_FUZZER_DIR, else beside connfuzz)");
+  cmd->add_option("--fuzzers", o->fuzzers, std::string("Directory of the fuzzer binaries (default: $") +
+                                                inject::env_name(inject::EnvVar::fuzzer_dir) + ", else beside connfuzz)");
   cmd->add_option("--only", o->only, "Only these real fuzzers (posix, asio, ...; comma-separated)")->delimiter(',');
   cmd->add_option("--with", o->with, "Also fuzz this buggy example (example_leak_on_refused, ...); repeatable");
   cmd->add_option("--max-runs", o->max_runs, "Replays to minimize each finding (default 200)")->check(positive("--max-runs"));

@@ -10,7 +10,7 @@
 
 namespace connfuzz::tools {
 
-// Each returns a pointer to the command's exit status, set when it runs.
+// Each registers its command on `app`; the command sets `status` when it runs.
 void add_errnos_command(CLI::App& app, int& status);
 void add_plan_command(CLI::App& app, int& status);
 void add_run_command(CLI::App& app, int& status, const std::vector<std::string>& program_words);

@@ -15,7 +15,7 @@
 namespace connfuzz::fuzz {
 
 // The first byte of a format-2 input. An input that starts with anything else is format 1
-// (every file stored before format 2 existed; tests/format shows none starts with it).
+// (every file stored before format 2 existed; tests/fuzz/scenario/format_test.cc shows none starts with it).
 inline constexpr std::uint8_t kFormat2Tag = 0xF2;
 inline constexpr int kCurrentFormat = 2;
 

@@ -76,7 +76,9 @@ void warn_one(std::string_view name, const char* who) noexcept {
 
 std::span<const EnvVarInfo> environment_rows() noexcept { return kRows; }
 
-const char* env_value(EnvVar var) noexcept { return std::getenv(kNames[static_cast<std::size_t>(var)]); }
+const char* env_name(EnvVar var) noexcept { return kNames[static_cast<std::size_t>(var)]; }
+
+const char* env_value(EnvVar var) noexcept { return std::getenv(env_name(var)); }
 
 const char* nearest_environment_name(std::string_view name) noexcept {
   const char* best = nullptr;

@@ -23,6 +23,8 @@ struct EnvVarInfo {
 
 // The rows of environment.def, in its order.
 std::span<const EnvVarInfo> environment_rows() noexcept;
+// The variable's name ("CONNFUZZ_TRACE"): to set it, or to name it in a message.
+const char* env_name(EnvVar var) noexcept;
 // getenv of the variable: nullptr when unset. No allocation (the preload's start-up calls it).
 const char* env_value(EnvVar var) noexcept;
 // The known name nearest `name` by edit distance, or nullptr when none is close

@@ -242,6 +242,12 @@ std::size_t format_event(const Event& e, char* out, std::size_t size) noexcept {
 }
 
 namespace {
+// The lowest descriptor the log file moves to. Under 1024, the soft RLIMIT_NOFILE most
+// processes start with, since F_DUPFD fails at or above the limit (the log then stays
+// where open put it); far enough above 0 that programs counting up from the lowest
+// free descriptor do not reach it.
+constexpr int kLogDescriptorFloor = 900;
+
 // The pid, cached: a syscall per event would cost more than the rest of an injected call.
 // A forked child's in-memory log (and so its call budget) starts empty, as its call
 // indexes start at 1 (Runtime::reset_in_forked_child); its lines go on to the same file,
@@ -292,7 +298,7 @@ void EventLog::set_file(const char* path) noexcept {
   if (fd < 0) return;
   // Keep the log far above the descriptors a program uses, so dup2(x, 2) and
   // "the lowest free fd" logic never meet it.
-  int high = static_cast<int>(syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900));
+  int high = static_cast<int>(syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, kLogDescriptorFloor));
   if (high >= 0) {
     syscall(SYS_close, fd);
     fd = high;

@@ -193,101 +193,140 @@ void log_wait(Call call, const Decision& d, long result, int err, Mark mark, int
   finish(ev, result, err, mark, d.rule >= 0 && mark == Mark::Injected ? runtime().rule_text(d.rule) : nullptr);
 }
 
-// poll and ppoll.
-template <typename RealPoll>
-int poll_common(Call call, pollfd* fds, nfds_t n, std::int64_t timeout_ns, RealPoll real_poll) {
+// The one course of every wait (poll, ppoll, select, pselect, epoll_wait, epoll_pwait):
+// decide a fault, log it, let the virtual clock run, call the real function. `Wait` is
+// one of the kinds below; each says how its descriptors are given and answered:
+//   call, count                the call as plans name it; the log's nfds=
+//   tracked(facts)             a socket connfuzz follows is in the wait (facts: the first one's)
+//   watches_timer()            a virtual timerfd is in the wait
+//   real_wait(t)               the real call as the program made it, timeout t ns
+//   collect(sim)               hands the wait's sockets to sim.consider()
+//   real_wait_hiding(sim, t)   the real call, the simulated sockets hidden from the kernel
+//   add_simulated(sim, ready)  `ready` real entries and the simulated sockets' readiness
+template <typename Wait>
+int wait_under_plan(Wait& wait, std::int64_t timeout_ns) {
   Runtime& rt = runtime();
-  SocketTable& table = rt.sockets();
-  SocketInfo first{};
-  bool any_socket = false;
-  for (nfds_t i = 0; i < n && !any_socket; ++i)
-    if ((first = table.get(fds[i].fd)).phase != Phase::Untracked) any_socket = true;
-  auto real_wait = [&](std::int64_t t) { return real_poll(fds, n, t); };
-  if (!any_socket) return real_wait_on_virtual_time(polls_timer(fds, n), timeout_ns, real_wait);
-  Decision d = rt.decide(call, facts_for(first));
+  auto real_wait = [&](std::int64_t t) { return wait.real_wait(t); };
+  Facts facts;
+  if (!wait.tracked(facts)) return real_wait_on_virtual_time(wait.watches_timer(), timeout_ns, real_wait);
+  Decision d = rt.decide(wait.call, facts);
   if (d.fired() && d.action == Action::errno_value) {
-    log_wait(call, d, -1, d.err, Mark::Injected, static_cast<int>(n), timeout_ns);
+    log_wait(wait.call, d, -1, d.err, Mark::Injected, wait.count, timeout_ns);
     errno = d.err;
     return -1;
   }
   SimulatedSet sim;
-  if (table.simulated_count() > 0) {
-    for (nfds_t i = 0; i < n; ++i) {
-      sim.consider(fds[i].fd, table.get(fds[i].fd), fds[i].events);
-    }
-  }
+  if (rt.sockets().simulated_count() > 0) wait.collect(sim);
   Interruption delay(d);
   if ((sim.count == 0 && !delay.planned) || sim.overflow) {
-    int result = real_wait_on_virtual_time(polls_timer(fds, n), timeout_ns, real_wait);
-    log_wait(call, d, result, errno, Mark::None, static_cast<int>(n), timeout_ns);
+    int result = real_wait_on_virtual_time(wait.watches_timer(), timeout_ns, real_wait);
+    log_wait(wait.call, d, result, errno, Mark::None, wait.count, timeout_ns);
     return result;
   }
-  // Hide the simulated sockets from the kernel (poll skips negative descriptors).
-  auto hidden = [&](bool hide) {
-    for (nfds_t i = 0; i < n; ++i)
-      for (int k = 0; k < sim.count; ++k)
-        if (!sim.real(k) && (hide ? fds[i].fd == sim.fds[k] : fds[i].fd == -1 - sim.fds[k])) fds[i].fd = -1 - fds[i].fd;
-  };
-  int result = simulated_wait(sim, timeout_ns, [&](std::int64_t t) {
-    hidden(true);
-    int r = real_poll(fds, n, t);
-    hidden(false);
-    return r;
-  }, delay.after_ns, delay.err);
-  if (result >= 0) {
-    for (nfds_t i = 0; i < n; ++i)
-      for (int k = 0; k < sim.count; ++k)
-        if (!sim.real(k) && fds[i].fd == sim.fds[k]) {
-          fds[i].revents = simulated_revents(table.get(fds[i].fd), fds[i].events);
-          result += fds[i].revents != 0;
-        }
-  }
-  log_wait(call, d, result, errno, delay.mark(result), static_cast<int>(n), timeout_ns);
+  auto hiding = [&](std::int64_t t) { return wait.real_wait_hiding(sim, t); };
+  int result = simulated_wait(sim, timeout_ns, hiding, delay.after_ns, delay.err);
+  if (result >= 0) result = wait.add_simulated(sim, result);
+  log_wait(wait.call, d, result, errno, delay.mark(result), wait.count, timeout_ns);
   return result;
 }
 
-template <typename RealSelect>
-int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::int64_t timeout_ns,
-                  RealSelect real_select) {
-  Runtime& rt = runtime();
-  SocketTable& table = rt.sockets();
-  SocketInfo first{};
-  bool any_socket = false;
-  int limit = nfds < FD_SETSIZE ? nfds : FD_SETSIZE;
-  for (int fd = 0; fd < limit && !any_socket; ++fd)
-    if (in_any(rd, wr, ex, fd) && (first = table.get(fd)).phase != Phase::Untracked) any_socket = true;
-  // Kept only for a wait that may look more than once: one on virtual time.
-  const bool timer = selects_timer(limit, rd, wr, ex);
-  std::optional<SelectSets> given;
-  if (timer) given.emplace(rd, wr, ex);
-  auto real_wait = [&](std::int64_t t) {
-    if (given) given->restore();
-    return real_select(nfds, rd, wr, ex, t);
-  };
-  if (!any_socket) return real_wait_on_virtual_time(timer, timeout_ns, real_wait);
-  Decision d = rt.decide(call, facts_for(first));
-  if (d.fired() && d.action == Action::errno_value) {
-    log_wait(call, d, -1, d.err, Mark::Injected, nfds, timeout_ns);
-    errno = d.err;
-    return -1;
+// poll and ppoll; real_poll(fds, n, timeout_ns).
+template <typename RealPoll>
+struct PollWait {
+  Call call;
+  pollfd* fds;
+  nfds_t n;
+  int count;
+  RealPoll real_poll;
+
+  PollWait(Call c, pollfd* f, nfds_t k, RealPoll real)
+      : call(c), fds(f), n(k), count(static_cast<int>(k)), real_poll(real) {}
+
+  bool tracked(Facts& facts) const {
+    for (nfds_t i = 0; i < n; ++i) {
+      SocketInfo info = runtime().sockets().get(fds[i].fd);
+      if (info.phase != Phase::Untracked) {
+        facts = facts_for(info);
+        return true;
+      }
+    }
+    return false;
   }
-  SimulatedSet sim;
-  if (table.simulated_count() > 0) {
+  bool watches_timer() const { return polls_timer(fds, n); }
+  int real_wait(std::int64_t t) { return real_poll(fds, n, t); }
+  void collect(SimulatedSet& sim) const {
+    for (nfds_t i = 0; i < n; ++i) sim.consider(fds[i].fd, runtime().sockets().get(fds[i].fd), fds[i].events);
+  }
+  // poll skips negative descriptors: -1 - fd hides one, and the same again shows it.
+  void hide(const SimulatedSet& sim, bool hiding) {
+    for (nfds_t i = 0; i < n; ++i)
+      for (int k = 0; k < sim.count; ++k)
+        if (!sim.real(k) && fds[i].fd == (hiding ? sim.fds[k] : -1 - sim.fds[k])) fds[i].fd = -1 - fds[i].fd;
+  }
+  int real_wait_hiding(const SimulatedSet& sim, std::int64_t t) {
+    hide(sim, true);
+    int ready = real_poll(fds, n, t);
+    hide(sim, false);
+    return ready;
+  }
+  int add_simulated(const SimulatedSet& sim, int ready) {
+    for (nfds_t i = 0; i < n; ++i)
+      for (int k = 0; k < sim.count; ++k)
+        if (!sim.real(k) && fds[i].fd == sim.fds[k]) {
+          fds[i].revents = simulated_revents(runtime().sockets().get(fds[i].fd), fds[i].events);
+          ready += fds[i].revents != 0;
+        }
+    return ready;
+  }
+};
+
+// select and pselect; real_select(nfds, rd, wr, ex, timeout_ns).
+template <typename RealSelect>
+struct SelectWait {
+  Call call;
+  int count;  // nfds
+  int limit;  // the descriptors below it are the sets' (at most FD_SETSIZE)
+  fd_set* rd;
+  fd_set* wr;
+  fd_set* ex;
+  RealSelect real_select;
+  bool timer;
+  // The sets as given, kept only for a wait that may look more than once: one on virtual
+  // time, or one with simulated sockets (the first real call copies them, unchanged yet).
+  std::optional<SelectSets> given;
+
+  SelectWait(Call c, int nfds, fd_set* r, fd_set* w, fd_set* e, RealSelect real)
+      : call(c), count(nfds), limit(nfds < FD_SETSIZE ? nfds : FD_SETSIZE), rd(r), wr(w), ex(e), real_select(real),
+        timer(selects_timer(limit, r, w, e)) {
+    if (timer) given.emplace(rd, wr, ex);
+  }
+
+  bool tracked(Facts& facts) const {
     for (int fd = 0; fd < limit; ++fd) {
       if (!in_any(rd, wr, ex, fd)) continue;
-      sim.consider(fd, table.get(fd),
+      SocketInfo info = runtime().sockets().get(fd);
+      if (info.phase != Phase::Untracked) {
+        facts = facts_for(info);
+        return true;
+      }
+    }
+    return false;
+  }
+  bool watches_timer() const { return timer; }
+  int real_wait(std::int64_t t) {
+    if (given) given->restore();
+    return real_select(count, rd, wr, ex, t);
+  }
+  void collect(SimulatedSet& sim) const {
+    for (int fd = 0; fd < limit; ++fd) {
+      if (!in_any(rd, wr, ex, fd)) continue;
+      sim.consider(fd, runtime().sockets().get(fd),
                    static_cast<short>((in_set(rd, fd) ? POLLIN : 0) | (in_set(wr, fd) ? POLLOUT : 0) |
                                       (in_set(ex, fd) ? POLLPRI : 0)));
     }
   }
-  Interruption delay(d);
-  if ((sim.count == 0 && !delay.planned) || sim.overflow) {
-    int result = real_wait_on_virtual_time(timer, timeout_ns, real_wait);
-    log_wait(call, d, result, errno, Mark::None, nfds, timeout_ns);
-    return result;
-  }
-  if (!given) given.emplace(rd, wr, ex);
-  int result = simulated_wait(sim, timeout_ns, [&](std::int64_t t) {
+  int real_wait_hiding(const SimulatedSet& sim, std::int64_t t) {
+    if (!given) given.emplace(rd, wr, ex);
     given->restore();
     for (int k = 0; k < sim.count; ++k) {
       if (sim.real(k)) continue;
@@ -295,63 +334,63 @@ int select_common(Call call, int nfds, fd_set* rd, fd_set* wr, fd_set* ex, std::
       if (wr) FD_CLR(sim.fds[k], wr);
       if (ex) FD_CLR(sim.fds[k], ex);
     }
-    return real_select(nfds, rd, wr, ex, t);
-  }, delay.after_ns, delay.err);
-  if (result >= 0) {
-    // select counts each ready bit; a failed attempt is readable and writable.
+    return real_select(count, rd, wr, ex, t);
+  }
+  // select counts each ready bit; a failed attempt is readable and writable.
+  int add_simulated(const SimulatedSet& sim, int ready) {
     for (int k = 0; k < sim.count; ++k) {
       if (sim.real(k)) continue;
-      short revents = simulated_revents(table.get(sim.fds[k]), sim.requested[k]);
-      if (rd && (revents & (POLLIN | POLLHUP | POLLERR)) && FD_ISSET(sim.fds[k], &given->rd_in)) { FD_SET(sim.fds[k], rd); ++result; }
-      if (wr && (revents & (POLLOUT | POLLERR)) && FD_ISSET(sim.fds[k], &given->wr_in)) { FD_SET(sim.fds[k], wr); ++result; }
+      int fd = sim.fds[k];
+      short revents = simulated_revents(runtime().sockets().get(fd), sim.requested[k]);
+      if (rd && (revents & (POLLIN | POLLHUP | POLLERR)) && FD_ISSET(fd, &given->rd_in)) { FD_SET(fd, rd); ++ready; }
+      if (wr && (revents & (POLLOUT | POLLERR)) && FD_ISSET(fd, &given->wr_in)) { FD_SET(fd, wr); ++ready; }
     }
+    return ready;
   }
-  log_wait(call, d, result, errno, delay.mark(result), nfds, timeout_ns);
-  return result;
-}
+};
 
+// epoll_wait and epoll_pwait (both epoll_wait to a plan); real_epoll(events, max, timeout_ns).
 template <typename RealEpoll>
-int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns, RealEpoll real_epoll) {
-  Runtime& rt = runtime();
-  SocketTable& table = rt.sockets();
-  SocketInfo instance = table.get(epfd);
-  auto real_wait = [&](std::int64_t t) { return real_epoll(events, max, t); };
-  if (!instance.epoll_watches_socket || max <= 0)
-    return real_wait_on_virtual_time(instance.epoll_watches_timer, timeout_ns, real_wait);
-  Decision d = rt.decide(Call::epoll_wait, Facts{});
-  if (d.fired() && d.action == Action::errno_value) {
-    log_wait(Call::epoll_wait, d, -1, d.err, Mark::Injected, max, timeout_ns);
-    errno = d.err;
-    return -1;
+struct EpollWait {
+  Call call = Call::epoll_wait;
+  int epfd;
+  epoll_event* events;
+  int count;  // maxevents
+  RealEpoll real_epoll;
+  SocketInfo instance;
+
+  EpollWait(int ep, epoll_event* e, int max, RealEpoll real)
+      : epfd(ep), events(e), count(max), real_epoll(real), instance(runtime().sockets().get(ep)) {}
+
+  bool tracked(Facts& facts) const {
+    facts = Facts{};
+    return instance.epoll_watches_socket && count > 0;
   }
-  SimulatedSet sim;
-  if (table.simulated_count() > 0) {
+  bool watches_timer() const { return instance.epoll_watches_timer; }
+  int real_wait(std::int64_t t) { return real_epoll(events, count, t); }
+  void collect(SimulatedSet& sim) const {
+    SocketTable& table = runtime().sockets();
     for (int fd = 0, high = table.high_water(); fd < high; ++fd) {
       if (table.registration(fd).epfd != epfd) continue;
       sim.consider(fd, table.get(fd), static_cast<short>(table.registration(fd).events));
     }
   }
-  Interruption delay(d);
-  if ((sim.count == 0 && !delay.planned) || sim.overflow) {
-    int result = real_wait_on_virtual_time(instance.epoll_watches_timer, timeout_ns, real_wait);
-    log_wait(Call::epoll_wait, d, result, errno, Mark::None, max, timeout_ns);
-    return result;
-  }
-  int result = simulated_wait(sim, timeout_ns, [&](std::int64_t t) {
-    int r = real_epoll(events, max, t);
-    if (r <= 0) return r;
-    // The kernel's events for a simulated socket describe the real, unconnected one: drop them.
+  // The kernel's events for a simulated socket describe the real, unconnected one: dropped.
+  int real_wait_hiding(const SimulatedSet& sim, std::int64_t t) {
+    int ready = real_epoll(events, count, t);
+    if (ready <= 0) return ready;
     int kept = 0;
-    for (int i = 0; i < r; ++i) {
+    for (int i = 0; i < ready; ++i) {
       bool simulated = false;
       for (int k = 0; k < sim.count && !simulated; ++k)
-        simulated = !sim.real(k) && table.registration(sim.fds[k]).data == events[i].data.u64;
+        simulated = !sim.real(k) && runtime().sockets().registration(sim.fds[k]).data == events[i].data.u64;
       if (!simulated) events[kept++] = events[i];
     }
     return kept;
-  }, delay.after_ns, delay.err);
-  if (result >= 0) {
-    for (int k = 0; k < sim.count && result < max; ++k) {
+  }
+  int add_simulated(const SimulatedSet& sim, int ready) {
+    SocketTable& table = runtime().sockets();
+    for (int k = 0; k < sim.count && ready < count; ++k) {
       if (sim.real(k)) continue;
       SocketTable::EpollRegistration reg = table.registration(sim.fds[k]);
       SocketInfo info = table.get(sim.fds[k]);
@@ -364,14 +403,13 @@ int epoll_common(int epfd, epoll_event* events, int max, std::int64_t timeout_ns
         reported.edge_reported = true;
         table.exchange(sim.fds[k], info, reported);
       }
-      events[result].events = static_cast<std::uint32_t>(static_cast<unsigned short>(revents));
-      events[result].data.u64 = reg.data;
-      ++result;
+      events[ready].events = static_cast<std::uint32_t>(static_cast<unsigned short>(revents));
+      events[ready].data.u64 = reg.data;
+      ++ready;
     }
+    return ready;
   }
-  log_wait(Call::epoll_wait, d, result, errno, delay.mark(result), max, timeout_ns);
-  return result;
-}
+};
 
 int ns_to_ms(std::int64_t ns) { return ns == kForever ? -1 : static_cast<int>((ns + 999'999) / 1'000'000); }
 
@@ -380,17 +418,18 @@ int ns_to_ms(std::int64_t ns) { return ns == kForever ? -1 : static_cast<int>((n
 extern "C" {
 
 int poll(pollfd* fds, nfds_t n, int timeout_ms) {
-  return poll_common(Call::poll, fds, n, ms_to_ns(timeout_ms),
-                     [](pollfd* f, nfds_t k, std::int64_t t) { return real().poll(f, k, ns_to_ms(t)); });
+  PollWait wait(Call::poll, fds, n, [](pollfd* f, nfds_t k, std::int64_t t) { return real().poll(f, k, ns_to_ms(t)); });
+  return wait_under_plan(wait, ms_to_ns(timeout_ms));
 }
 
 int __poll_chk(pollfd* fds, nfds_t n, int timeout_ms, size_t) { return poll(fds, n, timeout_ms); }
 
 int ppoll(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask) {
-  return poll_common(Call::ppoll, fds, n, to_ns(timeout), [mask](pollfd* f, nfds_t k, std::int64_t t) {
+  PollWait wait(Call::ppoll, fds, n, [mask](pollfd* f, nfds_t k, std::int64_t t) {
     timespec ts{t / 1'000'000'000, t % 1'000'000'000};
     return real().ppoll(f, k, t == kForever ? nullptr : &ts, mask);
   });
+  return wait_under_plan(wait, to_ns(timeout));
 }
 
 int __ppoll_chk(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* mask, size_t) {
@@ -399,22 +438,22 @@ int __ppoll_chk(pollfd* fds, nfds_t n, const timespec* timeout, const sigset_t* 
 
 int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, timeval* timeout) {
   std::int64_t timeout_ns = timeout ? timeout->tv_sec * 1'000'000'000LL + timeout->tv_usec * 1000LL : kForever;
-  return select_common(Call::select, nfds, rd, wr, ex, timeout_ns,
-                       [timeout](int k, fd_set* r, fd_set* w, fd_set* e, std::int64_t t) {
-                         if (t == kForever) return real().select(k, r, w, e, nullptr);
-                         timeval tv{t / 1'000'000'000, (t % 1'000'000'000) / 1000};
-                         int result = real().select(k, r, w, e, &tv);
-                         if (timeout) *timeout = tv;  // Linux reports the time left
-                         return result;
-                       });
+  SelectWait wait(Call::select, nfds, rd, wr, ex, [timeout](int k, fd_set* r, fd_set* w, fd_set* e, std::int64_t t) {
+    if (t == kForever) return real().select(k, r, w, e, nullptr);
+    timeval tv{t / 1'000'000'000, (t % 1'000'000'000) / 1000};
+    int result = real().select(k, r, w, e, &tv);
+    if (timeout) *timeout = tv;  // Linux reports the time left
+    return result;
+  });
+  return wait_under_plan(wait, timeout_ns);
 }
 
 int pselect(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, const timespec* timeout, const sigset_t* mask) {
-  return select_common(Call::pselect, nfds, rd, wr, ex, to_ns(timeout),
-                       [mask](int k, fd_set* r, fd_set* w, fd_set* e, std::int64_t t) {
-                         timespec ts{t / 1'000'000'000, t % 1'000'000'000};
-                         return real().pselect(k, r, w, e, t == kForever ? nullptr : &ts, mask);
-                       });
+  SelectWait wait(Call::pselect, nfds, rd, wr, ex, [mask](int k, fd_set* r, fd_set* w, fd_set* e, std::int64_t t) {
+    timespec ts{t / 1'000'000'000, t % 1'000'000'000};
+    return real().pselect(k, r, w, e, t == kForever ? nullptr : &ts, mask);
+  });
+  return wait_under_plan(wait, to_ns(timeout));
 }
 
 int epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
@@ -462,15 +501,17 @@ int epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
 }
 
 int epoll_wait(int epfd, epoll_event* events, int max, int timeout_ms) {
-  return epoll_common(epfd, events, max, ms_to_ns(timeout_ms), [epfd](epoll_event* e, int m, std::int64_t t) {
+  EpollWait wait(epfd, events, max, [epfd](epoll_event* e, int m, std::int64_t t) {
     return real().epoll_wait(epfd, e, m, ns_to_ms(t));
   });
+  return wait_under_plan(wait, ms_to_ns(timeout_ms));
 }
 
 int epoll_pwait(int epfd, epoll_event* events, int max, int timeout_ms, const sigset_t* mask) {
-  return epoll_common(epfd, events, max, ms_to_ns(timeout_ms), [epfd, mask](epoll_event* e, int m, std::int64_t t) {
+  EpollWait wait(epfd, events, max, [epfd, mask](epoll_event* e, int m, std::int64_t t) {
     return real().epoll_pwait(epfd, e, m, ns_to_ms(t), mask);
   });
+  return wait_under_plan(wait, ms_to_ns(timeout_ms));
 }
 
 }  // extern "C"

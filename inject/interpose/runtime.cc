@@ -112,9 +112,9 @@ bool Runtime::configure_from_environment() {
       // As with a bad plan: stop rather than run with fewer directories than asked for.
       if (!dir.empty() && !guard_.allow_unix_dir(dir.c_str())) {
         std::fprintf(stderr,
-                     "connfuzz: CONNFUZZ_ALLOW_UNIX: the guard cannot take '%s' (not a directory, a path of %zu "
+                     "connfuzz: %s: the guard cannot take '%s' (not a directory, a path of %zu "
                      "characters or more, or more than %d directories)\n",
-                     dir.c_str(), GuardConfig::kMaxPath, GuardConfig::kMaxDirs);
+                     env_name(EnvVar::allow_unix), dir.c_str(), GuardConfig::kMaxPath, GuardConfig::kMaxDirs);
         return false;
       }
       start = end + 1;
@@ -125,8 +125,8 @@ bool Runtime::configure_from_environment() {
     char* end = nullptr;
     unsigned long calls = std::strtoul(budget, &end, 10);
     if (*end != '\0' || calls == 0 || calls > UINT32_MAX) {
-      std::fprintf(stderr, "connfuzz: CONNFUZZ_CALL_BUDGET: expected a count from 1 to %u, got '%s'\n", UINT32_MAX,
-                   budget);
+      std::fprintf(stderr, "connfuzz: %s: expected a count from 1 to %u, got '%s'\n", env_name(EnvVar::call_budget),
+                   UINT32_MAX, budget);
       return false;
     }
     set_call_budget(static_cast<std::uint32_t>(calls), stop_spinning);
@@ -136,7 +136,7 @@ bool Runtime::configure_from_environment() {
   PlanError error;
   auto plan = parse_plan(text, error);
   if (!plan) {
-    std::fprintf(stderr, "connfuzz: CONNFUZZ_PLAN: %s\n", error.what().c_str());
+    std::fprintf(stderr, "connfuzz: %s: %s\n", env_name(EnvVar::plan), error.what().c_str());
     return false;
   }
   install(*plan);

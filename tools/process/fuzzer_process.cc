@@ -18,8 +18,9 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "usage_error.h"
+#include "environment.h"
 #include "finding_file.h"
+#include "usage_error.h"
 
 namespace connfuzz::tools {
 namespace {
@@ -148,8 +149,8 @@ pid_t start_target(const std::string& binary, const std::string& input_path, con
     dup2(out[1], STDOUT_FILENO);
     dup2(out[1], STDERR_FILENO);
     // Every input explains itself; documented findings stop the run as new ones do.
-    setenv("CONNFUZZ_TRACE", "1", 1);
-    setenv("CONNFUZZ_REPRO", "1", 1);
+    setenv(inject::env_name(inject::EnvVar::trace), "1", 1);
+    setenv(inject::env_name(inject::EnvVar::repro), "1", 1);
     setenv("TMPDIR", scratch.path.c_str(), 1);
     if (chdir(scratch.path.c_str()) == 0) {
       const char* argv[] = {binary.c_str(), input_path.c_str(), nullptr};

@@ -21,7 +21,7 @@ std::string preload_library(const std::string& command) {
                                     self.parent_path() / "../lib/connfuzz/libconnfuzz_preload.so"})
     if (fs::exists(candidate, ec)) return fs::canonical(candidate, ec).string();
   throw UsageError(command + ": cannot find libconnfuzz_preload.so beside " + self.string() +
-                   " (build it, or set CONNFUZZ_PRELOAD)");
+                   " (build it, or set " + inject::env_name(inject::EnvVar::preload) + ")");
 }
 
 std::vector<std::string> allowed_unix_dirs(const std::string& command, const std::vector<std::string>& extra) {
@@ -53,14 +53,22 @@ std::vector<std::string> allowed_unix_dirs(const std::string& command, const std
   return dirs;
 }
 
+namespace {
+// "NAME=value", an entry of the program's environment.
+std::string assignment(inject::EnvVar var, const std::string& value) {
+  return std::string(inject::env_name(var)) + "=" + value;
+}
+}  // namespace
+
 std::vector<std::string> preload_environment(const PreloadSettings& s) {
   std::string allowed;
   for (const std::string& d : s.unix_dirs) allowed += (allowed.empty() ? "" : ":") + d;
   const char* old_preload = std::getenv("LD_PRELOAD");
   std::vector<std::string> env = {
       "LD_PRELOAD=" + s.library + (old_preload && *old_preload ? std::string(" ") + old_preload : ""),
-      "CONNFUZZ_PLAN=" + s.plan, "CONNFUZZ_ALLOW_UNIX=" + allowed, "CONNFUZZ_LOG=" + s.log_path};
-  if (s.call_budget > 0) env.push_back("CONNFUZZ_CALL_BUDGET=" + std::to_string(s.call_budget));
+      assignment(inject::EnvVar::plan, s.plan), assignment(inject::EnvVar::allow_unix, allowed),
+      assignment(inject::EnvVar::log, s.log_path)};
+  if (s.call_budget > 0) env.push_back(assignment(inject::EnvVar::call_budget, std::to_string(s.call_budget)));
   return env;
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "environment.h"
 #include "text_lines.h"
 
 namespace connfuzz::tools {
@@ -23,7 +24,8 @@ bool engine_chatter(std::string_view line) {
 void add_target_options(CLI::App* command, TargetOptions& options) {
   command->add_option("--target", options.target, "The fuzzer to replay on (posix, asio, example_eagain_spin, ...)");
   command->add_option("--fuzzers", options.fuzzers,
-                      "Directory of the *_fuzzer binaries (default: $CONNFUZZ_FUZZER_DIR, else beside connfuzz)");
+                      std::string("Directory of the *_fuzzer binaries (default: $") +
+                          inject::env_name(inject::EnvVar::fuzzer_dir) + ", else beside connfuzz)");
   command->add_option("--timeout", options.timeout, "Seconds before a run counts as a hang (default 60)")
       ->check(positive("--timeout"));
 }

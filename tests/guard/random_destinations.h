@@ -1,6 +1,6 @@
 // Random connect() destinations of every family and form, from a seed: what the guard
-// property test throws at the guard (tests/guard_property_client.cc connects to them,
-// tests/guard_property_test.cc judges the log with a model of its own).
+// property test throws at the guard (tests/guard/guard_property_client.cc connects to them,
+// tests/guard/guard_property_test.cc judges the log with a model of its own).
 #pragma once
 
 #include <arpa/inet.h>

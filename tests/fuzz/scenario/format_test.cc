@@ -45,15 +45,18 @@ std::string decoded(const fs::path& path) {
 }
 
 TEST(Format, EveryStoredFileDecodesAsItDidWhenItWasStored) {
-  std::ifstream golden(CONNFUZZ_SOURCE_DIR "/tests/format/decoded.golden");
-  ASSERT_TRUE(golden) << "tests/format/decoded.golden is missing";
+  std::ifstream golden(CONNFUZZ_SOURCE_DIR "/tests/fuzz/scenario/format/decoded.golden");
+  ASSERT_TRUE(golden) << "tests/fuzz/scenario/format/decoded.golden is missing";
   std::string line;
   std::size_t files = 0;
   while (std::getline(golden, line)) {
     std::size_t tab = line.find('\t');
     ASSERT_NE(tab, std::string::npos) << line;
     fs::path path = fs::path(CONNFUZZ_SOURCE_DIR) / line.substr(0, tab);
-    if (!fs::exists(path)) continue;  // a file removed from the corpus on purpose
+    if (!fs::exists(path)) {
+      ADD_FAILURE() << line.substr(0, tab) << " is gone: a moved or removed file's line in decoded.golden goes with it";
+      continue;
+    }
     EXPECT_EQ(decoded(path), line.substr(tab + 1)) << line.substr(0, tab);
     ++files;
   }
@@ -68,13 +71,13 @@ std::string codes_now(std::span<const Mode> modes) {
 
 TEST(Format, ModeCodesAreNeverChangedOrReused) {
   // New modes are appended to the golden list with their new code; no line ever changes.
-  std::string golden = read_file(CONNFUZZ_SOURCE_DIR "/tests/format/mode_codes.golden");
+  std::string golden = read_file(CONNFUZZ_SOURCE_DIR "/tests/fuzz/scenario/format/mode_codes.golden");
   std::string now = codes_now(all_modes());
   EXPECT_EQ(now.substr(0, golden.size()), golden) << "a mode's code changed: " << now;
 }
 
 TEST(Format, CallCodesAreNeverChanged) {
-  std::string golden = read_file(CONNFUZZ_SOURCE_DIR "/tests/format/call_codes.golden");
+  std::string golden = read_file(CONNFUZZ_SOURCE_DIR "/tests/fuzz/scenario/format/call_codes.golden");
   std::string now;
   for (int c = 0; c < inject::kCallCount; ++c)
     now += std::to_string(c) + " " + std::string(inject::call_name(static_cast<inject::Call>(c))) + "\n";

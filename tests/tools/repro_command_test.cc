@@ -21,8 +21,10 @@ using connfuzz::testing::connfuzz_stdout;
 using connfuzz::testing::quote;
 
 const fs::path kSource = CONNFUZZ_SOURCE_DIR;
+const fs::path kExampleCrashes = EXAMPLE_CRASHES;    // one folder an example, its crash files kept from libFuzzer runs
+const fs::path kExampleFindings = EXAMPLE_FINDINGS;  // <example>.txt: its bug as a scenario, "# expect:" the finding
 
-// The finding each example's crash file (tests/crashes/, kept from libFuzzer runs) shows.
+// The finding each example's crash file shows.
 const std::map<std::string, std::string> kExampleFinding = {
     {"example_eagain_spin", "connfuzz: spin"},
     {"example_eintr_reconnect", "connfuzz: still-connecting-failure"},
@@ -38,7 +40,7 @@ bool sees(const std::string& example) {
 }
 
 fs::path crash_file(const std::string& example) {
-  for (const auto& entry : fs::directory_iterator(kSource / "tests" / "crashes" / example)) return entry.path();
+  for (const auto& entry : fs::directory_iterator(kExampleCrashes / example)) return entry.path();
   return {};
 }
 
@@ -315,8 +317,8 @@ TEST(Report, MarkdownAndSarifSayTheSame) {
 
 // The oracle of the report itself: on targets that have bugs, it shows new findings.
 TEST(Report, TheExamplesCrashesAreNewFindingsOnTheirTargets) {
-  CommandResult out = connfuzz_stdout("report --examples --format json --corpus " + quote(kSource / "tests/crashes") +
-                               " --findings " + quote(kSource / "tests/findings/example_leak_on_refused.txt"));
+  CommandResult out = connfuzz_stdout("report --examples --format json --corpus " + quote(kExampleCrashes) +
+                               " --findings " + quote(kExampleFindings / "example_leak_on_refused.txt"));
   ASSERT_EQ(out.status, 1) << out.output;
   auto report = nlohmann::json::parse(out.output);
   std::map<std::string, std::string> found;

@@ -34,6 +34,11 @@ TEST(EnvironmentTable, RowsAreInTheOrderOfTheEnum) {
   for (const auto& row : environment_rows()) EXPECT_EQ(static_cast<std::size_t>(row.var), i++);
 }
 
+TEST(EnvironmentTable, NameIsTheNameOfTheRow) {
+  for (const auto& row : environment_rows()) EXPECT_EQ(connfuzz::inject::env_name(row.var), row.name);
+  EXPECT_STREQ(connfuzz::inject::env_name(EnvVar::trace), "CONNFUZZ_TRACE");
+}
+
 TEST(EnvironmentTable, ValueIsTheVariableOfTheRow) {
   ASSERT_EQ(setenv("CONNFUZZ_TRACE", "yes", 1), 0);
   ASSERT_NE(connfuzz::inject::env_value(EnvVar::trace), nullptr);
