@@ -136,7 +136,7 @@ void Harness::initialize(std::string_view family) {
     std::string why = inject::enter_private_network();
     network_note_ = why.empty() ? "private network namespace, lo only" : "no private network namespace (" + why + ")";
   } else {
-    network_note_ = "no private network namespace (CONNFUZZ_NO_NETNS)";
+    network_note_ = "no private network namespace (" + std::string(inject::env_name(inject::EnvVar::no_netns)) + ")";
   }
   listeners_.open();
   // Fuzzed AF_UNIX paths reach only the harness's own directory.
