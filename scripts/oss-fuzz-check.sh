@@ -3,9 +3,9 @@
 # oss-fuzz/build.sh with the environment OSS-Fuzz gives it for one combination, then
 # checks every fuzzer in $OUT as OSS-Fuzz's check_build does: it carries the engine's
 # instrumentation, starts and runs a few inputs, and runs over its seed corpus.
-#   scripts/oss-fuzz-check.sh libfuzzer-address|libfuzzer-undefined|afl-address [WORKDIR]
+#   scripts/oss-fuzz-check.sh libfuzzer-address|libfuzzer-undefined|afl-address|coverage [WORKDIR]
 set -euo pipefail
-combo=${1:?usage: oss-fuzz-check.sh libfuzzer-address|libfuzzer-undefined|afl-address [WORKDIR]}
+combo=${1:?usage: oss-fuzz-check.sh libfuzzer-address|libfuzzer-undefined|afl-address|coverage [WORKDIR]}
 root=$(cd "$(dirname "$0")/.." && pwd)
 top=${2:-$root/build/oss-fuzz-$combo}
 rm -rf "$top"
@@ -31,6 +31,11 @@ case "$combo" in
     export LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a AFL_QUIET=1
     sanitizer_flags="-fsanitize=address -fsanitize-address-use-after-scope"
     coverage="" ;;
+  coverage)
+    # The build OSS-Fuzz makes every day for its coverage report: clang's source-based coverage.
+    export CC=clang CXX=clang++ SANITIZER=coverage FUZZING_ENGINE=libfuzzer LIB_FUZZING_ENGINE=-fsanitize=fuzzer
+    sanitizer_flags="-fprofile-instr-generate -fcoverage-mapping -pthread -Wl,--no-as-needed -Wl,-ldl -Wl,-lm -Wno-unused-command-line-argument"
+    coverage="-fsanitize=fuzzer-no-link" ;;
   *) echo "oss-fuzz-check: unknown combination '$combo'" >&2; exit 2 ;;
 esac
 export CFLAGS="$common $sanitizer_flags $coverage"
@@ -73,6 +78,13 @@ for fuzzer in "$OUT"/*_fuzzer; do
   else
     timeout 120 "$fuzzer" -runs=4 > "$WORK/$name.runs.log" 2>&1 || fail "$name did not start and run 4 inputs"
     timeout 600 "$fuzzer" -runs=0 "$seeds" > "$WORK/$name.corpus.log" 2>&1 || fail "$name failed on its seed corpus"
+  fi
+  if [ "$SANITIZER" = coverage ]; then
+    # What OSS-Fuzz's coverage job does with it: the corpus replayed into profiles, merged.
+    profiles="$WORK/profiles-$name" && rm -rf "$profiles" && mkdir -p "$profiles"
+    LLVM_PROFILE_FILE="$profiles/%p.profraw" timeout 600 "$fuzzer" -runs=0 "$seeds" > /dev/null 2>&1 || true
+    ls "$profiles"/*.profraw > /dev/null 2>&1 && llvm-profdata merge -sparse -o "$profiles/merged.profdata" "$profiles"/*.profraw ||
+      fail "$name wrote no coverage profile over its corpus"
   fi
 done
 [ "$count" -ge 7 ] || fail "only $count fuzzers in \$OUT"

@@ -19,6 +19,7 @@ void add_scenario_commands(CLI::App& app, int& status);  // decode, encode
 void add_repro_command(CLI::App& app, int& status);
 void add_minimize_command(CLI::App& app, int& status);
 void add_report_command(CLI::App& app, int& status);
+void add_coverage_command(CLI::App& app, int& status);
 void add_nightly_command(CLI::App& app, int& status);
 void add_verdicts_command(CLI::App& app, int& status);
 void add_fuzzers_command(CLI::App& app, int& status);

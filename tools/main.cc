@@ -48,6 +48,7 @@ constexpr AddCommand kCommands[] = {
     add_without_program<add_repro_command>,
     add_without_program<add_minimize_command>,
     add_without_program<add_report_command>,
+    add_without_program<add_coverage_command>,
     add_without_program<add_nightly_command>,
     add_without_program<add_verdicts_command>,
     add_without_program<add_fuzzers_command>,
