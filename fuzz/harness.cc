@@ -338,6 +338,8 @@ std::string Harness::report(const InputVerdict& verdict, const Scenario& scenari
                 (known.empty() ? "" : " (documented: " + known + ")") + "\n";
     }
   std::string text = errors;
+  // Where the target's own code starts: `connfuzz report` places the finding there.
+  if (!errors.empty()) text += "target: " + target_location(scenario.mode) + "\n";
   text += "scenario:\n" + indent(to_text(scenario));
   text += "calls:\n" + indent(verdict.calls);
   if (first != nullptr)

@@ -8,7 +8,7 @@
 namespace connfuzz::targets {
 namespace {
 
-constexpr connfuzz::Traits kPlain{};
+const connfuzz::Traits kPlain{};
 const connfuzz::Traits kDeadline{.deadline = true};
 const connfuzz::Traits kEveryAddress{.every_address = true};
 

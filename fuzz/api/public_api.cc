@@ -99,22 +99,33 @@ std::string take_broken_contract() { return std::exchange(first_breach(), std::s
 namespace connfuzz {
 
 int initialize(const char* fuzzer, std::vector<Target> targets, int api_version) {
-  if (api_version != CONNFUZZ_API_VERSION)
-    fuzz::refuse(fuzzer, "built for connfuzz API version " + std::to_string(api_version) + ", this library is version " +
-                             std::to_string(CONNFUZZ_API_VERSION) + ": rebuild it against these headers");
-  std::string name = fuzzer != nullptr ? fuzzer : "";
-  if (std::string problem = fuzz::register_targets(name, std::move(targets)); !problem.empty()) fuzz::refuse(fuzzer, problem);
-  fuzz::fuzzer_name() = name;
-  fuzz::initialize_fuzzer(fuzz::fuzzer_name().c_str());
-  return 0;
+  return fuzz::initialize_with_entries(fuzzer, std::move(targets), {}, api_version);
 }
 
 }  // namespace connfuzz
+
+namespace connfuzz::fuzz {
+
+int initialize_with_entries(const char* fuzzer, std::vector<Target> targets, std::vector<const void*> entries,
+                            int api_version) {
+  if (api_version != CONNFUZZ_API_VERSION)
+    refuse(fuzzer, "built for connfuzz API version " + std::to_string(api_version) + ", this library is version " +
+                             std::to_string(CONNFUZZ_API_VERSION) + ": rebuild it against these headers");
+  std::string name = fuzzer != nullptr ? fuzzer : "";
+  if (std::string problem = register_targets(name, std::move(targets), std::move(entries)); !problem.empty())
+    refuse(fuzzer, problem);
+  fuzzer_name() = name;
+  initialize_fuzzer(fuzzer_name().c_str());
+  return 0;
+}
+
+}  // namespace connfuzz::fuzz
 
 extern "C" {
 
 int connfuzz_initialize(const char* fuzzer, const struct connfuzz_target* targets, size_t count, int api_version) {
   std::vector<connfuzz::Target> list;
+  std::vector<const void*> entries;
   for (std::size_t i = 0; i < count; ++i) {
     if (unsigned unknown = targets[i].traits & ~connfuzz::fuzz::kKnownTraits; unknown != 0) {
       char bits[16];
@@ -123,8 +134,9 @@ int connfuzz_initialize(const char* fuzzer, const struct connfuzz_target* target
                                          "' has traits bits connfuzz does not know: " + bits);
     }
     list.push_back(connfuzz::fuzz::target_of(targets[i]));
+    entries.push_back(reinterpret_cast<const void*>(targets[i].connect));
   }
-  return connfuzz::initialize(fuzzer, std::move(list), api_version);
+  return connfuzz::fuzz::initialize_with_entries(fuzzer, std::move(list), std::move(entries), api_version);
 }
 
 int connfuzz_test_one_input(const uint8_t* data, size_t size) {

@@ -2,8 +2,11 @@
 // by name before any input runs.
 #include "registry.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <set>
 
 namespace connfuzz::fuzz {
@@ -51,7 +54,15 @@ std::string user_modes(std::string_view fuzzer, const std::vector<connfuzz::Targ
 
 }  // namespace
 
-std::string register_targets(std::string_view fuzzer, std::vector<connfuzz::Target> targets) {
+// A target held as a plain function pointer is its own entry.
+static const void* entry_of(const connfuzz::Target& t) {
+  using Plain = connfuzz::Result (*)(const connfuzz::Request&);
+  const Plain* plain = t.connect.target<Plain>();
+  return plain != nullptr ? reinterpret_cast<const void*>(*plain) : nullptr;
+}
+
+std::string register_targets(std::string_view fuzzer, std::vector<connfuzz::Target> targets,
+                             std::vector<const void*> entries) {
   if (!is_identifier(fuzzer)) return "the fuzzer's name '" + std::string(fuzzer) + "' is not 1 to 64 of [A-Za-z0-9_]";
   if (targets.empty()) return "the fuzzer has no targets";
   std::set<std::string> seen;
@@ -63,7 +74,10 @@ std::string register_targets(std::string_view fuzzer, std::vector<connfuzz::Targ
   std::vector<RegisteredTarget> out;
   bool own = !family_modes(fuzzer).empty() && !is_user_mode(family_modes(fuzzer).front());
   std::string problem = own ? own_modes(fuzzer, targets, out) : user_modes(fuzzer, targets, out);
-  if (problem.empty()) registry() = std::move(out);
+  if (!problem.empty()) return problem;
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i].entry = i < entries.size() && entries[i] != nullptr ? entries[i] : entry_of(out[i].target);
+  registry() = std::move(out);
   return problem;
 }
 
@@ -73,6 +87,17 @@ const RegisteredTarget* registered_target(Mode mode) noexcept {
   for (const RegisteredTarget& t : registry())
     if (t.mode == mode) return &t;
   return nullptr;
+}
+
+std::string target_location(Mode mode) {
+  const RegisteredTarget* t = registered_target(mode);
+  if (t == nullptr) return mode_name(mode);
+  Dl_info info{};
+  if (t->entry == nullptr || dladdr(t->entry, &info) == 0 || info.dli_fname == nullptr) return t->target.name;
+  char offset[32];
+  std::snprintf(offset, sizeof(offset), "+%#zx",
+                static_cast<std::size_t>(static_cast<const char*>(t->entry) - static_cast<const char*>(info.dli_fbase)));
+  return t->target.name + " (" + info.dli_fname + offset + ")";
 }
 
 }  // namespace connfuzz::fuzz

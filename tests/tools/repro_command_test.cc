@@ -315,6 +315,30 @@ TEST(Report, MarkdownAndSarifSayTheSame) {
   for (const auto& result : log["runs"][0]["results"]) EXPECT_EQ(result["level"], "note") << result;
 }
 
+// Code scanning shows a finding where the target's code is: repository-relative, with a line.
+TEST(Report, SarifPlacesEachFindingInTheTargetsOwnCode) {
+  // Run from the checkout's root, as code scanning runs it: that is SRCROOT.
+  CommandResult sarif = connfuzz::testing::run_shell("cd " + quote(kSource) + " && " + quote(CONNFUZZ_BINARY) +
+                                      " report --examples --format sarif --corpus " + quote(kExampleCrashes) +
+                                      " --findings " + quote(kExampleFindings / "example_leak_on_refused.txt"),
+                                  false);
+  ASSERT_EQ(sarif.status, 1) << sarif.output;
+  auto log = nlohmann::json::parse(sarif.output);
+  auto root = log["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"].get<std::string>();
+  EXPECT_EQ(root.rfind("file:///", 0), 0u) << root;
+  int in_examples = 0;
+  for (const auto& result : log["runs"][0]["results"]) {
+    const auto& physical = result["locations"][0]["physicalLocation"];
+    std::string uri = physical["artifactLocation"]["uri"];
+    if (uri.rfind("targets/examples/", 0) != 0) continue;
+    EXPECT_EQ(physical["artifactLocation"]["uriBaseId"], "SRCROOT") << result;
+    EXPECT_GT(physical["region"]["startLine"].get<int>(), 0) << result;
+    ++in_examples;
+  }
+  // Every example crash with a connfuzz verdict or a sanitizer's stack lands in its own file.
+  EXPECT_GE(in_examples, 4) << sarif.output;
+}
+
 // The oracle of the report itself: on targets that have bugs, it shows new findings.
 TEST(Report, TheExamplesCrashesAreNewFindingsOnTheirTargets) {
   CommandResult out = connfuzz_stdout("report --examples --format json --corpus " + quote(kExampleCrashes) +

@@ -1,5 +1,6 @@
 // Replaying the inputs and reading their traces into the table's rows.
 #include "coverage.h"
+#include "finding_location.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -55,6 +56,10 @@ InputResult replay(const FindingFile& input, const std::string& binary, double t
   if (run.finding()) {
     result.signature = run.signature;
     result.summary = run.summary;
+    if (auto at = finding_location(run.output)) {
+      result.location_file = at->file;
+      result.location_line = at->line;
+    }
     result.documented_as = run.documented_as;
     result.outcome = result.documented_as.empty() ? Outcome::found : Outcome::documented;
   }

@@ -28,6 +28,8 @@ struct InputResult {
   std::string signature;   // the finding: "connfuzz: false-success", "AddressSanitizer: ..."
   std::string summary;
   std::string documented_as;
+  std::string location_file;  // the finding in the target's own code (finding_location.h); "" unknown
+  int location_line = 0;
   std::vector<std::size_t> injected_rows;  // rows of the table a fault of the plan fired on
   std::vector<std::size_t> real_rows;      // rows the kernel (or the guard) answered with
 };

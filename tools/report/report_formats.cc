@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "report_totals.h"
@@ -122,7 +123,25 @@ std::string report_json(const Coverage& coverage) {
   return out.dump(2) + "\n";
 }
 
+namespace {
+
+// A SARIF location: repository-relative (uriBaseId SRCROOT, the directory the report is
+// made in) when the file is under it, as code scanning expects; absolute otherwise.
+json sarif_location(const std::string& file, int line, const std::string& root) {
+  json artifact;
+  if (file.rfind(root, 0) == 0) artifact = {{"uri", file.substr(root.size())}, {"uriBaseId", "SRCROOT"}};
+  else if (!file.empty() && file[0] != '/') artifact = {{"uri", file}, {"uriBaseId", "SRCROOT"}};
+  else artifact = {{"uri", "file://" + file}};
+  json physical = {{"artifactLocation", artifact}};
+  if (line > 0) physical["region"] = {{"startLine", line}};
+  return {{"physicalLocation", physical}};
+}
+
+}  // namespace
+
 std::string report_sarif(const Coverage& coverage) {
+  std::error_code ec;
+  const std::string root = std::filesystem::current_path(ec).string() + "/";
   json rules = json::array();
   std::vector<std::string> rule_ids;
   json results = json::array();
@@ -135,18 +154,23 @@ std::string report_sarif(const Coverage& coverage) {
     }
     std::string text = f->summary + " (target " + f->target + "; replay: connfuzz repro " + f->file + ")";
     if (!f->documented_as.empty()) text += "; documented in docs/FINDINGS.md as " + f->documented_as;
+    // In the target's code when the stack or the target's entry says where; else the input.
+    json where = f->location_file.empty() ? sarif_location(f->file, 0, root)
+                                          : sarif_location(f->location_file, f->location_line, root);
     results.push_back(
         {{"ruleId", f->signature},
          {"ruleIndex", at - rule_ids.begin()},
          {"level", f->documented_as.empty() ? "error" : "note"},
          {"message", {{"text", text}}},
-         {"locations", json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", f->file}}}}}}})},
+         {"locations", json::array({where})},
+         {"relatedLocations", json::array({sarif_location(f->file, 0, root)})},
          {"properties", {{"fuzzer", f->fuzzer}, {"target", f->target}, {"documentedAs", f->documented_as}}}});
   }
   json sarif = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs", json::array({{{"tool", {{"driver", {{"name", "connfuzz"}, {"version", "0.1.0"}, {"rules", rules}}}}},
+                             {"originalUriBaseIds", {{"SRCROOT", {{"uri", "file://" + root}}}}},
                              {"results", results}}})}};
   return sarif.dump(2) + "\n";
 }
