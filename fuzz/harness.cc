@@ -162,7 +162,7 @@ static void read_after_return(InputRun& in) {
     socklen_t type_len = sizeof(type);
     if (inject::real().fcntl(in.result.fd, F_GETFD) < 0)
       note_broken_contract("it returned descriptor " + std::to_string(in.result.fd) + ", which is not open");
-    else if (getsockopt(in.result.fd, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 && errno == ENOTSOCK)
+    else if (inject::real().getsockopt(in.result.fd, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 && errno == ENOTSOCK)
       note_broken_contract("it returned descriptor " + std::to_string(in.result.fd) + ", which is not a socket");
   }
   std::set<int> open;

@@ -9,6 +9,7 @@ packages=(
   libboost-dev libseccomp-dev
   python3 iproute2 procps afl++ chromium curl wget
   libc++-14-dev libc++abi-14-dev zip unzip binutils
+  dpkg-dev pkgconf  # scripts/package.sh: dpkg-shlibdeps for the .deb; pkg-config
 )
 
 missing=()

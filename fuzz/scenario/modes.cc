@@ -68,7 +68,9 @@ std::string mode_name(Mode mode) {
 
 std::string_view mode_family(Mode mode) noexcept {
   if (const ModeInfo* m = info(mode)) return m->family;
-  return is_user_mode(mode) ? std::string_view(user_modes().fuzzer) : std::string_view();
+  // Only a code the fuzzer registered is its own: any other for_family maps onto one.
+  bool registered = is_user_mode(mode) && user_index(mode) < user_modes().names.size();
+  return registered ? std::string_view(user_modes().fuzzer) : std::string_view();
 }
 
 std::string_view mode_description(Mode mode) noexcept {

@@ -77,6 +77,18 @@ TEST_F(HarnessTest, CountsTheInputsWhoseConnectReachedTheKernel) {
   EXPECT_EQ(harness().stats().kernel_inputs, before.kernel_inputs + 2);
 }
 
+// Once the target returned, the harness looks at its descriptor with calls of its own:
+// the plan is for the target's calls, so an "every getsockopt fails" rule does not make
+// its connected socket "not a socket" (a user's fuzzer reported broken-contract so).
+TEST_F(HarnessTest, ThePlanDoesNotReachTheHarnesssOwnLookAtTheResult) {
+  Scenario every_getsockopt = for_family(scenario_from("mode=posix_blocking\nsocket=AF_INET,SOCK_STREAM,0\n"
+                                                       "plan=getsockopt@*=ENOTSOCK mode=any\n"
+                                                       "address=listener,AF_INET,length=true\n"),
+                                         "posix");
+  InputVerdict verdict = harness().run(every_getsockopt);
+  EXPECT_FALSE(verdict.any()) << verdict.findings.front().reason << "\n" << verdict.calls;
+}
+
 TEST_F(HarnessTest, StatsFileCarriesTheCounts) {
   namespace fs = std::filesystem;
   fs::path file = fs::temp_directory_path() / ("connfuzz-stats-" + std::to_string(getpid()) + ".json");

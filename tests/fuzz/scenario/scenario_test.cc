@@ -99,6 +99,20 @@ TEST(Scenario, FamiliesMapEveryModeOntoTheirOwn) {
   }
 }
 
+// A user's fuzzer registers a few targets from kFirstUserMode on; an input may carry any
+// code up to 255 (a user's fuzzer found "no target registered for mode 242" and aborted).
+TEST(Scenario, UserFuzzersMapEveryCodeOntoTheTargetsTheyRegistered) {
+  set_user_modes("my_client", {"dial", "dial_list"});
+  const Mode first = static_cast<Mode>(kFirstUserMode), second = static_cast<Mode>(kFirstUserMode + 1);
+  for (int code = 0; code <= 255; ++code) {
+    Scenario s;
+    s.mode = static_cast<Mode>(code);
+    Mode mapped = for_family(s, "my_client").mode;
+    EXPECT_TRUE(mapped == first || mapped == second) << "code " << code << " became " << static_cast<int>(mapped);
+  }
+  set_user_modes("", {});
+}
+
 TEST(Scenario, BadTextIsRejectedWithItsLineAndWhy) {
   struct Case {
     const char* text;
