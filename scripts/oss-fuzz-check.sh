@@ -3,14 +3,28 @@
 # oss-fuzz/build.sh with the environment OSS-Fuzz gives it for one combination, then
 # checks every fuzzer in $OUT as OSS-Fuzz's check_build does: it carries the engine's
 # instrumentation, starts and runs a few inputs, and runs over its seed corpus.
-#   scripts/oss-fuzz-check.sh libfuzzer-address|libfuzzer-undefined|afl-address|coverage [WORKDIR]
+#   scripts/oss-fuzz-check.sh [user-]libfuzzer-address|libfuzzer-undefined|afl-address|coverage [WORKDIR]
+# user-COMBO builds a user's project instead (oss-fuzz/user-project/build.sh, the template
+# of oss-fuzz/README.md) on examples/fuzz-my-client, with connfuzz built from source.
 set -euo pipefail
-combo=${1:?usage: oss-fuzz-check.sh libfuzzer-address|libfuzzer-undefined|afl-address|coverage [WORKDIR]}
+combo=${1:?usage: oss-fuzz-check.sh [user-]libfuzzer-address|libfuzzer-undefined|afl-address|coverage [WORKDIR]}
 root=$(cd "$(dirname "$0")/.." && pwd)
 top=${2:-$root/build/oss-fuzz-$combo}
+build_script="$root/oss-fuzz/build.sh"
+at_least=7
 rm -rf "$top"
 mkdir -p "$top/src" "$top/work" "$top/out"
 ln -s "$root" "$top/src/connfuzz"
+if [[ "$combo" == user-* ]]; then
+  combo=${combo#user-}
+  # The example's fixed client: its seeds must pass, as a project's would (its bug is
+  # found by scripts/check-package.sh).
+  mkdir -p "$top/src/myclient"
+  for f in fuzz_client.c client.h; do ln -s "$root/examples/fuzz-my-client/$f" "$top/src/myclient/$f"; done
+  ln -s "$root/examples/fuzz-my-client/client_fixed.c" "$top/src/myclient/client.c"
+  build_script="$root/oss-fuzz/user-project/build.sh"
+  at_least=1
+fi
 export SRC="$top/src" WORK="$top/work" OUT="$top/out"
 
 # The flags OSS-Fuzz's base-builder sets (infra/base-images/base-builder), reduced to
@@ -46,7 +60,7 @@ export CXXFLAGS="$CFLAGS -stdlib=libc++"
 export LDFLAGS="-stdlib=libc++ $(g++ -print-file-name=libstdc++.so)"
 
 echo "oss-fuzz-check: $combo: building into $OUT" >&2
-"$root/oss-fuzz/build.sh" > "$top/build.log" 2>&1 || { tail -40 "$top/build.log" >&2; exit 1; }
+"$build_script" > "$top/build.log" 2>&1 || { tail -40 "$top/build.log" >&2; exit 1; }
 
 failures=0
 # grep -c reads to the end: grep -q would stop early and, under pipefail, fail the pipe.
@@ -54,7 +68,7 @@ contains() { local pattern=$1; shift; "$@" 2>/dev/null | grep -c "$pattern" > /d
 fail() { echo "oss-fuzz-check: $combo: FAIL: $*" >&2; failures=$((failures + 1)); }
 export CONNFUZZ_NO_NETNS=1  # OSS-Fuzz's runtime has no namespaces: the guard alone stands
 count=0
-for fuzzer in "$OUT"/*_fuzzer; do
+for fuzzer in $(find "$OUT" -maxdepth 1 -type f -perm -u+x | sort); do  # every program in $OUT, as check_build runs them
   name=$(basename "$fuzzer")
   count=$((count + 1))
   [ -f "$OUT/${name}_seed_corpus.zip" ] || fail "$name has no seed corpus"
@@ -87,7 +101,7 @@ for fuzzer in "$OUT"/*_fuzzer; do
       fail "$name wrote no coverage profile over its corpus"
   fi
 done
-[ "$count" -ge 7 ] || fail "only $count fuzzers in \$OUT"
+[ "$count" -ge "$at_least" ] || fail "only $count fuzzers in \$OUT"
 if [ "$failures" -gt 0 ]; then
   echo "oss-fuzz-check: $combo: $failures check(s) failed; logs in $WORK" >&2
   exit 1

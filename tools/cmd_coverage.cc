@@ -1,6 +1,8 @@
 // `connfuzz coverage --fuzzer BIN [--out DIR] INPUT...`: line coverage of the target's own
 // code over a corpus, as OSS-Fuzz's coverage build shows it, next to the errno coverage
 // that `connfuzz report` gives.
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 
