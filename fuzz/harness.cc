@@ -24,6 +24,7 @@
 #include "private_network.h"
 #include "real_calls.h"
 #include "runtime.h"
+#include "sweep_worker.h"
 
 namespace connfuzz::fuzz {
 namespace {
@@ -322,6 +323,7 @@ void Harness::write_stats() const {
 }
 
 void initialize_fuzzer(const char* family) {
+  serve_sweep_if_asked(family);  // `connfuzz sweep`'s worker or identity probe, when asked (then it never returns)
   inject::warn_unknown_environment(family);
   harness().initialize(family);
   std::atexit([] { harness().remove_temporary_files(); });
