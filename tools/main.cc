@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   add_nightly_command(app, status);
   add_verdicts_command(app, status);
   add_fuzzers_command(app, status);
+  add_sweep_command(app, status);
   int words_before_dashes = argc;
   for (int i = 1; i < argc; ++i)
     if (std::string_view(argv[i]) == "--") {
