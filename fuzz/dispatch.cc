@@ -40,6 +40,7 @@ targets::ConnectTarget target_for(Mode mode) noexcept {
     case Mode::example_sndtimeo_as_success: return ex::sndtimeo_as_success;
     case Mode::example_sndtimeo_as_failure: return ex::sndtimeo_as_failure;
     case Mode::example_epoll_error_ignored: return ex::epoll_error_ignored;
+    case Mode::example_ealready_as_failure: return ex::ealready_as_failure;
   }
   return t::kernel_raw_connect;
 }
