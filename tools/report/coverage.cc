@@ -11,6 +11,7 @@
 #include "finding_file.h"
 #include "fuzzer_process.h"
 #include "scenario.h"
+#include "sweep_coverage.h"
 #include "text_lines.h"
 
 namespace connfuzz::tools {
@@ -133,6 +134,7 @@ Coverage collect_coverage(const CoverageOptions& options) {
   }
   if (options.progress)
     std::cerr << "connfuzz report: " << options.finding_files.size() << " finding files replayed\n";
+  for (const std::string& file : options.sweep_files) add_sweep_inputs(file, options.with_examples, coverage.inputs);
   tally(coverage);
   return coverage;
 }

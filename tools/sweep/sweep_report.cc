@@ -17,6 +17,7 @@ namespace connfuzz::tools {
 namespace {
 
 namespace fs = std::filesystem;
+using fuzz::Site;
 using fuzz::SweepFinding;
 
 // What differs from run to run in an engine's reason: the pid that starts a call's line,
@@ -123,7 +124,8 @@ nlohmann::json rows_json(const std::vector<std::size_t>& rows) {
 
 nlohmann::json cell_json(const SweepResult& r, const SavedFiles& saved, std::size_t i) {
   const SweepCell& c = r.cells[i];
-  nlohmann::json findings = nlohmann::json::array();
+  nlohmann::json findings = nlohmann::json::array(), sites = nlohmann::json::array();
+  for (const Site& site : c.outcome.sites) sites.push_back(fuzz::site_text(site));
   for (const SweepFinding& f : c.outcome.findings)
     findings.push_back({{"verdict", f.verdict}, {"documented", f.documented}, {"detail", stable(f.reason)}});
   nlohmann::json cell = {{"kind", kind_name(c.kind)},
@@ -134,6 +136,7 @@ nlohmann::json cell_json(const SweepResult& r, const SavedFiles& saved, std::siz
                          {"fault", fuzz::reach_name(c.outcome.reach)},
                          {"verdict", c.ok() ? std::string("ok") : worst(c).verdict},
                          {"findings", findings},
+                         {"sites", sites},
                          {"injected_rows", rows_json(c.outcome.injected)},
                          {"real_rows", rows_json(c.outcome.real)}};
   if (!c.ok()) cell["repro"] = repro(r, saved, i);
