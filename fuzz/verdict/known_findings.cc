@@ -59,7 +59,7 @@ constexpr KnownFinding kKnown[] = {
     // The same EINTR inside asio::connect over a range: range_connect moves on to the next
     // endpoint and closes the socket whose attempt was still going on.
     {"asio-range-connect-eintr-abandoned", bits({Verdict::abandoned}), bits({Mode::asio_range_connect}), -1,
-     Shape::then_same_fd, {Call::connect, Err::equals, EINTR, By::plan}, {Call::close, Err::succeeded, 0, By::anyone}},
+     Shape::then_same_fd, {Call::connect, Err::equals, EINTR, By::plan}, {Call::close, Err::any_outcome, 0, By::anyone}},
     // connect() to AF_UNSPEC returns 0 having dissolved the socket's association; Asio's
     // single connect reports it as connected.
     {"asio-connect-af-unspec", bits({Verdict::false_success}), kAsioSyncSingle | bits({Mode::asio_async_connect}) | kEndpoint,
@@ -90,6 +90,7 @@ bool matches(const CallPattern& p, const Event& e) {
     case Err::equals: if (!failed || e.err != p.err) return false; break;
     case Err::other_than: if (!failed || e.err == p.err) return false; break;
     case Err::succeeded: if (failed) return false; break;
+    case Err::any_outcome: break;
   }
   return p.args_contain.empty() || std::string_view(e.args).find(p.args_contain) != std::string_view::npos;
 }
@@ -116,7 +117,7 @@ bool shape_holds(const KnownFinding& k, const targets::ConnectResult& result, Ev
     }
     case Shape::reported_by:
       for (auto it = events.rbegin(); it != events.rend(); ++it)
-        if ((*it)->result < 0 && (*it)->err == result.err) return matches(k.first, **it);
+        if ((*it)->call != Call::close && (*it)->result < 0 && (*it)->err == result.err) return matches(k.first, **it);
       return false;
     case Shape::last_connect_of_result:
       for (auto it = events.rbegin(); it != events.rend(); ++it)
