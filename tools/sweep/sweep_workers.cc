@@ -18,6 +18,7 @@
 
 #include "child_spawn.h"
 #include "fuzzer_process.h"
+#include "usage_error.h"
 
 namespace connfuzz::tools {
 namespace {
@@ -172,7 +173,9 @@ struct Loop {
       w.in_flight.pop_front();
       ++stats.restarts;
     } else if (w.finished == 0) {
-      throw std::runtime_error("the fuzzer's sweep worker ended before its first cell:\n" + w.output.substr(0, 4000));
+      throw UsageError("sweep: " + options.binary + ": its sweep worker ended before its first cell (exit status " +
+                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + "):\n" +
+                       w.output.substr(0, 4000));
     }  // else it stopped between cells (a thread it could not free): the next worker takes them
     queue.insert(queue.begin(), w.in_flight.begin(), w.in_flight.end());
     w.in_flight.clear();

@@ -25,7 +25,7 @@ struct WorkerStats {
 
 // The outcome of every cell, in the cells' order. on_done(i) is called as cell i ends.
 // Returns false when a SIGINT or SIGTERM stopped the run (the workers are gone then).
-// Throws std::runtime_error when a worker fails before its first cell (its output says why).
+// Throws UsageError when a worker fails before its first cell (its output says why).
 bool run_sweep_cells(const WorkerOptions& options, const std::vector<std::vector<std::uint8_t>>& cells,
                std::vector<fuzz::SweepOutcome>& outcomes, WorkerStats& stats,
                const std::function<void(std::size_t)>& on_done);
