@@ -13,8 +13,8 @@ namespace connfuzz::tools {
 // Cell index -> the file that holds its scenario.
 using SavedFiles = std::map<std::size_t, std::string>;
 
-// One file per distinct finding (its mode, verdict, documented section and the shape of
-// its fault), the first cell of each: DIR/<verdict>-<mode>-<fault>. Throws UsageError
+// One file per distinct finding (its mode, verdict, documented section and the calls its
+// faults struck), the first cell of each: DIR/<verdict>-<mode>-<fault>. Throws UsageError
 // when DIR cannot be made.
 SavedFiles save_findings(const SweepResult& result, const std::string& dir);
 
