@@ -1,5 +1,5 @@
 // What `connfuzz sweep` and a fuzzer working for it say to each other: a cell (one
-// scenario) a line on the way in, its outcome a line on the way out.
+// scenario) a message on the way in, its outcome a line on the way out.
 #pragma once
 
 #include <cstddef>
@@ -15,10 +15,13 @@
 
 namespace connfuzz::fuzz {
 
-// The descriptors a sweep worker reads cells from and writes outcomes to (the fuzzer
-// moves them out of its targets' way at once).
+// The descriptors a sweep worker reads cells from (a SOCK_SEQPACKET socket: a cell a
+// message) and writes outcomes to (a line each); the fuzzer moves them out of its
+// targets' way at once.
 inline constexpr int kSweepCellsFd = 3;
 inline constexpr int kSweepOutcomesFd = 4;
+// The outcome line that says the cell runner died inside its cell: "died\t<wait status>".
+inline constexpr std::string_view kDiedWord = "died";
 
 // The line a fuzzer prints when asked who it is (CONNFUZZ_IDENTIFY): "connfuzz-fuzzer
 // <family> <format>"; `format` names the input its engine reads.

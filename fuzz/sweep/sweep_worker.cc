@@ -1,9 +1,10 @@
-// The worker's loop: a cell in, the harness's verdict on it, the outcome out, the
-// process reset for the next. A cell that kills the process is `connfuzz sweep`'s to
-// record: it restarts the worker after it.
+// The worker: the harness initialized once, then a forked cell runner: a cell in, the
+// harness's verdict on it, the outcome out, the process reset for the next. A runner a
+// cell kills is forked again from the initialized state; `connfuzz sweep` records the cell.
 #include "sweep_worker.h"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "environment.h"
 #include "event_line.h"
 #include "harness.h"
+#include "real_calls.h"
 #include "sweep_protocol.h"
 
 namespace connfuzz::fuzz {
@@ -39,7 +41,7 @@ int move_out_of_the_way(int fd) {
 
 void write_all(int fd, const std::string& text) {
   for (std::size_t done = 0; done < text.size();) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
+    ssize_t n = inject::real().write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) fail(std::string("cannot write an outcome: ") + std::strerror(errno));
     done += static_cast<std::size_t>(n);
@@ -111,6 +113,31 @@ bool leaves_process_stuck(const SweepOutcome& o) {
                      [](const SweepFinding& f) { return f.verdict == verdict_name(Verdict::deadlock_after_cancel); });
 }
 
+// How a cell runner ends: the cells ran out, or it stopped between cells to be replaced.
+constexpr int kCellsEnded = 0;
+constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
+
+// One cell a message (SOCK_SEQPACKET): a runner never reads past its own cell, so the
+// cells after one that kills it wait, unread, for the next runner.
+[[noreturn]] void run_cells(const char* family, int cells, int outcomes) {
+  static char message[1 << 16];
+  for (;;) {
+    ssize_t n = inject::real().read(cells, message, sizeof(message));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(kCellsEnded);
+    auto cell = parse_cell_line(std::string_view(message, static_cast<std::size_t>(n)));
+    if (!cell) fail("not a cell: " + std::string(message, std::min<std::size_t>(static_cast<std::size_t>(n), 80)));
+    // What a cell that kills the runner printed follows its marker.
+    std::fprintf(stderr, "connfuzz: sweep: cell %llu\n", static_cast<unsigned long long>(cell->first));
+    SweepOutcome outcome = run_cell(family, cell->first, cell->second);
+    write_all(outcomes, outcome_line(outcome) + "\n");
+    if (leaves_process_stuck(outcome)) _exit(kReplaceMe);
+  }
+}
+
+// The worker initializes the harness once, then forks a cell runner from that state,
+// and another when one dies: a crash costs a fork, not a new process. The death of a
+// runner inside a cell is one line on the outcomes: "died\t<wait status>".
 [[noreturn]] void run_worker(const char* family) {
   int cells = move_out_of_the_way(kSweepCellsFd);
   int outcomes = move_out_of_the_way(kSweepOutcomesFd);
@@ -119,20 +146,16 @@ bool leaves_process_stuck(const SweepOutcome& o) {
   setenv("CONNFUZZ_TRACE", "1", 1);
   inject::warn_unknown_environment(family);
   harness().initialize(family);
-  FILE* in = fdopen(cells, "r");
-  if (in == nullptr) fail(std::string("fdopen: ") + std::strerror(errno));
-  char* line = nullptr;
-  std::size_t capacity = 0;
-  for (ssize_t n; (n = getline(&line, &capacity, in)) > 0;) {
-    std::string_view text(line, static_cast<std::size_t>(n));
-    if (text.ends_with('\n')) text.remove_suffix(1);
-    auto cell = parse_cell_line(text);
-    if (!cell) fail("not a cell line: " + std::string(text.substr(0, 80)));
-    // What a cell that kills the process printed follows its marker.
-    std::fprintf(stderr, "connfuzz: sweep: cell %llu\n", static_cast<unsigned long long>(cell->first));
-    SweepOutcome outcome = run_cell(family, cell->first, cell->second);
-    write_all(outcomes, outcome_line(outcome) + "\n");
-    if (leaves_process_stuck(outcome)) break;
+  for (;;) {
+    pid_t runner = fork();
+    if (runner < 0) fail(std::string("fork: ") + std::strerror(errno));
+    if (runner == 0) run_cells(family, cells, outcomes);
+    int status = 0;
+    while (waitpid(runner, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kCellsEnded) break;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kReplaceMe) continue;
+    write_all(outcomes, std::string(kDiedWord) + "\t" + std::to_string(status) + "\n");
   }
   harness().remove_temporary_files();
   _exit(0);

@@ -2,7 +2,9 @@
 // and misbehaves as FAKE_SWEEP says: "mixed" crashes on every cell whose plan refuses a
 // connect (connect@N=ECONNREFUSED) and hangs on every cell that times one out
 // (connect@N=ETIMEDOUT), answering the rest; "crash" crashes on every cell; "silent"
-// exits before its first cell. What `connfuzz sweep` must survive, with no real bug.
+// exits before its first cell. It forks no cell runners: a crash ends the whole worker,
+// the path a real worker takes when something kills it and not its runner. What
+// `connfuzz sweep` must survive, with no real bug.
 #include <signal.h>
 #include <unistd.h>
 
@@ -42,11 +44,9 @@ int main() {
   if (std::getenv("CONNFUZZ_IDENTIFY")) return std::printf("connfuzz-fuzzer posix scenario\n") < 0;
   const char* how = std::getenv("FAKE_SWEEP");
   if (!std::getenv("CONNFUZZ_SWEEP") || !how || std::strcmp(how, "silent") == 0) return 3;
-  FILE* in = fdopen(fuzz::kSweepCellsFd, "r");
-  char* text = nullptr;
-  std::size_t capacity = 0;
-  while (getline(&text, &capacity, in) > 0) {
-    auto cell = fuzz::parse_cell_line(std::string_view(text, std::strlen(text) - 1));
+  static char message[1 << 16];
+  for (ssize_t n; (n = read(fuzz::kSweepCellsFd, message, sizeof(message))) > 0;) {
+    auto cell = fuzz::parse_cell_line(std::string_view(message, static_cast<std::size_t>(n)));
     if (!cell) return 4;
     std::fprintf(stderr, "connfuzz: sweep: cell %llu\n", static_cast<unsigned long long>(cell->first));
     fuzz::Scenario s = fuzz::decode(cell->second);

@@ -109,6 +109,8 @@ class Sweep {
   SweepResult run() {
     auto started = std::chrono::steady_clock::now();
     r_.binary = o_.fuzzer;
+    check_fuzzer_file(o_.fuzzer);
+    workers_.start();  // their harnesses start while the fuzzer says who it is
     r_.family = identify_fuzzer(o_.fuzzer).family;
     r_.depth = o_.depth;
     r_.any_mode = o_.any_mode;
@@ -169,13 +171,12 @@ class Sweep {
     std::vector<std::vector<std::uint8_t>> bytes;
     for (const SweepCell& c : cells) bytes.push_back(fuzz::encode(c.scenario));
     std::vector<fuzz::SweepOutcome> outcomes;
-    WorkerStats stats;
     ProgressLine progress("connfuzz: sweep: " + r_.family + ": " + what + ": ", cells.size());
     auto on_done = [&](std::size_t i) {
       if (o_.progress) progress.step(!outcomes[i].findings.empty());
     };
-    bool finished = run_sweep_cells(workers(), bytes, outcomes, stats, on_done);
-    r_.restarts += stats.restarts;
+    bool finished = workers_.run(bytes, outcomes, on_done);
+    r_.restarts = workers_.restarts();
     r_.interrupted = !finished;
     for (std::size_t i = 0; finished && i < cells.size(); ++i) {
       cells[i].outcome = std::move(outcomes[i]);
@@ -184,14 +185,14 @@ class Sweep {
     return finished;
   }
 
-  WorkerOptions workers() const { return {o_.fuzzer, o_.jobs, o_.cell_timeout_seconds, scratch_.path}; }
-
   // A cell that ended its worker taught nothing about the calls.
   static bool died(const SweepCell& c) { return c.outcome.ended_worker; }
 
   const SweepOptions& o_;
   SweepResult r_;
   ScratchDirectory scratch_;
+  // The same workers for every phase: each initializes its harness once.
+  SweepWorkers workers_{{o_.fuzzer, o_.jobs, o_.cell_timeout_seconds, scratch_.path}};
 };
 
 }  // namespace

@@ -1,16 +1,18 @@
-// The workers' event loop: cells out on each worker's descriptor 3, outcomes back on its
-// descriptor 4, its stderr kept for the cell that may kill it; a dead or hung worker's
-// cell judged from that output, the worker replaced.
+// The workers' event loop: cells out on each worker's descriptor 3 (a message each),
+// outcomes back on its descriptor 4, its stderr kept for the cell that may kill it. A
+// runner's death is a line of its worker; a hang, or a worker's own death, replaces it.
 #include "sweep_workers.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -50,36 +52,35 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-void start(Worker& w, const WorkerOptions& o) {
+void start_worker(Worker& w, const WorkerOptions& o) {
   int cells[2], outcomes[2], errors[2];
-  if (pipe2(cells, O_CLOEXEC) != 0 || pipe2(outcomes, O_CLOEXEC) != 0 || pipe2(errors, O_CLOEXEC) != 0)
-    throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cells) != 0 || pipe2(outcomes, O_CLOEXEC) != 0 ||
+      pipe2(errors, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("socketpair/pipe2: ") + std::strerror(errno));
   SpawnRequest r;
   r.argv = {o.binary, "/dev/null"};  // the replay driver wants an input before it starts
   r.set_environment = {"CONNFUZZ_SWEEP=1", "TMPDIR=" + o.scratch_dir};
   r.unset_environment = {"CONNFUZZ_IDENTIFY", "CONNFUZZ_STATS", "CONNFUZZ_REPRO", "CONNFUZZ_TRACE"};
-  r.descriptors = {{fuzz::kSweepCellsFd, cells[0]}, {fuzz::kSweepOutcomesFd, outcomes[1]}, {1, errors[1]}, {2, errors[1]}};
+  r.descriptors = {{fuzz::kSweepCellsFd, cells[1]}, {fuzz::kSweepOutcomesFd, outcomes[1]}, {1, errors[1]}, {2, errors[1]}};
   w = Worker{};
   w.pid = spawn_child(r);
-  close(cells[0]);
+  close(cells[1]);
   close(outcomes[1]);
   close(errors[1]);
-  w.cells = cells[1];
+  w.cells = cells[0];
   w.outcomes = outcomes[0];
   w.errors = errors[0];
+  // Read as it comes, between outcomes, never waited for: most cells print only their marker.
+  fcntl(w.errors, F_SETFL, O_NONBLOCK);
   w.cell_started = Clock::now();
 }
 
 void send(Worker& w, std::size_t index, const std::vector<std::uint8_t>& bytes) {
-  std::string line = fuzz::cell_line(index, bytes) + "\n";
+  std::string message = fuzz::cell_line(index, bytes);
   if (w.in_flight.empty()) w.cell_started = Clock::now();
   w.in_flight.push_back(index);
   // A dead worker's EPIPE is seen when its outcomes end.
-  for (std::size_t done = 0; done < line.size();) {
-    ssize_t n = write(w.cells, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
+  while (write(w.cells, message.data(), message.size()) < 0 && errno == EINTR) {
   }
 }
 
@@ -102,12 +103,14 @@ bool read_some(int fd, std::string& into) {
   return true;
 }
 
-void drain_errors(Worker& w) {
-  for (int round = 0; round < 256; ++round) {
+// What the worker wrote to stderr and we have not read: all of it that is in the pipe
+// now (`wait_ms` 0), or until it ends.
+void drain_errors(Worker& w, int wait_ms) {
+  for (int round = 0; round < 256 && w.errors >= 0; ++round) {
     pollfd p{w.errors, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) return;
+    if (poll(&p, 1, wait_ms) <= 0) return;
     std::string chunk;
-    if (!read_some(w.errors, chunk)) return;
+    if (!read_some(w.errors, chunk)) return close_fd(w.errors);
     keep_output(w, chunk.data(), chunk.size());
   }
 }
@@ -119,37 +122,72 @@ std::string line_after(const std::string& text, std::string_view needle) {
   return text.substr(at, text.find('\n', at) - at);
 }
 
-struct Loop {
-  const WorkerOptions& options;
-  const std::vector<std::vector<std::uint8_t>>& cells;
-  std::vector<SweepOutcome>& outcomes;
-  WorkerStats& stats;
-  const std::function<void(std::size_t)>& on_done;
-  std::deque<std::size_t> queue;
+int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+}  // namespace
+
+struct SweepWorkers::Pool {
+  WorkerOptions options;
   std::vector<Worker> workers;
+  std::size_t restarts = 0;
+  // One run's cells:
+  const std::vector<std::vector<std::uint8_t>>* cells = nullptr;
+  std::vector<SweepOutcome>* outcomes = nullptr;
+  const std::function<void(std::size_t)>* on_done = nullptr;
+  std::deque<std::size_t> queue;
   std::size_t done = 0;
 
   void finish(std::size_t index, SweepOutcome outcome) {
     outcome.id = index;
-    outcomes[index] = std::move(outcome);
+    (*outcomes)[index] = std::move(outcome);
     ++done;
-    on_done(index);
+    (*on_done)(index);
   }
 
   void top_up(Worker& w) {
-    while (w.cells >= 0 && w.in_flight.size() < kWindow && !queue.empty()) {
-      send(w, queue.front(), cells[queue.front()]);
+    while (w.in_flight.size() < kWindow && !queue.empty()) {
+      send(w, queue.front(), (*cells)[queue.front()]);
       queue.pop_front();
     }
-    if (queue.empty() && w.in_flight.empty()) close_fd(w.cells);  // it ends when it reads the end
+  }
+
+  // The oldest cell in flight ended its runner (or its worker): what it printed says how.
+  void record_killer(Worker& w, int status, bool timed_out) {
+    std::size_t killer = w.in_flight.front();
+    std::size_t at = w.output.rfind(marker(killer));
+    if (at == std::string::npos && w.finished == 0)
+      throw UsageError("sweep: " + options.binary + ": its sweep worker ended before its first cell (exit status " +
+                       std::to_string(exit_code(status)) + "):\n" + w.output.substr(0, 4000));
+    // Its output ends where the next runner's first marker begins.
+    std::size_t from = at == std::string::npos ? 0 : at;
+    std::size_t next = w.output.find("connfuzz: sweep: cell ", from + 1);
+    std::string said = w.output.substr(from, next == std::string::npos ? std::string::npos : next - from);
+    finish(killer, dead_cell_outcome(killer, said, status, timed_out, options.cell_timeout_seconds));
+    w.in_flight.pop_front();
+    w.output.erase(0, next == std::string::npos ? std::string::npos : next);
+    w.cell_started = Clock::now();
+    ++restarts;
+  }
+
+  // "died\t<status>": the worker forks a new runner, which reads the cells after it.
+  void runner_died(Worker& w, std::string_view status_text) {
+    int status = 0;
+    std::from_chars(status_text.data(), status_text.data() + status_text.size(), status);
+    drain_errors(w, 0);
+    if (!w.in_flight.empty()) record_killer(w, status, false);
   }
 
   void read_outcomes(Worker& w) {
     for (std::size_t end; (end = w.partial.find('\n')) != std::string::npos;) {
-      auto o = fuzz::parse_outcome_line(std::string_view(w.partial).substr(0, end));
-      if (!o || w.in_flight.empty() || o->id != w.in_flight.front())
-        throw std::runtime_error("the sweep worker wrote an outcome out of turn: " + w.partial.substr(0, end));
+      std::string line = w.partial.substr(0, end);
       w.partial.erase(0, end + 1);
+      if (line.starts_with(std::string(fuzz::kDiedWord) + "\t")) {
+        runner_died(w, std::string_view(line).substr(fuzz::kDiedWord.size() + 1));
+        continue;
+      }
+      auto o = fuzz::parse_outcome_line(line);
+      if (!o || w.in_flight.empty() || o->id != w.in_flight.front())
+        throw std::runtime_error("the sweep worker wrote an outcome out of turn: " + line);
       w.in_flight.pop_front();
       w.cell_started = Clock::now();
       ++w.finished;
@@ -160,34 +198,20 @@ struct Loop {
   // The worker is gone (or must go): its oldest cell ended it; the others wait again.
   void bury(Worker& w, bool timed_out) {
     int status = kill_and_reap(w.pid);
-    drain_errors(w);
-    close_fd(w.cells);
-    close_fd(w.outcomes);
-    close_fd(w.errors);
+    drain_errors(w, 200);
+    close_fd(w.cells), close_fd(w.outcomes), close_fd(w.errors);
     w.pid = -1;
     if (w.in_flight.empty()) return;
-    std::size_t killer = w.in_flight.front();
-    std::size_t at = w.output.rfind(marker(killer));
-    if (at != std::string::npos) {
-      finish(killer, dead_cell_outcome(killer, w.output.substr(at), status, timed_out, options.cell_timeout_seconds));
-      w.in_flight.pop_front();
-      ++stats.restarts;
-    } else if (w.finished == 0) {
-      throw UsageError("sweep: " + options.binary + ": its sweep worker ended before its first cell (exit status " +
-                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + "):\n" +
-                       w.output.substr(0, 4000));
-    }  // else it stopped between cells (a thread it could not free): the next worker takes them
+    record_killer(w, status, timed_out);
     queue.insert(queue.begin(), w.in_flight.begin(), w.in_flight.end());
     w.in_flight.clear();
   }
 
-  void serve(Worker& w, const pollfd* out, const pollfd* err) {
-    if (err->revents) {
-      std::string chunk;
-      if (read_some(w.errors, chunk)) keep_output(w, chunk.data(), chunk.size());
-      else close_fd(w.errors);
-    }
-    if (!out->revents) return;
+  void serve(Worker& w, const pollfd& out) {
+    std::string chunk;
+    if (w.errors >= 0 && !read_some(w.errors, chunk)) close_fd(w.errors);
+    keep_output(w, chunk.data(), chunk.size());
+    if (!out.revents) return;
     if (read_some(w.outcomes, w.partial)) return read_outcomes(w);
     bury(w, false);
   }
@@ -198,38 +222,45 @@ struct Loop {
       if (w.pid > 0 && !w.in_flight.empty() && Clock::now() - w.cell_started > limit) bury(w, true);
   }
 
-  void kill_all() {
-    for (Worker& w : workers)
-      if (w.pid > 0) {
-        kill_and_reap(w.pid);
-        close_fd(w.cells), close_fd(w.outcomes), close_fd(w.errors);
-        w.pid = -1;
+  // Without cells, a worker ends by itself; one that does not is killed.
+  void end_all(int wait_ms) {
+    for (Worker& w : workers) close_fd(w.cells);
+    for (Worker& w : workers) {
+      if (w.pid < 0) continue;
+      pollfd p{w.outcomes, POLLIN, 0};
+      for (std::string ignored; poll(&p, 1, wait_ms) > 0 && read_some(w.outcomes, ignored);) {
       }
+      kill_and_reap(w.pid);
+      close_fd(w.outcomes), close_fd(w.errors);
+      w.pid = -1;
+    }
   }
 
   bool run() {
-    for (std::size_t i = 0; i < cells.size(); ++i) queue.push_back(i);
-    workers.resize(static_cast<std::size_t>(std::max(1, std::min<int>(options.jobs, static_cast<int>(cells.size())))));
-    while (done < cells.size()) {
-      if (g_stop) return kill_all(), false;
+    queue.clear();
+    for (std::size_t i = 0; i < cells->size(); ++i) queue.push_back(i);
+    done = 0;
+    while (done < cells->size()) {
+      if (g_stop) return end_all(0), false;
       std::vector<pollfd> fds;
+      // Every worker at once, even one with nothing to do yet: its start-up overlaps the others' cells.
       for (Worker& w : workers) {
-        if (w.pid < 0 && !queue.empty()) start(w, options);
-        if (w.pid > 0) top_up(w);
-        fds.push_back({w.pid > 0 ? w.outcomes : -1, POLLIN, 0});
-        fds.push_back({w.pid > 0 ? w.errors : -1, POLLIN, 0});
+        if (w.pid < 0) start_worker(w, options);
+        top_up(w);
+        fds.push_back({w.outcomes, POLLIN, 0});
       }
-      if (poll(fds.data(), fds.size(), 100) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
-      for (std::size_t i = 0; i < workers.size(); ++i)
-        if (workers[i].pid > 0) serve(workers[i], &fds[2 * i], &fds[2 * i + 1]);
+      // A short wait: stderr is read between outcomes, not waited for.
+      if (poll(fds.data(), fds.size(), 20) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
+      for (std::size_t i = 0; i < workers.size(); ++i) serve(workers[i], fds[i]);
       watch_time();
     }
-    kill_all();
     return true;
   }
 };
 
-// SIGINT and SIGTERM stop the sweep; a dead worker's pipe must not stop connfuzz.
+namespace {
+
+// SIGINT and SIGTERM stop the sweep; a dead worker's socket must not stop connfuzz.
 struct SignalScope {
   struct sigaction old_int {}, old_term {}, old_pipe {};
   SignalScope() {
@@ -251,12 +282,43 @@ struct SignalScope {
 
 }  // namespace
 
+SweepWorkers::SweepWorkers(WorkerOptions options) : pool_(std::make_unique<Pool>()) {
+  pool_->options = std::move(options);
+  pool_->workers.resize(static_cast<std::size_t>(std::max(1, pool_->options.jobs)));
+}
+
+// A worker removes its harness's directory once its cells end: a moment for that.
+SweepWorkers::~SweepWorkers() { pool_->end_all(1000); }
+
+std::size_t SweepWorkers::restarts() const noexcept { return pool_->restarts; }
+
+void SweepWorkers::start() {
+  for (Worker& w : pool_->workers)
+    if (w.pid < 0) start_worker(w, pool_->options);
+}
+
+bool SweepWorkers::run(const std::vector<std::vector<std::uint8_t>>& cells, std::vector<SweepOutcome>& outcomes,
+                       const std::function<void(std::size_t)>& on_done) {
+  outcomes.assign(cells.size(), SweepOutcome{});
+  if (cells.empty()) return true;
+  SignalScope signals;
+  pool_->cells = &cells;
+  pool_->outcomes = &outcomes;
+  pool_->on_done = &on_done;
+  try {
+    return pool_->run();
+  } catch (...) {
+    pool_->end_all(0);
+    throw;
+  }
+}
+
 SweepOutcome dead_cell_outcome(std::uint64_t id, const std::string& output, int wait_status, bool timed_out,
                                double timeout_seconds) {
   FuzzerRun run;
   run.output = output;
   run.timed_out = timed_out;
-  run.exit_status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+  run.exit_status = exit_code(wait_status);
   read_finding(run);
   SweepOutcome o;
   o.id = id;
@@ -277,20 +339,6 @@ SweepOutcome dead_cell_outcome(std::uint64_t id, const std::string& output, int 
   }
   o.findings.push_back(f);
   return o;
-}
-
-bool run_sweep_cells(const WorkerOptions& options, const std::vector<std::vector<std::uint8_t>>& cells,
-               std::vector<SweepOutcome>& outcomes, WorkerStats& stats, const std::function<void(std::size_t)>& on_done) {
-  outcomes.assign(cells.size(), SweepOutcome{});
-  if (cells.empty()) return true;
-  SignalScope signals;
-  Loop loop{options, cells, outcomes, stats, on_done, {}, {}, 0};
-  try {
-    return loop.run();
-  } catch (...) {
-    loop.kill_all();
-    throw;
-  }
 }
 
 }  // namespace connfuzz::tools

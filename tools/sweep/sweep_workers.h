@@ -1,10 +1,12 @@
 // Runs cells on a fuzzer's sweep workers (sweep_worker.h), several at once: each worker
-// is handed the next cell as it finishes one, and a worker that a cell killed or hung
-// is recorded with that cell's verdict and replaced, resuming after it.
+// is handed the next cell as it finishes one. A cell that kills its worker's cell runner
+// is recorded with the verdict its output names (the worker forks a new runner); one that
+// hangs is recorded as a hang and its worker replaced; the other cells go on.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,18 +21,31 @@ struct WorkerOptions {
   std::string scratch_dir;           // the workers' TMPDIR (their listeners' sockets)
 };
 
-struct WorkerStats {
-  std::size_t restarts = 0;  // workers replaced after a cell ended them
+class SweepWorkers {
+ public:
+  explicit SweepWorkers(WorkerOptions options);
+  ~SweepWorkers();  // the workers end once their cells do
+  SweepWorkers(const SweepWorkers&) = delete;
+  SweepWorkers& operator=(const SweepWorkers&) = delete;
+
+  // The outcome of every cell, in the cells' order; on_done(i) as cell i ends. The same
+  // workers serve every call. False when a SIGINT or SIGTERM stopped the run (the
+  // workers are gone then). Throws UsageError when a worker fails before its first cell.
+  bool run(const std::vector<std::vector<std::uint8_t>>& cells, std::vector<fuzz::SweepOutcome>& outcomes,
+           const std::function<void(std::size_t)>& on_done);
+
+  // Starts every worker now (run() would at its first cells), so that their start-up
+  // overlaps whatever comes before. Call only for a binary check_fuzzer_file passed.
+  void start();
+
+  std::size_t restarts() const noexcept;  // cell runners and workers replaced after a cell ended one
+
+ private:
+  struct Pool;
+  std::unique_ptr<Pool> pool_;
 };
 
-// The outcome of every cell, in the cells' order. on_done(i) is called as cell i ends.
-// Returns false when a SIGINT or SIGTERM stopped the run (the workers are gone then).
-// Throws UsageError when a worker fails before its first cell (its output says why).
-bool run_sweep_cells(const WorkerOptions& options, const std::vector<std::vector<std::uint8_t>>& cells,
-               std::vector<fuzz::SweepOutcome>& outcomes, WorkerStats& stats,
-               const std::function<void(std::size_t)>& on_done);
-
-// The outcome of a cell that ended its worker, from what the worker printed after the
+// The outcome of a cell that ended its runner, from what the runner printed after the
 // cell's marker and how it ended (fuzzer_process.h reads the finding).
 fuzz::SweepOutcome dead_cell_outcome(std::uint64_t id, const std::string& output, int wait_status, bool timed_out,
                                      double timeout_seconds);
