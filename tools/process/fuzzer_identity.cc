@@ -1,17 +1,16 @@
 // A look inside the file for connfuzz's entry points, then the binary asked in person.
 #include "fuzzer_identity.h"
 
+#include <elf.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -25,18 +24,35 @@ namespace {
 // A fuzzer answers before it does anything else; a loaded machine may still take a while.
 constexpr double kAnswerSeconds = 10;
 
-// Whether the file holds each of `words` somewhere (read in pieces that overlap).
-bool holds_all(const std::string& path, std::vector<std::string_view> words) {
-  std::ifstream in(path, std::ios::binary);
-  std::string window;
-  std::array<char, 1 << 16> chunk;
-  while (!words.empty() && in) {
-    in.read(chunk.data(), chunk.size());
-    window.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    std::erase_if(words, [&](std::string_view w) { return window.find(w) != std::string::npos; });
-    window.erase(0, window.size() > 64 ? window.size() - 64 : 0);
+// The bytes of the ELF file's sections that hold strings: its symbol names (.dynstr,
+// .strtab) and constants (.rodata). Empty for a file that is no 64-bit ELF.
+std::string string_sections(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  auto read_at = [fd](void* into, std::size_t n, std::uint64_t at) {
+    return pread(fd, into, n, static_cast<off_t>(at)) == static_cast<ssize_t>(n);
+  };
+  std::string out;
+  Elf64_Ehdr h{};
+  if (read_at(&h, sizeof(h), 0) && std::memcmp(h.e_ident, ELFMAG, SELFMAG) == 0 && h.e_ident[EI_CLASS] == ELFCLASS64 &&
+      h.e_shentsize == sizeof(Elf64_Shdr) && h.e_shstrndx < h.e_shnum) {
+    std::vector<Elf64_Shdr> sections(h.e_shnum);
+    Elf64_Shdr& names = sections[h.e_shstrndx];
+    std::string name_table;
+    if (read_at(sections.data(), sections.size() * sizeof(Elf64_Shdr), h.e_shoff) && names.sh_size < (64u << 20)) {
+      name_table.resize(names.sh_size);
+      if (!read_at(name_table.data(), name_table.size(), names.sh_offset)) name_table.clear();
+    }
+    for (const Elf64_Shdr& section : sections) {
+      if (section.sh_name >= name_table.size() || section.sh_type == SHT_NOBITS || section.sh_size > (256u << 20)) continue;
+      std::string_view name(name_table.c_str() + section.sh_name);
+      if (name != ".dynstr" && name != ".strtab" && name != ".rodata") continue;
+      std::string bytes(section.sh_size, '\0');
+      if (read_at(bytes.data(), bytes.size(), section.sh_offset)) out += bytes;
+    }
   }
-  return words.empty();
+  close(fd);
+  return out;
 }
 
 // The binary's standard output until it ends or the time is up.
@@ -71,14 +87,19 @@ std::string answer_of(const std::string& binary) {
 
 }  // namespace
 
-FuzzerIdentity identify_fuzzer(const std::string& binary) {
+void check_fuzzer_file(const std::string& binary) {
   struct stat st {};
   if (stat(binary.c_str(), &st) != 0) throw UsageError("'" + binary + "': " + std::strerror(errno));
   if (!S_ISREG(st.st_mode) || access(binary.c_str(), X_OK) != 0)
     throw UsageError("'" + binary + "' is not an executable file");
   // Only a connfuzz fuzzer is run: another program might do anything with its argument.
-  if (!holds_all(binary, {"LLVMFuzzerTestOneInput", "CONNFUZZ_IDENTIFY"}))
+  std::string strings = string_sections(binary);
+  if (strings.find("LLVMFuzzerTestOneInput") == std::string::npos || strings.find("CONNFUZZ_IDENTIFY") == std::string::npos)
     throw UsageError("'" + binary + "' is not a connfuzz fuzzer (it has no LLVMFuzzerTestOneInput built with connfuzz's harness)");
+}
+
+FuzzerIdentity identify_fuzzer(const std::string& binary) {
+  check_fuzzer_file(binary);
   std::istringstream lines(answer_of(binary));
   for (std::string line; std::getline(lines, line);) {
     std::istringstream words(line);

@@ -11,9 +11,13 @@ struct FuzzerIdentity {
   std::string format;  // the input its engine reads: "scenario"
 };
 
-// Asks the binary (CONNFUZZ_IDENTIFY=1, a few seconds at most). A file that does not
-// carry connfuzz's entry points is never run. Throws UsageError naming the binary and
-// why it is none: missing, not executable, not a connfuzz fuzzer, no answer in time.
+// Asks the binary (CONNFUZZ_IDENTIFY=1, a few seconds at most), once
+// check_fuzzer_file has passed. Throws UsageError naming the binary and why it is
+// none: missing, not executable, not a connfuzz fuzzer, no answer in time.
 FuzzerIdentity identify_fuzzer(const std::string& binary);
+
+// The part that runs nothing: an executable file that carries connfuzz's entry points
+// (LLVMFuzzerTestOneInput and the harness's CONNFUZZ_IDENTIFY). Throws as above.
+void check_fuzzer_file(const std::string& binary);
 
 }  // namespace connfuzz::tools
