@@ -92,6 +92,16 @@ std::optional<std::pair<std::uint64_t, std::vector<std::uint8_t>>> parse_cell_li
   return std::make_pair(*id, std::move(bytes));
 }
 
+std::string identity_line(std::string_view family) {
+  return std::string(kIdentityWord) + " " + std::string(family) + " " + std::string(kScenarioFormat);
+}
+
+std::optional<std::pair<std::string, std::string>> parse_identity_line(std::string_view line) {
+  std::vector<std::string_view> words = split(line, ' ');
+  if (words.size() != 3 || words[0] != kIdentityWord || words[1].empty() || words[2].empty()) return std::nullopt;
+  return std::make_pair(std::string(words[1]), std::string(words[2]));
+}
+
 std::string_view reach_name(Reach reach) noexcept {
   switch (reach) {
     case Reach::fired: return "fired";

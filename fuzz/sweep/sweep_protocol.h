@@ -27,6 +27,10 @@ inline constexpr std::string_view kDiedWord = "died";
 // <family> <format>"; `format` names the input its engine reads.
 inline constexpr std::string_view kIdentityWord = "connfuzz-fuzzer";
 inline constexpr std::string_view kScenarioFormat = "scenario";
+// That line, without its newline; a sweep worker's first outcome line is the same.
+std::string identity_line(std::string_view family);
+// The family and format it names; nullopt for a line that is no identity line.
+std::optional<std::pair<std::string, std::string>> parse_identity_line(std::string_view line);
 
 using Site = std::pair<inject::Call, unsigned long>;  // connect#2 is {connect, 2}
 

@@ -146,6 +146,7 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
   setenv("CONNFUZZ_TRACE", "1", 1);
   inject::warn_unknown_environment(family);
   harness().initialize(family);
+  write_all(outcomes, identity_line(family) + "\n");  // who answers, before any cell
   for (;;) {
     pid_t runner = fork();
     if (runner < 0) fail(std::string("fork: ") + std::strerror(errno));
@@ -165,7 +166,7 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
 
 void serve_sweep_if_asked(const char* family) {
   if (inject::env_value(inject::EnvVar::identify) != nullptr) {
-    std::printf("%s %s %s\n", kIdentityWord.data(), family, kScenarioFormat.data());
+    std::printf("%s\n", identity_line(family).c_str());
     std::fflush(stdout);
     _exit(0);
   }

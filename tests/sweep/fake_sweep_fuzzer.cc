@@ -41,9 +41,11 @@ void answer(std::uint64_t id) {
 }  // namespace
 
 int main() {
-  if (std::getenv("CONNFUZZ_IDENTIFY")) return std::printf("connfuzz-fuzzer posix scenario\n") < 0;
+  if (std::getenv("CONNFUZZ_IDENTIFY")) return std::printf("%s\n", fuzz::identity_line("posix").c_str()) < 0;
   const char* how = std::getenv("FAKE_SWEEP");
   if (!std::getenv("CONNFUZZ_SWEEP") || !how || std::strcmp(how, "silent") == 0) return 3;
+  std::string hello = fuzz::identity_line("posix") + "\n";
+  if (write(fuzz::kSweepOutcomesFd, hello.data(), hello.size()) < 0) return 3;
   static char message[1 << 16];
   for (ssize_t n; (n = read(fuzz::kSweepCellsFd, message, sizeof(message))) > 0;) {
     auto cell = fuzz::parse_cell_line(std::string_view(message, static_cast<std::size_t>(n)));

@@ -42,5 +42,16 @@ TEST(SweepProtocol, AnOkOutcomeWithNoCallsIsFiveFields) {
     EXPECT_FALSE(parse_outcome_line(bad)) << bad;
 }
 
+TEST(SweepProtocol, TheIdentityLineNamesFamilyAndFormat) {
+  EXPECT_EQ(identity_line("posix"), "connfuzz-fuzzer posix scenario");
+  auto id = parse_identity_line(identity_line("example_leak_on_refused"));
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->first, "example_leak_on_refused");
+  EXPECT_EQ(id->second, "scenario");
+  for (const char* bad : {"", "connfuzz-fuzzer", "connfuzz-fuzzer posix", "fuzzer posix scenario", "connfuzz-fuzzer  scenario",
+                          "connfuzz-fuzzer posix scenario extra"})
+    EXPECT_FALSE(parse_identity_line(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace connfuzz::fuzz

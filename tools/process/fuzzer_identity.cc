@@ -101,12 +101,8 @@ void check_fuzzer_file(const std::string& binary) {
 FuzzerIdentity identify_fuzzer(const std::string& binary) {
   check_fuzzer_file(binary);
   std::istringstream lines(answer_of(binary));
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream words(line);
-    std::string word;
-    FuzzerIdentity id;
-    if (words >> word >> id.family >> id.format && word == fuzz::kIdentityWord) return id;
-  }
+  for (std::string line; std::getline(lines, line);)
+    if (auto id = fuzz::parse_identity_line(line)) return {id->first, id->second};
   throw UsageError("'" + binary + "' is not a connfuzz fuzzer (asked with CONNFUZZ_IDENTIFY=1, it did not say '" +
                    std::string(fuzz::kIdentityWord) + " FAMILY FORMAT' within " +
                    std::to_string(static_cast<int>(kAnswerSeconds)) + " s)");

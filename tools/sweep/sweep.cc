@@ -110,8 +110,7 @@ class Sweep {
     auto started = std::chrono::steady_clock::now();
     r_.binary = o_.fuzzer;
     check_fuzzer_file(o_.fuzzer);
-    workers_.start();  // their harnesses start while the fuzzer says who it is
-    r_.family = identify_fuzzer(o_.fuzzer).family;
+    r_.family = workers_.family();  // the first worker says it as it starts
     r_.depth = o_.depth;
     r_.any_mode = o_.any_mode;
     if (fault_free() && depth_one() && o_.depth >= 2) depth_two();

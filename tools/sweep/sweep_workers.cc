@@ -30,6 +30,8 @@ using fuzz::SweepOutcome;
 
 // Cells a worker holds at once: the one it runs and the next, so it never waits for us.
 constexpr std::size_t kWindow = 2;
+// Cells a second (third, ...) worker must have waiting before it is started.
+constexpr std::size_t kCellsPerExtraWorker = 200;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
 
@@ -44,6 +46,7 @@ struct Worker {
   std::string partial;                // outcome bytes short of a line
   std::string output;                 // its stderr since the oldest cell in flight began
   std::size_t finished = 0;           // cells it gave an outcome for
+  std::string family;                 // from its first line, which says which fuzzer it is
   Clock::time_point cell_started;
 };
 
@@ -144,7 +147,12 @@ struct SweepWorkers::Pool {
     (*on_done)(index);
   }
 
+  // A worker's start-up costs what a few hundred cells do: the first always, another
+  // only for as many cells as would keep it busy that long.
+  bool worth_starting(std::size_t slot) const { return slot == 0 || queue.size() > slot * kCellsPerExtraWorker; }
+
   void top_up(Worker& w) {
+    if (w.pid < 0) return;
     while (w.in_flight.size() < kWindow && !queue.empty()) {
       send(w, queue.front(), (*cells)[queue.front()]);
       queue.pop_front();
@@ -177,10 +185,23 @@ struct SweepWorkers::Pool {
     if (!w.in_flight.empty()) record_killer(w, status, false);
   }
 
+  void introduce(Worker& w, const std::string& line) {
+    auto id = fuzz::parse_identity_line(line);
+    if (!id) throw UsageError("sweep: " + options.binary + " is not a connfuzz fuzzer (its worker began with '" + line + "')");
+    if (id->second != fuzz::kScenarioFormat)
+      throw UsageError("sweep: " + options.binary + " reads '" + id->second + "' inputs; this connfuzz writes '" +
+                       std::string(fuzz::kScenarioFormat) + "' ones");
+    w.family = id->first;
+  }
+
   void read_outcomes(Worker& w) {
     for (std::size_t end; (end = w.partial.find('\n')) != std::string::npos;) {
       std::string line = w.partial.substr(0, end);
       w.partial.erase(0, end + 1);
+      if (w.family.empty()) {
+        introduce(w, line);
+        continue;
+      }
       if (line.starts_with(std::string(fuzz::kDiedWord) + "\t")) {
         runner_died(w, std::string_view(line).substr(fuzz::kDiedWord.size() + 1));
         continue;
@@ -236,6 +257,23 @@ struct SweepWorkers::Pool {
     }
   }
 
+  // The first worker's first line: which fuzzer it is.
+  std::string family() {
+    Worker& w = workers.front();
+    if (w.pid < 0) start_worker(w, options);
+    auto deadline = Clock::now() + std::chrono::duration<double>(options.cell_timeout_seconds);
+    while (w.family.empty() && Clock::now() < deadline) {
+      pollfd p{w.outcomes, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      if (!read_some(w.outcomes, w.partial)) break;
+      read_outcomes(w);
+    }
+    if (!w.family.empty()) return w.family;
+    drain_errors(w, 200);
+    throw UsageError("sweep: " + options.binary + " is not a connfuzz fuzzer (as a sweep worker it did not say which fuzzer it is" +
+                     (w.output.empty() ? std::string(")") : "; it said:\n" + w.output.substr(0, 4000) + ")"));
+  }
+
   bool run() {
     queue.clear();
     for (std::size_t i = 0; i < cells->size(); ++i) queue.push_back(i);
@@ -243,15 +281,16 @@ struct SweepWorkers::Pool {
     while (done < cells->size()) {
       if (g_stop) return end_all(0), false;
       std::vector<pollfd> fds;
-      // Every worker at once, even one with nothing to do yet: its start-up overlaps the others' cells.
-      for (Worker& w : workers) {
-        if (w.pid < 0) start_worker(w, options);
+      for (std::size_t i = 0; i < workers.size(); ++i) {
+        Worker& w = workers[i];
+        if (w.pid < 0 && worth_starting(i)) start_worker(w, options);
         top_up(w);
-        fds.push_back({w.outcomes, POLLIN, 0});
+        fds.push_back({w.pid > 0 ? w.outcomes : -1, POLLIN, 0});
       }
       // A short wait: stderr is read between outcomes, not waited for.
       if (poll(fds.data(), fds.size(), 20) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
-      for (std::size_t i = 0; i < workers.size(); ++i) serve(workers[i], fds[i]);
+      for (std::size_t i = 0; i < workers.size(); ++i)
+        if (workers[i].pid > 0) serve(workers[i], fds[i]);
       watch_time();
     }
     return true;
@@ -292,10 +331,7 @@ SweepWorkers::~SweepWorkers() { pool_->end_all(1000); }
 
 std::size_t SweepWorkers::restarts() const noexcept { return pool_->restarts; }
 
-void SweepWorkers::start() {
-  for (Worker& w : pool_->workers)
-    if (w.pid < 0) start_worker(w, pool_->options);
-}
+std::string SweepWorkers::family() { return pool_->family(); }
 
 bool SweepWorkers::run(const std::vector<std::vector<std::uint8_t>>& cells, std::vector<SweepOutcome>& outcomes,
                        const std::function<void(std::size_t)>& on_done) {

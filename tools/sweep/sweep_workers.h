@@ -34,9 +34,10 @@ class SweepWorkers {
   bool run(const std::vector<std::vector<std::uint8_t>>& cells, std::vector<fuzz::SweepOutcome>& outcomes,
            const std::function<void(std::size_t)>& on_done);
 
-  // Starts every worker now (run() would at its first cells), so that their start-up
-  // overlaps whatever comes before. Call only for a binary check_fuzzer_file passed.
-  void start();
+  // Which fuzzer the binary is, as its first worker says when it starts (the first line
+  // a worker writes). Call only for a binary check_fuzzer_file passed. Throws UsageError
+  // when the worker ends, or says nothing of the kind within the cell timeout.
+  std::string family();
 
   std::size_t restarts() const noexcept;  // cell runners and workers replaced after a cell ended one
 
