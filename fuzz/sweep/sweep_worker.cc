@@ -4,11 +4,13 @@
 #include "sweep_worker.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -150,7 +152,10 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
   for (;;) {
     pid_t runner = fork();
     if (runner < 0) fail(std::string("fork: ") + std::strerror(errno));
-    if (runner == 0) run_cells(family, cells, outcomes);
+    if (runner == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a worker killed with connfuzz takes its runner along
+      run_cells(family, cells, outcomes);
+    }
     int status = 0;
     while (waitpid(runner, &status, 0) < 0 && errno == EINTR) {
     }

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ namespace {
 // environment, which is the child's own copy.
 [[noreturn]] void become(const SpawnRequest& r, std::vector<char*>& argv, int exec_error) {
   setpgid(0, 0);
+  if (r.dies_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (const std::string& name : r.unset_environment) unsetenv(name.c_str());
   for (const std::string& entry : r.set_environment) {
     std::size_t eq = entry.find('=');

@@ -15,6 +15,7 @@ struct SpawnRequest {
   std::vector<std::string> set_environment;  // NAME=VALUE, over connfuzz's own
   std::vector<std::string> unset_environment;
   std::vector<std::pair<int, int>> descriptors;  // {child's number, parent's descriptor}; 0, 1 and 2 are /dev/null unless given
+  bool dies_with_parent = false;  // SIGKILL when connfuzz goes, even killed (PR_SET_PDEATHSIG)
 };
 
 // Throws UsageError("cannot execute PROGRAM: why") when exec fails.

@@ -51,7 +51,7 @@ Groups by_verdict(const SweepResult& r) {
 std::string summary_line(const SweepResult& r) {
   SweepTally t = tally_sweep(r);
   std::ostringstream s;
-  s << r.cells.size() << " cells on " << r.seeds.size() << " seeds: " << t.ok << " ok, " << t.new_findings
+  s << r.cells.size() << " cells on " << r.seeds.size() << (r.seeds.size() == 1 ? " seed: " : " seeds: ") << t.ok << " ok, " << t.new_findings
     << " new findings, " << t.documented << " documented, " << t.refused << " not realistic in the target's state, "
     << t.unreached << " never reached";
   return s.str();

@@ -65,6 +65,7 @@ void start_worker(Worker& w, const WorkerOptions& o) {
   r.set_environment = {"CONNFUZZ_SWEEP=1", "TMPDIR=" + o.scratch_dir};
   r.unset_environment = {"CONNFUZZ_IDENTIFY", "CONNFUZZ_STATS", "CONNFUZZ_REPRO", "CONNFUZZ_TRACE"};
   r.descriptors = {{fuzz::kSweepCellsFd, cells[1]}, {fuzz::kSweepOutcomesFd, outcomes[1]}, {1, errors[1]}, {2, errors[1]}};
+  r.dies_with_parent = true;  // a killed sweep (or nightly) leaves no worker behind
   w = Worker{};
   w.pid = spawn_child(r);
   close(cells[1]);
