@@ -174,7 +174,9 @@ class Sweep {
     auto on_done = [&](std::size_t i) {
       if (o_.progress) progress.step(!outcomes[i].findings.empty());
     };
+    auto started = std::chrono::steady_clock::now();
     bool finished = workers_.run(bytes, outcomes, on_done);
+    r_.phases.push_back({what, cells.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
     r_.restarts = workers_.restarts();
     r_.interrupted = !finished;
     for (std::size_t i = 0; finished && i < cells.size(); ++i) {

@@ -44,6 +44,12 @@ struct SweepResult {
   std::vector<SweepCell> cells;    // in the order they were enumerated
   std::size_t restarts = 0;        // workers replaced after a cell ended one
   double seconds = 0;
+  struct Phase {
+    std::string name;  // "fault-free runs", "depth 1", "depth 2"
+    std::size_t cells = 0;
+    double seconds = 0;
+  };
+  std::vector<Phase> phases;
   bool interrupted = false;
 
   std::size_t new_findings() const;  // cells with a finding not documented

@@ -30,8 +30,9 @@ using fuzz::SweepOutcome;
 
 // Cells a worker holds at once: the one it runs and the next, so it never waits for us.
 constexpr std::size_t kWindow = 2;
-// Cells a second (third, ...) worker must have waiting before it is started.
-constexpr std::size_t kCellsPerExtraWorker = 200;
+// Cells a second (third, ...) worker must have waiting before it is started: about what
+// its start-up costs (a few milliseconds, a cell tens of microseconds, a crash one).
+constexpr std::size_t kCellsPerExtraWorker = 64;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
 
@@ -148,8 +149,8 @@ struct SweepWorkers::Pool {
     (*on_done)(index);
   }
 
-  // A worker's start-up costs what a few hundred cells do: the first always, another
-  // only for as many cells as would keep it busy that long.
+  // The first worker always; another only for as many cells as would keep it busy longer
+  // than its start-up takes.
   bool worth_starting(std::size_t slot) const { return slot == 0 || queue.size() > slot * kCellsPerExtraWorker; }
 
   void top_up(Worker& w) {
