@@ -203,10 +203,6 @@ bool SweepCell::new_finding() const noexcept {
                      [](const fuzz::SweepFinding& f) { return f.documented.empty(); });
 }
 
-std::size_t SweepResult::new_findings() const {
-  return static_cast<std::size_t>(std::count_if(cells.begin(), cells.end(), [](const SweepCell& c) { return c.new_finding(); }));
-}
-
 SweepResult run_sweep(const SweepOptions& options) { return Sweep(options).run(); }
 
 std::string_view kind_name(CellKind kind) noexcept {

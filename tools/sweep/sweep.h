@@ -51,8 +51,6 @@ struct SweepResult {
   };
   std::vector<Phase> phases;
   bool interrupted = false;
-
-  std::size_t new_findings() const;  // cells with a finding not documented
 };
 
 // Throws UsageError for a binary that is no connfuzz fuzzer, a bad seed, or a target
