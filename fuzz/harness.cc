@@ -25,6 +25,7 @@
 #include "real_calls.h"
 #include "registry.h"
 #include "runtime.h"
+#include "sweep_worker.h"
 
 namespace connfuzz::fuzz {
 namespace {
@@ -387,6 +388,7 @@ static void exit_inside_target() {
 }
 
 void initialize_fuzzer(const char* family) {
+  serve_sweep_if_asked(family);  // `connfuzz sweep`'s worker or identity probe, when asked (then it never returns)
   inject::warn_unknown_environment(family);
   std::atexit(exit_inside_target);
   harness().initialize(family);

@@ -5,6 +5,9 @@
 # (the rest the plan answered, or socket() failed first), findings (new / documented in
 # docs/FINDINGS.md) and the errno classes of the table whose faults fired.
 #
+# Before fuzzing, a depth-1 `connfuzz sweep` of each fuzzer: one file per distinct
+# finding in build/fuzz-work/<fuzzer>/findings/, counted in the same line.
+#
 # A crash does not end a target's time: it is kept in build/fuzz-work/<fuzzer>/findings/
 # and fuzzing resumes. The corpus grows in build/fuzz-work/<fuzzer>/corpus/ (seeded
 # from corpus/<fuzzer>/); nothing is written into the source tree.
@@ -26,9 +29,27 @@ for fuzzer in $fuzzers; do
   dir=$work/$fuzzer
   mkdir -p "$dir/corpus" "$dir/findings" "$dir/runs"
   find corpus/"$fuzzer" -type f ! -name "*.txt" -exec cp -n {} "$dir/corpus/" \;
+  # Every single fault at every call the fuzzer's seeds make, first: its findings are
+  # kept in findings/ beside the fuzzing's crashes and counted with them.
+  echo "== sweeping $fuzzer (depth 1)"
+  rm -f "$dir/sweep.json"
+  build/libfuzzer/bin/connfuzz sweep --fuzzer build/libfuzzer/bin/"${fuzzer}"_fuzzer --save "$dir/findings" \
+    --format json --out "$dir/sweep.json" 2>"$dir/sweep.log" || [ $? -eq 1 ] || echo "   sweep failed: $(tail -1 "$dir/sweep.log")"
+  read -r new known < <(python3 - "$dir/sweep.json" <<'PY'
+import json, sys
+try:
+    saved = json.load(open(sys.argv[1]))["saved"]
+except (OSError, ValueError, KeyError):
+    saved = []
+for s in saved:
+    if not s["documented"]:
+        print(f"   NEW FINDING (sweep): {s['verdict']}: {s['file']} (connfuzz repro {s['file']})", file=sys.stderr, flush=True)
+print(sum(not s["documented"] for s in saved), sum(bool(s["documented"]) for s in saved))
+PY
+)
   echo "== fuzzing $fuzzer for ${seconds}s"
   start=$(date +%s)
-  run=0 new=0 known=0
+  run=0
   while :; do
     left=$((seconds - ($(date +%s) - start)))
     [ "$left" -gt 0 ] && [ "$run" -lt 50 ] || break
@@ -72,13 +93,17 @@ echo
 printf '%-10s %10s %9s %7s %5s %6s   %-7s  %s\n' FUZZER EXECUTIONS EXEC/S KERNEL NEW KNOWN ROWS "ERRNO CLASSES EXERCISED"
 cat "$summary"
 
-# The errno coverage of the seed corpus and of every finding, documented or kept today.
+# The errno coverage of the seed corpus, of every finding, documented or kept today, and of the sweeps.
 findings=(--findings docs/findings)
 for fuzzer in $fuzzers; do
   [ -n "$(ls -A "$work/$fuzzer/findings" 2>/dev/null)" ] && findings+=(--findings "$work/$fuzzer/findings")
 done
 # Exit 1 means a new finding among them, already counted above; anything else is a failure.
-build/libfuzzer/bin/connfuzz report "${findings[@]}" --out "$work/report.md" --out "$work/report.html" || [ $? -eq 1 ]
+sweeps=()
+for fuzzer in $fuzzers; do
+  [ -s "$work/$fuzzer/sweep.json" ] && sweeps+=(--sweep "$work/$fuzzer/sweep.json")
+done
+build/libfuzzer/bin/connfuzz report "${findings[@]}" "${sweeps[@]}" --out "$work/report.md" --out "$work/report.html" || [ $? -eq 1 ]
 echo
 sed -n '/^## Per target/,/^## Row by row/p' "$work/report.md" | sed '$d'
 echo "The whole report: $work/report.md and $work/report.html (one row per errno of the table)."

@@ -152,6 +152,7 @@ def example_seeds():
         "example_leak_on_refused": "connect@1=ETIMEDOUT",
         "example_unknown_errno": "connect@1=ECONNREFUSED",
         "example_unbounded_path": "",
+        "example_ealready_as_failure": "connect@1=EINTR",
     }
     corpora = {}
     for fuzzer, plan in benign.items():

@@ -15,6 +15,7 @@
 #include "matrix_runner.h"
 #include "preload_environment.h"
 #include "program_pool.h"
+#include "progress_line.h"
 #include "supervisor.h"
 
 namespace connfuzz::tools {
@@ -88,24 +89,6 @@ CellFilter checked_filter(const MatrixOptions& o) {
   return filter;
 }
 
-class Progress {
- public:
-  explicit Progress(std::size_t total) : total_(total), tty_(isatty(2)) {}
-  void step(bool finding) {
-    ++done_;
-    not_ok_ += finding;
-    // On a terminal one line redrawn; in a log a line per tenth.
-    if (tty_) std::fprintf(stderr, "\rconnfuzz: matrix: %zu/%zu cells, %zu not ok", done_, total_, not_ok_);
-    else if (done_ == total_ || done_ * 10 / total_ != (done_ - 1) * 10 / total_)
-      std::fprintf(stderr, "connfuzz: matrix: %zu/%zu cells, %zu not ok\n", done_, total_, not_ok_);
-    if (tty_ && done_ == total_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  std::size_t total_, done_ = 0, not_ok_ = 0;
-  bool tty_;
-};
-
 // What the options come to once checked, before the program runs.
 struct MatrixSetup {
   int jobs = 0;
@@ -144,7 +127,7 @@ bool run_cells(CellRunner& runner, const CleanRun& clean, const std::vector<Matr
                clean.events, clean.sites.size(), cells.size(), jobs);
 
   report.cells.resize(cells.size());
-  Progress progress(cells.size());
+  ProgressLine progress("connfuzz: matrix: ", cells.size());
   return run_all(requests, jobs, [&](std::size_t i, const RunResult& result) {
     CellRun run = runner.collect(requests[i], result);
     report.cells[i] = {cells[i], judge(&cells[i], clean, run), result.exit_status};

@@ -27,6 +27,7 @@
 #include "report_formats.h"
 #include "scenario.h"
 #include "supervisor.h"
+#include "sweep_nightly.h"
 #include "text_lines.h"
 
 namespace connfuzz::tools {
@@ -159,7 +160,8 @@ fs::path new_inputs_dir(const NightlyOptions& o, const FuzzerNight& f) {
 std::vector<fs::path> crash_files(const NightlyOptions& o, const FuzzerNight& f) {
   std::vector<fs::path> files;
   std::error_code ec;
-  std::vector<fs::path> dirs = o.engine == "afl" ? std::vector<fs::path>{f.dir / "afl" / "main" / "crashes", f.dir / "afl" / "main" / "hangs"}
+  // OUT/<fuzzer>/crashes/ also holds the sweep's findings, whatever the engine.
+  std::vector<fs::path> dirs = o.engine == "afl" ? std::vector<fs::path>{f.dir / "afl" / "main" / "crashes", f.dir / "afl" / "main" / "hangs", f.dir / "crashes"}
                                                  : std::vector<fs::path>{f.dir / "crashes"};
   for (const fs::path& d : dirs)
     for (const auto& e : fs::directory_iterator(d, ec))
@@ -392,6 +394,7 @@ int nightly(const NightlyOptions& o) {
   NightlySetup s = checked_setup(o);
   std::vector<FuzzerNight> nights;
   for (const std::string& name : s.names) nights.push_back(prepare_night(o, s, name));
+  for (const FuzzerNight& f : nights) sweep_into_crash_files(f.binary, (f.dir / "crashes").string(), s.corpus.string(), s.jobs);
   if (!fuzz_all(o, s, nights)) std::fprintf(stderr, "connfuzz: nightly: interrupted; merging what was found so far\n");
   std::map<std::string, Group> groups = merge_and_group(o, nights);
   int new_findings = write_repros(o, s.out, groups);

@@ -20,6 +20,7 @@ struct ReportOptions {
   std::vector<std::string> out;
   std::vector<std::string> corpus;
   std::vector<std::string> findings;
+  std::vector<std::string> sweeps;
   std::string fuzzers;
   bool examples = false;
   double timeout = 30;
@@ -54,6 +55,7 @@ void add_report_command(CLI::App& app, int& status) {
   report->add_option("--corpus", o->corpus, "A directory of <fuzzer>/ corpus directories (default: the repository's corpus/)");
   report->add_option("--findings", o->findings,
                      "Finding files or directories to replay too (default: docs/findings/); crash files count here");
+  report->add_option("--sweep", o->sweeps, "A JSON report of connfuzz sweep: its cells count as inputs; may be repeated");
   report->add_option("--fuzzers", o->fuzzers, "Directory of the *_fuzzer binaries (default: beside connfuzz)");
   report->add_flag("--examples", o->examples, "Include the buggy examples' targets");
   report->add_option("--timeout", o->timeout, "Seconds per input before it counts as a hang (default 30)")
@@ -70,6 +72,7 @@ void add_report_command(CLI::App& app, int& status) {
     }
     if (o->findings.empty() && !findings_dir.empty()) o->findings.push_back(findings_dir.string());
     for (const std::string& arg : o->findings) add_finding_files("report", arg, options.finding_files);
+    options.sweep_files = o->sweeps;
     options.fuzzers_dir = o->fuzzers;
     options.with_examples = o->examples;
     options.timeout_seconds = o->timeout;

@@ -23,6 +23,7 @@ void add_coverage_command(CLI::App& app, int& status);
 void add_nightly_command(CLI::App& app, int& status);
 void add_verdicts_command(CLI::App& app, int& status);
 void add_fuzzers_command(CLI::App& app, int& status);
+void add_sweep_command(CLI::App& app, int& status);
 
 
 // A CLI11 check that a number is above 0, saying so in words ("--timeout must be a

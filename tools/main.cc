@@ -52,6 +52,7 @@ constexpr AddCommand kCommands[] = {
     add_without_program<add_nightly_command>,
     add_without_program<add_verdicts_command>,
     add_without_program<add_fuzzers_command>,
+    add_without_program<add_sweep_command>,
 };
 
 // The words after the first "--" (the program and its arguments) are taken out before

@@ -65,7 +65,7 @@ constexpr KnownFinding kKnown[] = {
     // The same EINTR inside asio::connect over a range: range_connect moves on to the next
     // endpoint and closes the socket whose attempt was still going on.
     {"asio-range-connect-eintr-abandoned", bits({Verdict::abandoned}), bits({Mode::asio_range_connect}), -1,
-     Shape::then_same_fd, {Call::connect, Err::equals, EINTR, By::plan}, {Call::close, Err::succeeded, 0, By::anyone}},
+     Shape::then_same_fd, {Call::connect, Err::equals, EINTR, By::plan}, {Call::close, Err::anything, 0, By::anyone}},
     // connect() to AF_UNSPEC returns 0 having dissolved the socket's association; Asio's
     // single connect reports it as connected. Whatever that connect returned: a made-up
     // EINPROGRESS (mode=any) whose SO_ERROR then reads 0 ends the same way.
@@ -124,7 +124,8 @@ bool shape_holds(const KnownFinding& k, const targets::ConnectResult& result, Ev
     }
     case Shape::reported_by:
       for (auto it = events.rbegin(); it != events.rend(); ++it)
-        if ((*it)->result < 0 && (*it)->err == result.error.value()) return matches(k.first, **it);
+        if ((*it)->call != Call::close && (*it)->result < 0 && (*it)->err == result.error.value())
+          return matches(k.first, **it);
       return false;
     case Shape::last_connect_of_result:
       for (auto it = events.rbegin(); it != events.rend(); ++it)

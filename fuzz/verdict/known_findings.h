@@ -20,6 +20,7 @@ namespace connfuzz::fuzz {
 // One call as a write-up describes it.
 struct CallPattern {
   inject::Call call = inject::Call::connect;
+  // anything: whatever it returned (a close frees the descriptor on Linux whatever it returns).
   enum class Err : std::uint8_t { any_failure, equals, other_than, succeeded, anything } err_test = Err::any_failure;
   int err = 0;
   enum class By : std::uint8_t { anyone, plan, kernel } by = By::anyone;  // injected, or the kernel's own answer
@@ -31,7 +32,8 @@ enum class Shape : std::uint8_t {
   some_call,            // some call matches `first`
   then_same_fd,         // a call matches `first` and the very next one matches `then`, on the same descriptor
   every_last_call,      // each of the last kTail calls matches `first`: the call that spun is this one
-  reported_by,          // the last call that failed with the reported error matches `first`
+  reported_by,          // the last call but a close that failed with the reported error matches `first`
+                        // (a close comes after the failure it would report: the caller closes what failed)
   last_connect_of_result,  // the last connect on the returned descriptor matches `first`, to `destination`
 };
 

@@ -93,4 +93,9 @@ EventLine line_of(const Event& event) noexcept {
   return line;
 }
 
+const ErrnoRow* row_of(const EventLine& event) noexcept {
+  if (!(event.failed() || event.pending_error())) return nullptr;
+  return find_row(event.call, event.err);
+}
+
 }  // namespace connfuzz::inject

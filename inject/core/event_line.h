@@ -33,6 +33,10 @@ std::optional<EventLine> parse_event_line(std::string_view line);
 // formatting it; `note` points into `event`.
 EventLine line_of(const Event& event) noexcept;
 
+// The row of the errno table a call went through: its errno, or the pending error
+// SO_ERROR read; nullptr when it succeeded or the call does not document that errno.
+const ErrnoRow* row_of(const EventLine& event) noexcept;
+
 }  // namespace connfuzz::inject
 
 // The command's parts read the log by these names too.

@@ -34,6 +34,8 @@ ConnectResult sndtimeo_as_success(const ConnectRequest& request);
 ConnectResult sndtimeo_as_failure(const ConnectRequest& request);
 // Ignores a failed epoll_ctl for its socket and waits on epoll for its deadline alone.
 ConnectResult epoll_error_ignored(const ConnectRequest& request);
+// Re-connects after EINTR and takes EISCONN as connected, but EALREADY as a failure.
+ConnectResult ealready_as_failure(const ConnectRequest& request);
 
 // For the matrix's verdicts, as whole programs (example_client); no fuzzer of their own.
 // Closes the socket on failure, then again in its cleanup.

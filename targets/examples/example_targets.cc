@@ -29,6 +29,7 @@ const Example kExamples[] = {
     {"example_sndtimeo_as_success", ex::sndtimeo_as_success, {}},
     {"example_sndtimeo_as_failure", ex::sndtimeo_as_failure, {}},
     {"example_epoll_error_ignored", ex::epoll_error_ignored, {.deadline = true}},
+    {"example_ealready_as_failure", ex::ealready_as_failure, {}},
 };
 
 }  // namespace

@@ -145,9 +145,9 @@ TEST_F(Artifact, AnArtifactOfNoKnownFuzzerIsTriedOnEachUntilOneReproducesIt) {
         std::string("\242\001\017\000\035\200\001\011\000\016\343", 11));
   CommandResult out = connfuzz("repro " + quote(dir / "crash-5b807832cc701b29c4b34f050e8a4878567d0bf6"));
   EXPECT_EQ(out.status, 1) << out.output;
-  EXPECT_TRUE(out.says("on the asio fuzzer, chosen by trying each fuzzer: the bytes alone decode to a "
-                       "example_leak_on_refused mode, which finds nothing (name the fuzzer with --target asio)"))
-      << out.output;
+  // Which mode the first byte wraps to (b % the number of modes) moves as modes.def grows.
+  EXPECT_TRUE(out.says("on the asio fuzzer, chosen by trying each fuzzer: the bytes alone decode to a ")) << out.output;
+  EXPECT_TRUE(out.says(" mode, which finds nothing (name the fuzzer with --target asio)")) << out.output;
   EXPECT_TRUE(out.says("documented in docs/FINDINGS.md as asio-reactor-epoll-error-ignored")) << out.output;
 }
 

@@ -12,6 +12,7 @@
 #include "finding_file.h"
 #include "fuzzer_process.h"
 #include "scenario.h"
+#include "sweep_coverage.h"
 #include "text_lines.h"
 
 namespace connfuzz::tools {
@@ -38,8 +39,7 @@ std::vector<std::string> corpus_files(const fs::path& dir) {
 // One trace line: "    4242 connect#1(3, {AF_INET, ...}, 16) = -1 EINTR (INJECTED connect@1=EINTR)".
 void read_trace_line(std::string_view line, std::vector<std::size_t>& injected, std::vector<std::size_t>& real) {
   auto event = parse_event_line(line);
-  if (!event || !(event->failed() || event->pending_error())) return;
-  const inject::ErrnoRow* row = inject::find_row(event->call, event->err);
+  const inject::ErrnoRow* row = event ? inject::row_of(*event) : nullptr;
   if (row == nullptr) return;
   auto index = static_cast<std::size_t>(row - inject::errno_rows().data());
   auto& into = event->mark == LineMark::injected ? injected : real;
@@ -139,6 +139,7 @@ Coverage collect_coverage(const CoverageOptions& options) {
   }
   if (options.progress)
     std::cerr << "connfuzz report: " << options.finding_files.size() << " finding files replayed\n";
+  for (const std::string& file : options.sweep_files) add_sweep_inputs(file, options.with_examples, coverage.inputs);
   tally(coverage);
   return coverage;
 }

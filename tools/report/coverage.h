@@ -12,6 +12,7 @@ namespace connfuzz::tools {
 struct CoverageOptions {
   std::vector<std::string> corpus_dirs;    // each holds <fuzzer>/ directories
   std::vector<std::string> finding_files;  // docs/findings/*.txt, crash files, ...
+  std::vector<std::string> sweep_files;    // connfuzz sweep's JSON reports: their cells count as inputs
   std::string fuzzers_dir;                 // where the *_fuzzer binaries are ("": beside connfuzz)
   bool with_examples = false;              // also the buggy examples' fuzzers and modes
   double timeout_seconds = 30;

@@ -168,34 +168,54 @@ fs::path documented_findings_dir() {
   return {};
 }
 
-std::string documented_finding_in(const std::string& output) {
-  fs::path dir = documented_findings_dir();
-  if (dir.empty()) return {};
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.path().extension() == ".txt") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  for (const fs::path& file : files) {
-    std::ifstream in(file);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (!line.starts_with("# expect: ")) continue;
-      try {
-        // Line by line, as grep reads it (std::regex recurses per character: a whole
-        // trace at once could exhaust the stack, and so could one very long line).
-        constexpr std::size_t kMaxMatchedLine = 4096;
-        std::regex pattern(line.substr(10), std::regex::extended);
-        bool matched = false;
-        for_each_line(output, [&](std::string_view text) {
-          matched = text.size() < kMaxMatchedLine && std::regex_search(text.begin(), text.end(), pattern);
-          return !matched;
-        });
-        if (matched) return file.stem().string();
-      } catch (const std::regex_error&) {
-        // A pattern grep -E takes and std::regex does not: that file cannot be matched here.
+namespace {
+
+struct ExpectPattern {
+  std::string finding;  // docs/findings/<finding>.txt
+  std::regex pattern;
+};
+
+// Every documented finding's "# expect:" pattern, read and compiled once: a sweep asks
+// for each cell that kills its runner.
+const std::vector<ExpectPattern>& expect_patterns() {
+  static const std::vector<ExpectPattern> patterns = [] {
+    std::vector<ExpectPattern> out;
+    fs::path dir = documented_findings_dir();
+    if (dir.empty()) return out;
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.path().extension() == ".txt") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      std::ifstream in(file);
+      for (std::string line; std::getline(in, line);) {
+        if (!line.starts_with("# expect: ")) continue;
+        try {
+          out.push_back({file.stem().string(), std::regex(line.substr(10), std::regex::extended)});
+        } catch (const std::regex_error&) {
+          // A pattern grep -E takes and std::regex does not: that file cannot be matched here.
+        }
       }
     }
+    return out;
+  }();
+  return patterns;
+}
+
+}  // namespace
+
+std::string documented_finding_in(const std::string& output) {
+  // Line by line, as grep reads it (std::regex recurses per character: a whole trace at
+  // once could exhaust the stack, and so could one very long line).
+  constexpr std::size_t kMaxMatchedLine = 4096;
+  for (const ExpectPattern& p : expect_patterns()) {
+    bool matched = false;
+    for_each_line(output, [&](std::string_view text) {
+      matched = text.size() < kMaxMatchedLine && std::regex_search(text.begin(), text.end(), p.pattern);
+      return !matched;
+    });
+    if (matched) return p.finding;
   }
   return {};
 }

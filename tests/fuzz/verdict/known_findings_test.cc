@@ -95,6 +95,14 @@ TEST(KnownFindings, SyncConnectEintrIsTheEintrOfConnectItself) {
   EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(EINTR), from_poll, Verdict::still_connecting_failure), "");
   EXPECT_EQ(section_for(Mode::asio_async_connect, failed_with(EINTR), from_connect, Verdict::still_connecting_failure),
             "");
+  // The caller's close of what failed fails too (a sweep's pair): the EINTR it reports is still connect's.
+  Calls closed_interrupted = from_connect;
+  closed_interrupted.injected(Call::close, 4, EINTR);
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(EINTR), closed_interrupted, Verdict::still_connecting_failure),
+            "asio-sync-connect-eintr");
+  Calls poll_then_close = from_poll;
+  poll_then_close.injected(Call::close, 4, EINTR);
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(EINTR), poll_then_close, Verdict::still_connecting_failure), "");
 }
 
 TEST(KnownFindings, RangeConnectAbandonsTheInterruptedAttemptItClosesAtOnce) {
@@ -109,6 +117,11 @@ TEST(KnownFindings, RangeConnectAbandonsTheInterruptedAttemptItClosesAtOnce) {
   waited.socket(4).injected(Call::connect, 4, EINTR).add(Call::poll, -1, 0).add(Call::close, 4, 0);
   EXPECT_EQ(section_for(Mode::asio_range_connect, connected, waited, Verdict::abandoned), "");
   EXPECT_EQ(section_for(Mode::asio_async_range, connected, moved_on, Verdict::abandoned), "");
+  // A close that fails has closed the descriptor all the same (Linux): the same abandonment.
+  Calls close_failed;
+  close_failed.socket(4).injected(Call::connect, 4, EINTR).injected(Call::close, 4, EIO).socket(4).add(Call::connect, 4, 0);
+  EXPECT_EQ(section_for(Mode::asio_range_connect, connected, close_failed, Verdict::abandoned),
+            "asio-range-connect-eintr-abandoned");
 }
 
 TEST(KnownFindings, AfUnspecIsTheReturnedSocketsLastConnect) {

@@ -1,0 +1,55 @@
+#!/bin/sh
+# The sweep's speed (issue 21): cells/s of `connfuzz sweep` against `connfuzz matrix` on
+# the same buggy example (the matrix on example_client STYLE, a process per cell; the
+# sweep on example_STYLE_fuzzer, in-process), with the matrix's errno cells and then with
+# its actions too (the sweep has both); then a depth-2 sweep of each real fuzzer.
+# WHOLE: wall time of the whole command, start-up included (the median of REPS runs);
+# DEPTH 1: the sweep's own time for its depth-1 cells, once its workers run (its summary
+# line on stderr, same median run). --jobs 2 throughout.
+#   bench/sweep_speed.sh [BUILD_DIR] [REPS]     (default build/dev 5)
+set -eu
+build=${1:-build/dev}
+reps=${2:-5}
+bin=$build/bin
+err=$(mktemp /tmp/connfuzz-sweep-bench-XXXXXX)
+trap 'rm -f "$err" "$err".*' EXIT
+# CELLS MEDIAN_NS: runs "$@" REPS times; its first output line "N cells..." gives N; the
+# stderr of the median run is left in $err.
+measure() {
+  i=0 cells=0 times=""
+  while [ "$i" -lt "$reps" ]; do
+    start=$(date +%s%N)
+    cells=$("$@" 2>"$err.$i" | sed -n 's/^\([0-9]*\) cells[: ].*/\1/p' | head -1 || true)
+    end=$(date +%s%N)
+    times="$times $((end - start)):$i"
+    i=$((i + 1))
+  done
+  median=$(echo $times | tr ' ' '\n' | sort -n | sed -n "$(( (reps + 1) / 2 ))p")
+  cp "$err.${median#*:}" "$err"
+  echo "$cells ${median%:*}"
+}
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / (t / 1e9) }'; }
+ms() { awk -v t="$1" 'BEGIN { printf "%.1f", t / 1e6 }'; }
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-16s %-8s | %5s %7s %7s | %5s %6s %7s %6s | %9s %6s\n' EXAMPLE CELLS MATRIX MS CELLS/S SWEEP MS CELLS/S RATIO "DEPTH1/S" RATIO
+for style in leak_on_refused eintr_reconnect no_so_error unknown_errno; do
+  for actions in "" "--actions signal,delay,cancel"; do
+    set -- $(measure "$bin/connfuzz" matrix --jobs 2 $actions -- "$bin/example_client" "$style")
+    m=$1 mt=$2
+    set -- $(measure "$bin/connfuzz" sweep --fuzzer "$bin/example_${style}_fuzzer" --jobs 2)
+    s=$1 st=$2
+    d1=$(sed -n 's/.*depth 1: \([0-9]*\) in \([0-9.]*\) ms.*/\1 \2/p' "$err")
+    d1rate=$(echo "$d1" | awk '{ printf "%.0f", $1 / ($2 / 1e3) }')
+    mrate=$(rate "$m" "$mt") srate=$(rate "$s" "$st")
+    printf '%-16s %-8s | %5s %7s %7s | %5s %6s %7s %5sx | %9s %5sx\n' "$style" \
+      "$([ -n "$actions" ] && echo +actions || echo errnos)" "$m" "$(ms "$mt")" "$mrate" "$s" "$(ms "$st")" "$srate" \
+      "$(awk -v a="$srate" -v b="$mrate" 'BEGIN { printf "%.0f", a / b }')" "$d1rate" \
+      "$(awk -v a="$d1rate" -v b="$mrate" 'BEGIN { printf "%.0f", a / b }')"
+  done
+done
+echo
+printf '%-10s %8s %10s\n' FUZZER CELLS SECONDS
+for fuzzer in $(scripts/real-fuzzers.sh); do
+  set -- $(reps=1 measure "$bin/connfuzz" sweep --fuzzer "$bin/${fuzzer}_fuzzer" --depth 2 --jobs 2)
+  printf '%-10s %8s %10s\n' "$fuzzer" "$1" "$(awk -v t="$2" 'BEGIN { printf "%.2f", t / 1e9 }')"
+done

@@ -1,0 +1,181 @@
+// The worker: the harness initialized once, then a forked cell runner: a cell in, the
+// harness's verdict on it, the outcome out, the process reset for the next. A runner a
+// cell kills is forked again from the initialized state; `connfuzz sweep` records the cell.
+#include "sweep_worker.h"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <string>
+
+#include "environment.h"
+#include "event_line.h"
+#include "harness.h"
+#include "real_calls.h"
+#include "sweep_protocol.h"
+
+namespace connfuzz::fuzz {
+namespace {
+
+// Out of the targets' way: their sockets then get the numbers they get in a fuzz run.
+constexpr int kFirstQuietFd = 1000;
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "connfuzz: sweep worker: %s\n", message.c_str());
+  _exit(2);
+}
+
+int move_out_of_the_way(int fd) {
+  int moved = fcntl(fd, F_DUPFD_CLOEXEC, kFirstQuietFd);
+  if (moved < 0) fail("descriptor " + std::to_string(fd) + " is not open (connfuzz sweep passes it): " + std::strerror(errno));
+  close(fd);
+  return moved;
+}
+
+void write_all(int fd, const std::string& text) {
+  for (std::size_t done = 0; done < text.size();) {
+    ssize_t n = inject::real().write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail(std::string("cannot write an outcome: ") + std::strerror(errno));
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// A rule's lines carry its text first: "connect@1=EINTR" or "connect@1=EINTR: why not".
+bool about_rule(const inject::EventLine& e, std::string_view rule) {
+  return e.note.starts_with(rule) && (e.note.size() == rule.size() || e.note[rule.size()] == ':');
+}
+
+// Fired when every rule fired; refused when some rule never fired and realistic mode declined it.
+Reach reach_of(const inject::Plan& plan, const std::vector<inject::EventLine>& events) {
+  if (plan.rule_count == 0) return Reach::unreached;
+  bool all_fired = true, refused = false;
+  for (int i = 0; i < plan.rule_count; ++i) {
+    std::string rule = inject::to_text(plan.rules[i]);
+    bool fired = std::any_of(events.begin(), events.end(),
+                             [&](const auto& e) { return e.mark == inject::LineMark::injected && about_rule(e, rule); });
+    bool declined = std::any_of(events.begin(), events.end(),
+                                [&](const auto& e) { return e.mark == inject::LineMark::refused && about_rule(e, rule); });
+    all_fired &= fired;
+    refused |= !fired && declined;
+  }
+  return all_fired ? Reach::fired : refused ? Reach::refused : Reach::unreached;
+}
+
+void read_calls(const std::vector<inject::EventLine>& events, SweepOutcome& o) {
+  for (const inject::EventLine& e : events) {
+    Site site{e.call, e.index};
+    if (e.index > 0 && std::find(o.sites.begin(), o.sites.end(), site) == o.sites.end()) o.sites.push_back(site);
+    const inject::ErrnoRow* row = inject::row_of(e);
+    if (row == nullptr) continue;
+    auto index = static_cast<std::size_t>(row - inject::errno_rows().data());
+    auto& into = e.mark == inject::LineMark::injected ? o.injected : o.real;
+    if (std::find(into.begin(), into.end(), index) == into.end()) into.push_back(index);
+  }
+}
+
+// A socket the cell leaked would shift every later cell's descriptors: closed here, as
+// a fresh process would not have it.
+void close_leaked_sockets(const std::vector<inject::EventLine>& events) {
+  std::set<int> open;
+  for (const inject::EventLine& e : events) {
+    if (e.call == inject::Call::socket && e.result >= 0) open.insert(e.fd);
+    if (e.call == inject::Call::close) open.erase(e.fd);
+  }
+  for (int fd : open)
+    if (fcntl(fd, F_GETFD) >= 0) close(fd);
+}
+
+SweepOutcome run_cell(std::string_view family, std::uint64_t id, const std::vector<std::uint8_t>& bytes) {
+  Scenario scenario = for_family(decode(bytes), family);
+  InputVerdict verdict = harness().run(scenario);
+  std::vector<inject::EventLine> events = read_events(verdict.calls);
+  SweepOutcome o;
+  o.id = id;
+  o.reach = reach_of(scenario.plan, events);
+  read_calls(events, o);
+  for (std::size_t i = 0; i < verdict.findings.size(); ++i)
+    o.findings.push_back({std::string(verdict.findings[i].name()), verdict.documented_as[i], verdict.findings[i].reason});
+  close_leaked_sockets(events);
+  return o;
+}
+
+// A thread stuck on the lock it never released would hold up every later cell.
+bool leaves_process_stuck(const SweepOutcome& o) {
+  return std::any_of(o.findings.begin(), o.findings.end(),
+                     [](const SweepFinding& f) { return f.verdict == verdict_name(Verdict::deadlock_after_cancel); });
+}
+
+// How a cell runner ends: the cells ran out, or it stopped between cells to be replaced.
+constexpr int kCellsEnded = 0;
+constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
+
+// One cell a message (SOCK_SEQPACKET): a runner never reads past its own cell, so the
+// cells after one that kills it wait, unread, for the next runner.
+[[noreturn]] void run_cells(const char* family, int cells, int outcomes) {
+  static char message[1 << 16];
+  for (;;) {
+    ssize_t n = inject::real().read(cells, message, sizeof(message));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(kCellsEnded);
+    auto cell = parse_cell_line(std::string_view(message, static_cast<std::size_t>(n)));
+    if (!cell) fail("not a cell: " + std::string(message, std::min<std::size_t>(static_cast<std::size_t>(n), 80)));
+    // What a cell that kills the runner printed follows its marker.
+    std::fprintf(stderr, "connfuzz: sweep: cell %llu\n", static_cast<unsigned long long>(cell->first));
+    SweepOutcome outcome = run_cell(family, cell->first, cell->second);
+    write_all(outcomes, outcome_line(outcome) + "\n");
+    if (leaves_process_stuck(outcome)) _exit(kReplaceMe);
+  }
+}
+
+// The worker initializes the harness once, then forks a cell runner from that state,
+// and another when one dies: a crash costs a fork, not a new process. The death of a
+// runner inside a cell is one line on the outcomes: "died\t<wait status>".
+[[noreturn]] void run_worker(const char* family) {
+  int cells = move_out_of_the_way(kSweepCellsFd);
+  int outcomes = move_out_of_the_way(kSweepOutcomesFd);
+  // The harness keeps an input's calls for the verdict only when tracing; the worker
+  // reads the sites, rows and reach of every cell off them.
+  setenv("CONNFUZZ_TRACE", "1", 1);
+  inject::warn_unknown_environment(family);
+  harness().initialize(family);
+  write_all(outcomes, identity_line(family) + "\n");  // who answers, before any cell
+  for (;;) {
+    pid_t runner = fork();
+    if (runner < 0) fail(std::string("fork: ") + std::strerror(errno));
+    if (runner == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a worker killed with connfuzz takes its runner along
+      run_cells(family, cells, outcomes);
+    }
+    int status = 0;
+    while (waitpid(runner, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kCellsEnded) break;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kReplaceMe) continue;
+    write_all(outcomes, std::string(kDiedWord) + "\t" + std::to_string(status) + "\n");
+  }
+  harness().remove_temporary_files();
+  _exit(0);
+}
+
+}  // namespace
+
+void serve_sweep_if_asked(const char* family) {
+  if (inject::env_value(inject::EnvVar::identify) != nullptr) {
+    std::printf("%s\n", identity_line(family).c_str());
+    std::fflush(stdout);
+    _exit(0);
+  }
+  if (inject::env_value(inject::EnvVar::sweep) != nullptr) run_worker(family);
+}
+
+}  // namespace connfuzz::fuzz

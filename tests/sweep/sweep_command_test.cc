@@ -1,0 +1,246 @@
+// `connfuzz sweep` as a user runs it: each buggy example found by the verdict its bug is
+// named for, the real fuzzers clean but for what docs/FINDINGS.md documents, the same
+// table twice, --save's files taken by repro and minimize, the coverage of every row
+// of every call made, workers that crash or hang, and bad input.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "connfuzz_command.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using connfuzz::testing::CommandResult;
+using connfuzz::testing::connfuzz;
+using connfuzz::testing::connfuzz_stdout;
+using connfuzz::testing::quote;
+using nlohmann::json;
+
+std::string fuzzer(const std::string& name) { return std::string(FUZZER_DIR) + "/" + name + "_fuzzer"; }
+
+std::string sweep_args(const std::string& binary, const std::string& more = "") {
+  return "sweep --fuzzer " + quote(binary) + " --jobs 2 " + more;
+}
+
+json sweep_json(const std::string& binary, const std::string& more, int& status) {
+  CommandResult r = connfuzz_stdout(sweep_args(binary, "--format json " + more));
+  status = r.status;
+  return json::parse(r.output);
+}
+
+// The verdicts of the cells that are not ok.
+std::set<std::string> verdicts_of(const json& report) {
+  std::set<std::string> out;
+  for (const json& cell : report["cells"])
+    if (cell["verdict"] != "ok") out.insert(cell["verdict"].get<std::string>());
+  return out;
+}
+
+// modes.def's bug column, as `connfuzz fuzzers --kind example` prints it.
+std::map<std::string, std::string> example_bugs() {
+  std::map<std::string, std::string> bugs;
+  std::istringstream lines(connfuzz_stdout("fuzzers --kind example").output);
+  for (std::string name, kind, bug; lines >> name >> kind >> bug;) bugs[name] = bug;
+  return bugs;
+}
+
+std::vector<std::string> examples() {
+  std::vector<std::string> names;
+  std::stringstream list(EXAMPLE_FUZZERS);
+  for (std::string name; std::getline(list, name, ',');) names.push_back(name);
+  return names;
+}
+
+class SweepOnAnExample : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SweepOnAnExample, FindsItsBugByTheVerdictItIsNamedFor) {
+  const std::string name = GetParam();
+  if (name == "example_unbounded_path" && std::string(CONNFUZZ_SANITIZE).find("address") == std::string::npos)
+    GTEST_SKIP() << "its overflow is seen only by AddressSanitizer (the asan preset)";
+  std::string bug = example_bugs()[name];
+  ASSERT_FALSE(bug.empty()) << name << " is not listed by connfuzz fuzzers --kind example";
+  int status = 0;
+  json report = sweep_json(fuzzer(name), "", status);
+  if (name == "example_ealready_as_failure") {
+    // Its bug needs EINTR, then EALREADY from the re-issued connect: a pair.
+    EXPECT_EQ(status, 0);
+    EXPECT_EQ(verdicts_of(report), std::set<std::string>{});
+    report = sweep_json(fuzzer(name), "--depth 2", status);
+  }
+  EXPECT_EQ(status, 1);
+  EXPECT_TRUE(verdicts_of(report).count(bug)) << name << ": " << bug << " not among the verdicts";
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, SweepOnAnExample, ::testing::ValuesIn(examples()),
+                         [](const auto& info) { return info.param; });
+
+TEST(SweepCommand, TheEalreadyPairIsTheCellThatShowsIt) {
+  CommandResult r = connfuzz(sweep_args(fuzzer("example_ealready_as_failure"), "--depth 2"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("connfuzz: sweep: example_ealready_as_failure: depth 2: ")) << r.output;  // the progress line
+  EXPECT_TRUE(r.says("still-connecting-failure (")) << r.output;
+  EXPECT_TRUE(r.says("pair connect@1=EINTR connect@2=EALREADY: the target failed with EALREADY")) << r.output;
+}
+
+TEST(SweepCommand, TheCorrectFuzzersHaveEveryCellOkAtDepthTwo) {
+  for (const char* name : {"posix", "datagram"}) {
+    CommandResult r = connfuzz_stdout(sweep_args(fuzzer(name), "--depth 2"));
+    EXPECT_EQ(r.status, 0) << name << "\n" << r.output;
+    EXPECT_TRUE(r.says("\nevery cell ok\n")) << name << "\n" << r.output;
+  }
+}
+
+TEST(SweepCommand, TheOtherRealFuzzersFindOnlyWhatFindingsMdDocuments) {
+  for (const char* name : {"asio", "endpoint", "kernel"}) {
+    int status = 0;
+    json report = sweep_json(fuzzer(name), "--depth 2", status);
+    EXPECT_EQ(status, 0) << name;
+    EXPECT_EQ(report["summary"]["new_findings"], 0) << name;
+    EXPECT_GT(report["summary"]["documented"].get<int>(), 0) << name;
+    for (const json& cell : report["cells"])
+      for (const json& f : cell["findings"]) EXPECT_NE(f["documented"], "") << name << ": " << cell.dump();
+  }
+}
+
+TEST(SweepCommand, TwoRunsGiveTheSameTableWhateverTheWorkers) {
+  std::string binary = fuzzer("asio");
+  CommandResult first = connfuzz_stdout(sweep_args(binary, "--depth 2"));
+  CommandResult again = connfuzz_stdout("sweep --fuzzer " + quote(binary) + " --depth 2 --jobs 1");
+  ASSERT_GT(first.output.size(), 1000u);
+  EXPECT_EQ(first.output, again.output);
+}
+
+fs::path fresh_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("sweep-test-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  return dir;
+}
+
+TEST(SweepCommand, SavedFindingsAreFilesReproAndMinimizeTake) {
+  fs::path dir = fresh_dir("save");
+  CommandResult r = connfuzz_stdout(sweep_args(fuzzer("example_leak_on_refused"), "--save " + quote(dir.string())));
+  EXPECT_EQ(r.status, 1);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path());
+  ASSERT_FALSE(files.empty());
+  for (const fs::path& file : files) {
+    EXPECT_TRUE(file.filename().string().starts_with("socket-leak-example_leak_on_refused-")) << file;
+    EXPECT_TRUE(r.says("connfuzz repro --fuzzers " + std::string(FUZZER_DIR) + " --target example_leak_on_refused " +
+                       file.string()))
+        << r.output;
+    CommandResult replay = connfuzz("repro " + quote(file.string()));
+    EXPECT_EQ(replay.status, 1) << replay.output;
+    EXPECT_TRUE(replay.says("verdict: FINDING reproduces - connfuzz: socket-leak")) << replay.output;
+  }
+  CommandResult minimized = connfuzz("minimize " + quote(files.front().string()));
+  EXPECT_EQ(minimized.status, 1) << minimized.output;
+  EXPECT_TRUE(fs::exists(files.front().string() + ".min"));
+  fs::remove_all(dir);
+}
+
+// Every row of the errno table of every call the target made, once the report reads the sweep.
+TEST(SweepCommand, ADepthOneSweepCoversEveryRowOfEveryCallMade) {
+  fs::path dir = fresh_dir("coverage");
+  fs::create_directories(dir / "corpus");
+  int status = 0;
+  json sweep = sweep_json(fuzzer("posix"), "--mode any", status);
+  std::ofstream(dir / "sweep.json") << sweep.dump();
+  CommandResult r = connfuzz_stdout("report --format json --corpus " + quote((dir / "corpus").string()) + " --sweep " +
+                                    quote((dir / "sweep.json").string()));
+  json coverage = json::parse(r.output);
+  std::map<std::string, std::set<std::string>> made;  // mode -> calls its fault-free runs made
+  for (const json& cell : sweep["cells"]) {
+    if (cell["kind"] != "fault-free") continue;
+    for (const json& site : cell["sites"]) {
+      std::string text = site;
+      made[cell["mode"]].insert(text.substr(0, text.find('#')));
+    }
+  }
+  ASSERT_GE(made.size(), 4u);
+  for (const json& target : coverage["targets"]) {
+    auto calls = made.find(target["target"]);
+    if (calls == made.end()) continue;
+    for (const json& row : target["cells"]) {
+      if (!calls->second.count(row["call"])) continue;
+      EXPECT_NE(row["outcome"], "untested") << target["target"] << " " << row["call"] << " " << row["errno"];
+    }
+  }
+  fs::remove_all(dir);
+}
+
+TEST(SweepCommand, ACellThatCrashesOrHangsItsWorkerLosesNoOtherCell) {
+  // FAKE_SWEEP reaches the workers through the command's environment.
+  CommandResult r = connfuzz::testing::run_shell("FAKE_SWEEP=mixed " + quote(CONNFUZZ_BINARY) + " sweep --fuzzer " +
+                                                     quote(FAKE_FUZZER) + " --corpus /nonexistent-corpus-dir",
+                                                 false);
+  EXPECT_EQ(r.status, 2);  // a --corpus that is no directory
+  fs::path empty = fresh_dir("empty");
+  fs::create_directories(empty);
+  r = connfuzz::testing::run_shell("FAKE_SWEEP=mixed " + quote(CONNFUZZ_BINARY) + " sweep --fuzzer " + quote(FAKE_FUZZER) +
+                                       " --jobs 2 --timeout 1 --format json --corpus " + quote(empty.string()),
+                                   false);
+  EXPECT_EQ(r.status, 1);
+  json report = json::parse(r.output);
+  std::size_t crashes = 0, hangs = 0, ok = 0;
+  for (const json& cell : report["cells"]) {
+    std::string plan = cell["label"];
+    std::string verdict = cell["verdict"];
+    bool refused = plan.starts_with("connect@1=ECONNREFUSED") || plan.starts_with("connect@1-=ECONNREFUSED");
+    bool timed_out = plan.starts_with("connect@1=ETIMEDOUT") || plan.starts_with("connect@1-=ETIMEDOUT");
+    EXPECT_EQ(verdict, refused ? "crash" : timed_out ? "hang" : "ok") << plan;
+    crashes += verdict == "crash";
+    hangs += verdict == "hang";
+    ok += verdict == "ok";
+  }
+  // Five default scenarios (posix's modes), each with its crashing and hanging cells.
+  EXPECT_EQ(crashes, 10u);
+  EXPECT_EQ(hangs, 10u);
+  EXPECT_GT(ok, 500u);
+  fs::remove_all(empty);
+}
+
+TEST(SweepCommand, BadInputExitsTwoWithAMessageNamingIt) {
+  std::string plan_fuzzer = fuzzer("plan");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--fuzzer /bin/true", "'/bin/true' is not a connfuzz fuzzer"},
+      {"--fuzzer " + plan_fuzzer, "'" + plan_fuzzer + "' is not a connfuzz fuzzer"},
+      {"--fuzzer /nonexistent/posix_fuzzer", "/nonexistent/posix_fuzzer"},
+      {"--fuzzer " + fuzzer("posix") + " --depth 3", "--depth must be 1 or 2, got 3"},
+      {"--fuzzer " + fuzzer("posix") + " --depth x", "--depth"},
+      {"--fuzzer " + fuzzer("posix") + " --jobs 0 --timeout 0", "--timeout"},
+      {"", "--fuzzer is required"},
+  };
+  for (const auto& [args, says] : cases) {
+    CommandResult r = connfuzz("sweep " + args);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.output;
+    EXPECT_TRUE(r.says(says)) << args << "\n" << r.output;
+  }
+}
+
+TEST(SweepCommand, ATargetThatCrashesInItsFaultFreeRunIsNamed) {
+  fs::path empty = fresh_dir("crash");
+  fs::create_directories(empty);
+  std::string command = quote(CONNFUZZ_BINARY) + " sweep --fuzzer " + quote(FAKE_FUZZER) + " --corpus " + quote(empty.string());
+  CommandResult r = connfuzz::testing::run_shell("FAKE_SWEEP=crash " + command);
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(r.says("the target's fault-free run dies on every seed")) << r.output;
+  EXPECT_TRUE(r.says(FAKE_FUZZER)) << r.output;
+  EXPECT_TRUE(r.says("killed by signal 11 (SIGSEGV)")) << r.output;
+  r = connfuzz::testing::run_shell("FAKE_SWEEP=silent " + command);
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(r.says(std::string(FAKE_FUZZER) + " is not a connfuzz fuzzer (as a sweep worker it did not say which fuzzer it is"))
+      << r.output;
+  fs::remove_all(empty);
+}
+
+}  // namespace
