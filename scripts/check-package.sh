@@ -62,10 +62,9 @@ if [ -z "$crash" ]; then
   fail "no crash in $fuzz_seconds s; the fuzzer said:"; tail -n 20 "$work/fuzz.log" >&2
 else
   echo "found in $(( ($(date +%s%N) - start) / 1000000 )) ms: $(grep -m 1 'ERROR: connfuzz' "$work/fuzz.log")"
-  # The crash file alone reproduces the bug, through the replay engine's build.
-  # With `connfuzz repro --fuzzer` in the package, this line becomes:
-  #   replay=("$prefix/bin/connfuzz" repro --fuzzer "$work/cmake-replay/fuzz_client" "$crash")
-  replay=("$work/cmake-replay/fuzz_client" "$crash")
+  # The crash file alone reproduces the bug: the installed connfuzz replays it on the
+  # replay engine's build of the user's fuzzer, and says why.
+  replay=("$prefix/bin/connfuzz" repro --fuzzer "$work/cmake-replay/fuzz_client" "$crash")
   ("${replay[@]}" || true) >"$work/replay.log" 2>&1  # the shell's "Aborted" goes there too
   if grep -q 'connfuzz: false-success' "$work/replay.log"; then
     echo "replayed: $(grep -m 1 'SUMMARY: connfuzz' "$work/replay.log")"

@@ -20,8 +20,8 @@ struct MinimizeOptions {
 };
 
 int minimize(const MinimizeOptions& o) {
-  FindingFile input = read_finding_file(o.file, o.target.target);
-  std::string binary = fuzzer_binary(input.fuzzer, o.target.fuzzers);
+  std::string binary;
+  FindingFile input = read_input_for(o.file, o.target, binary);
   // The outputs exist (as temporary files) before the first replay: a place that cannot
   // be written is known at once.
   std::string target = o.out.empty() ? o.file + ".min" : o.out;

@@ -16,6 +16,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "fuzzer_identity.h"
 #include "corpus_merge.h"
 #include "file_contents.h"
 #include "coverage.h"
@@ -44,8 +45,14 @@ struct NightlyOptions {
   std::string fuzzers;
   std::vector<std::string> only;
   std::vector<std::string> with;
+  std::string fuzzer;  // --fuzzer BIN: that fuzzer alone, a user's own included
   int max_runs = 200;
 };
+
+// The binary of a fuzzer of tonight's: --fuzzer's, else NAME_fuzzer in --fuzzers.
+std::string binary_for(const NightlyOptions& o, const std::string& name) {
+  return o.fuzzer.empty() ? fuzzer_binary(name, o.fuzzers) : fs::absolute(o.fuzzer).string();
+}
 
 struct FuzzerNight {
   std::string name;
@@ -219,6 +226,12 @@ struct NightlySetup {
 };
 
 std::vector<std::string> chosen_fuzzers(const NightlyOptions& o) {
+  if (!o.fuzzer.empty()) {
+    if (!o.only.empty() || !o.with.empty()) throw UsageError("nightly: --fuzzer runs that fuzzer alone: no --only or --with");
+    FuzzerIdentity id = identify_fuzzer(o.fuzzer);
+    if (!id.own_targets.empty()) fuzz::set_user_modes(id.family, id.own_targets);
+    return {id.family};
+  }
   std::vector<std::string> names = real_fuzzers();
   if (!o.only.empty()) {
     for (const std::string& name : o.only)
@@ -258,7 +271,7 @@ NightlySetup checked_setup(const NightlyOptions& o) {
 FuzzerNight prepare_night(const NightlyOptions& o, const NightlySetup& s, const std::string& name) {
   FuzzerNight f;
   f.name = name;
-  f.binary = fuzzer_binary(name, o.fuzzers);
+  f.binary = binary_for(o, name);
   f.dir = s.out / name;
   f.corpus = s.corpus / name;
   // Tonight's work starts empty, but an earlier night's crash files are never thrown
@@ -341,7 +354,7 @@ int write_repros(const NightlyOptions& o, const fs::path& out, std::map<std::str
     std::vector<std::uint8_t> input = bytes_of(*smallest);
     Minimized m{input, 0, false};
     if (g.documented_as.empty())
-      m = minimize_finding(fuzzer_binary(g.fuzzer, o.fuzzers), g.fuzzer, input, g.signature, replay_timeout_seconds, o.max_runs);
+      m = minimize_finding(binary_for(o, g.fuzzer), g.fuzzer, input, g.signature, replay_timeout_seconds, o.max_runs);
     std::string name = g.fuzzer + "-" + slug(g.documented_as.empty() ? g.signature : g.documented_as) + "-" +
                        std::to_string(std::hash<std::string>{}(key) % 100000);
     g.repro = out / "findings" / name;
@@ -357,9 +370,11 @@ void write_coverage_reports(const NightlyOptions& o, const NightlySetup& s, cons
   CoverageOptions coverage;
   coverage.corpus_dirs = {s.corpus.string()};
   add_finding_files("nightly", (s.out / "findings").string(), coverage.finding_files);
-  if (fs::path documented = documented_findings_dir(); !documented.empty())
+  // connfuzz's documented findings are of its own targets: not replayed on a --fuzzer.
+  if (fs::path documented = documented_findings_dir(); !documented.empty() && o.fuzzer.empty())
     add_finding_files("nightly", documented.string(), coverage.finding_files);
   coverage.fuzzers_dir = fs::path(nights.front().binary).parent_path().string();
+  coverage.fuzzer = o.fuzzer;
   coverage.with_examples = !o.with.empty();
   coverage.progress = false;
   Coverage report = collect_coverage(coverage);
@@ -420,6 +435,8 @@ void add_nightly_command(CLI::App& app, int& status) {
                                                 inject::env_name(inject::EnvVar::fuzzer_dir) + ", else beside connfuzz)");
   cmd->add_option("--only", o->only, "Only these real fuzzers (posix, asio, ...; comma-separated)")->delimiter(',');
   cmd->add_option("--with", o->with, "Also fuzz this buggy example (example_leak_on_refused, ...); repeatable");
+  cmd->add_option("--fuzzer", o->fuzzer,
+                  "Fuzz this fuzzer binary alone (a user's own, built with the public API); its corpus is --corpus DIR/<its name>");
   cmd->add_option("--max-runs", o->max_runs, "Replays to minimize each finding (default 200)")->check(positive("--max-runs"));
   cmd->callback([o, &status] { status = nightly(*o); });
 }

@@ -22,6 +22,7 @@ struct ReportOptions {
   std::vector<std::string> findings;
   std::vector<std::string> sweeps;
   std::string fuzzers;
+  std::string fuzzer;  // --fuzzer BIN
   bool examples = false;
   double timeout = 30;
 };
@@ -57,6 +58,8 @@ void add_report_command(CLI::App& app, int& status) {
                      "Finding files or directories to replay too (default: docs/findings/); crash files count here");
   report->add_option("--sweep", o->sweeps, "A JSON report of connfuzz sweep: its cells count as inputs; may be repeated");
   report->add_option("--fuzzers", o->fuzzers, "Directory of the *_fuzzer binaries (default: beside connfuzz)");
+  report->add_option("--fuzzer", o->fuzzer,
+                     "One fuzzer binary, a user's own included: its targets' errno coverage over --corpus DIR");
   report->add_flag("--examples", o->examples, "Include the buggy examples' targets");
   report->add_option("--timeout", o->timeout, "Seconds per input before it counts as a hang (default 30)")
       ->check(positive("--timeout"));
@@ -65,15 +68,18 @@ void add_report_command(CLI::App& app, int& status) {
     fs::path findings_dir = documented_findings_dir();
     fs::path repository = findings_dir.empty() ? fs::path() : findings_dir.parent_path().parent_path();
     options.corpus_dirs = o->corpus;
+    if (options.corpus_dirs.empty() && !o->fuzzer.empty()) throw UsageError("report: --fuzzer needs --corpus DIR (its inputs)");
     if (options.corpus_dirs.empty()) {
       if (repository.empty() || !fs::is_directory(repository / "corpus"))
         throw UsageError("report: no corpus/ found above this executable or here; give --corpus DIR");
       options.corpus_dirs.push_back((repository / "corpus").string());
     }
-    if (o->findings.empty() && !findings_dir.empty()) o->findings.push_back(findings_dir.string());
+    // connfuzz's documented findings are of its own targets: not replayed on a --fuzzer.
+    if (o->findings.empty() && !findings_dir.empty() && o->fuzzer.empty()) o->findings.push_back(findings_dir.string());
     for (const std::string& arg : o->findings) add_finding_files("report", arg, options.finding_files);
     options.sweep_files = o->sweeps;
     options.fuzzers_dir = o->fuzzers;
+    options.fuzzer = o->fuzzer;
     options.with_examples = o->examples;
     options.timeout_seconds = o->timeout;
 

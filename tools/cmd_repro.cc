@@ -38,8 +38,8 @@ std::optional<std::pair<std::string, FuzzerRun>> reproducing_fuzzer(const Findin
 
 // The input on its own fuzzer, or on the first other one that finds something when the
 // fuzzer was only guessed from the bytes.
-FuzzerRun replay_input(FindingFile& input, const TargetOptions& options, std::string& binary) {
-  binary = fuzzer_binary(input.fuzzer, options.fuzzers);
+FuzzerRun replay_input(FindingFile& input, const TargetOptions& options, const std::string& path, std::string& binary) {
+  input = read_input_for(path, options, binary);
   FuzzerRun run = run_fuzzer(binary, input.bytes, options.timeout);
   if (input.guessed && !run.finding()) {
     if (auto other = reproducing_fuzzer(input, options.fuzzers, options.timeout)) {
@@ -68,9 +68,9 @@ int print_verdict(const FindingFile& input, const FuzzerRun& run) {
 
 int repro(const std::string& file, const TargetOptions& options) {
   if (std::string text = read_user_file(file); is_cell_file(text)) return replay_cell(file, text);
-  FindingFile input = read_finding_file(file, options.target);
+  FindingFile input;
   std::string binary;
-  FuzzerRun run = replay_input(input, options, binary);
+  FuzzerRun run = replay_input(input, options, file, binary);
   std::cout << "connfuzz repro: " << input.path << " (" << input.bytes.size() << " bytes"
             << (input.text ? ", encoded from text" : "") << ") on the " << input.fuzzer << " fuzzer, chosen by "
             << input.fuzzer_reason << "\n  " << binary << "\n\n";

@@ -92,14 +92,25 @@ std::optional<std::pair<std::uint64_t, std::vector<std::uint8_t>>> parse_cell_li
   return std::make_pair(*id, std::move(bytes));
 }
 
-std::string identity_line(std::string_view family) {
-  return std::string(kIdentityWord) + " " + std::string(family) + " " + std::string(kScenarioFormat);
+std::string identity_line(std::string_view family, const std::vector<std::string>& own_targets) {
+  std::string line = std::string(kIdentityWord) + " " + std::string(family) + " " + std::string(kScenarioFormat);
+  for (std::size_t i = 0; i < own_targets.size(); ++i) line += (i == 0 ? " " : ",") + own_targets[i];
+  return line;
 }
 
 std::optional<std::pair<std::string, std::string>> parse_identity_line(std::string_view line) {
   std::vector<std::string_view> words = split(line, ' ');
-  if (words.size() != 3 || words[0] != kIdentityWord || words[1].empty() || words[2].empty()) return std::nullopt;
+  if (words.size() < 3 || words.size() > 4 || words[0] != kIdentityWord || words[1].empty() || words[2].empty())
+    return std::nullopt;
   return std::make_pair(std::string(words[1]), std::string(words[2]));
+}
+
+std::vector<std::string> identity_targets(std::string_view line) {
+  std::vector<std::string_view> words = split(line, ' ');
+  std::vector<std::string> names;
+  if (words.size() == 4)
+    for (std::string_view name : split(words[3], ',')) names.emplace_back(name);
+  return names;
 }
 
 std::string_view reach_name(Reach reach) noexcept {

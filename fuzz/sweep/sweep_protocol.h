@@ -28,9 +28,12 @@ inline constexpr std::string_view kDiedWord = "died";
 inline constexpr std::string_view kIdentityWord = "connfuzz-fuzzer";
 inline constexpr std::string_view kScenarioFormat = "scenario";
 // That line, without its newline; a sweep worker's first outcome line is the same.
-std::string identity_line(std::string_view family);
+// A fuzzer with targets of its own (a user's) names them after the format, by a comma:
+// their modes are 128, 129, ... in that order, and tools read its text files by them.
+std::string identity_line(std::string_view family, const std::vector<std::string>& own_targets = {});
 // The family and format it names; nullopt for a line that is no identity line.
 std::optional<std::pair<std::string, std::string>> parse_identity_line(std::string_view line);
+std::vector<std::string> identity_targets(std::string_view line);
 
 using Site = std::pair<inject::Call, unsigned long>;  // connect#2 is {connect, 2}
 

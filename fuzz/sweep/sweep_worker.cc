@@ -2,6 +2,7 @@
 // harness's verdict on it, the outcome out, the process reset for the next. A runner a
 // cell kills is forked again from the initialized state; `connfuzz sweep` records the cell.
 #include "sweep_worker.h"
+#include "registry.h"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -171,7 +172,10 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
 
 void serve_sweep_if_asked(const char* family) {
   if (inject::env_value(inject::EnvVar::identify) != nullptr) {
-    std::printf("%s\n", identity_line(family).c_str());
+    std::vector<std::string> own;  // a user's targets, by name
+    for (const RegisteredTarget& t : registered_targets())
+      if (is_user_mode(t.mode)) own.push_back(t.target.name);
+    std::printf("%s\n", identity_line(family, own).c_str());
     std::fflush(stdout);
     _exit(0);
   }

@@ -116,6 +116,14 @@ const BadInput kCases[] = {
     {"report_findings_missing", "report --findings DIR/missing", "no such file or directory"},
     {"report_out_unwritable", "report --out DIR/missing/r.md", "missing/r.md"},
     {"nightly_time", "nightly --time 0", "--time must be from 1"},
+    // --fuzzer names a binary of anyone's: one that is no connfuzz fuzzer is refused by name.
+    {"repro_fuzzer_not_one", "repro --fuzzer /bin/true DIR/good.txt", "'/bin/true' is not a connfuzz fuzzer"},
+    {"minimize_fuzzer_not_one", "minimize --fuzzer /bin/true DIR/good.txt", "'/bin/true' is not a connfuzz fuzzer"},
+    {"report_fuzzer_not_one", "report --fuzzer /bin/true --corpus DIR", "'/bin/true' is not a connfuzz fuzzer"},
+    {"report_fuzzer_no_corpus", "report --fuzzer /bin/true", "--fuzzer needs --corpus DIR"},
+    {"nightly_fuzzer_not_one", "nightly --fuzzer /bin/true --corpus DIR", "'/bin/true' is not a connfuzz fuzzer"},
+    {"nightly_fuzzer_and_only", "nightly --fuzzer /bin/true --only posix --corpus DIR", "--fuzzer runs that fuzzer alone"},
+    {"coverage_fuzzer_missing", "coverage --fuzzer DIR/missing DIR", "no such program"},
     {"nightly_only", "nightly --only posixx", "is not one of the real fuzzers"},
     {"nightly_with", "nightly --with posix", "--with takes a buggy example's fuzzer"},
     // The command line itself.

@@ -102,7 +102,7 @@ FuzzerIdentity identify_fuzzer(const std::string& binary) {
   check_fuzzer_file(binary);
   std::istringstream lines(answer_of(binary));
   for (std::string line; std::getline(lines, line);)
-    if (auto id = fuzz::parse_identity_line(line)) return {id->first, id->second};
+    if (auto id = fuzz::parse_identity_line(line)) return {id->first, id->second, fuzz::identity_targets(line)};
   throw UsageError("'" + binary + "' is not a connfuzz fuzzer (asked with CONNFUZZ_IDENTIFY=1, it did not say '" +
                    std::string(fuzz::kIdentityWord) + " FAMILY FORMAT' within " +
                    std::to_string(static_cast<int>(kAnswerSeconds)) + " s)");

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace connfuzz::tools {
 
 struct FuzzerIdentity {
   std::string family;  // "posix", "example_leak_on_refused", a user's own
   std::string format;  // the input its engine reads: "scenario"
+  std::vector<std::string> own_targets;  // a user's fuzzer: its targets' names, modes 128 on
 };
 
 // Asks the binary (CONNFUZZ_IDENTIFY=1, a few seconds at most), once

@@ -1,5 +1,6 @@
 // Replaying the inputs and reading their traces into the table's rows.
 #include "coverage.h"
+#include "fuzzer_identity.h"
 #include "finding_location.h"
 
 #include <algorithm>
@@ -106,27 +107,48 @@ void tally(Coverage& coverage) {
   }
 }
 
-Coverage collect_coverage(const CoverageOptions& options) {
-  Coverage coverage;
+// The fuzzers a report covers: connfuzz's own, or the one --fuzzer names (asked who it is).
+std::vector<std::string> fuzzers_to_cover(const CoverageOptions& options) {
   std::vector<std::string> fuzzers;
+  if (!options.fuzzer.empty()) {
+    FuzzerIdentity id = identify_fuzzer(options.fuzzer);
+    if (!id.own_targets.empty()) fuzz::set_user_modes(id.family, id.own_targets);
+    return {id.family};
+  }
   for (std::string_view family : fuzz::families())
     if (options.with_examples || !is_example(family)) fuzzers.emplace_back(family);
-  for (fuzz::Mode mode : fuzz::all_modes()) {
-    std::string_view family = fuzz::mode_family(mode);
-    if (std::find(fuzzers.begin(), fuzzers.end(), family) == fuzzers.end()) continue;
-    coverage.targets.emplace_back(fuzz::mode_name(mode));
-    coverage.target_fuzzer.emplace_back(family);
-  }
+  return fuzzers;
+}
+
+// A --fuzzer's corpus is DIR/<family>/ when there is one, else DIR itself.
+fs::path corpus_of(const CoverageOptions& options, const std::string& dir, const std::string& fuzzer) {
+  fs::path own = fs::path(dir) / fuzzer;
+  return options.fuzzer.empty() || fs::is_directory(own) ? own : fs::path(dir);
+}
+
+Coverage collect_coverage(const CoverageOptions& options) {
+  Coverage coverage;
+  std::vector<std::string> fuzzers = fuzzers_to_cover(options);
+  for (const std::string& fuzzer : fuzzers)
+    for (fuzz::Mode mode : fuzz::family_modes(fuzzer)) {
+      coverage.targets.emplace_back(fuzz::mode_name(mode));
+      coverage.target_fuzzer.emplace_back(fuzzer);
+    }
   for (const std::string& dir : options.corpus_dirs)
     if (!fs::is_directory(dir)) throw UsageError("report: no corpus directory " + dir);
+  auto binary_of = [&](const std::string& fuzzer) {
+    return options.fuzzer.empty() ? fuzzer_binary(fuzzer, options.fuzzers_dir) : fs::absolute(options.fuzzer).string();
+  };
 
   for (const std::string& fuzzer : fuzzers) {
     std::size_t before = coverage.inputs.size();
     std::string binary;  // looked up once the fuzzer has an input: a fuzzer without any may be unbuilt
     for (const std::string& dir : options.corpus_dirs) {
-      for (const std::string& file : corpus_files(fs::path(dir) / fuzzer)) {
-        if (binary.empty()) binary = fuzzer_binary(fuzzer, options.fuzzers_dir);
-        coverage.inputs.push_back(replay(read_finding_file(file, fuzzer), binary, options.timeout_seconds));
+      for (const std::string& file : corpus_files(corpus_of(options, dir, fuzzer))) {
+        if (binary.empty()) binary = binary_of(fuzzer);
+        FindingFile input = options.fuzzer.empty() ? read_finding_file(file, fuzzer) : read_finding_file(file, "");
+        input.fuzzer = fuzzer;
+        coverage.inputs.push_back(replay(input, binary, options.timeout_seconds));
       }
     }
     if (options.progress)
@@ -134,8 +156,9 @@ Coverage collect_coverage(const CoverageOptions& options) {
   }
   for (const std::string& file : options.finding_files) {
     FindingFile input = read_finding_file(file, "");
+    if (!options.fuzzer.empty()) input.fuzzer = fuzzers.front();
     if (!options.with_examples && is_example(input.fuzzer)) continue;
-    coverage.inputs.push_back(replay(input, fuzzer_binary(input.fuzzer, options.fuzzers_dir), options.timeout_seconds));
+    coverage.inputs.push_back(replay(input, binary_of(input.fuzzer), options.timeout_seconds));
   }
   if (options.progress)
     std::cerr << "connfuzz report: " << options.finding_files.size() << " finding files replayed\n";

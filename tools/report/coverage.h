@@ -14,6 +14,8 @@ struct CoverageOptions {
   std::vector<std::string> finding_files;  // docs/findings/*.txt, crash files, ...
   std::vector<std::string> sweep_files;    // connfuzz sweep's JSON reports: their cells count as inputs
   std::string fuzzers_dir;                 // where the *_fuzzer binaries are ("": beside connfuzz)
+  std::string fuzzer;                      // --fuzzer BIN: that fuzzer alone (a user's too); its corpus is
+                                           // each corpus dir's <family>/ when there is one, else the dir
   bool with_examples = false;              // also the buggy examples' fuzzers and modes
   double timeout_seconds = 30;
   bool progress = true;                    // a line on stderr per fuzzer

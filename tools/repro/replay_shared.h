@@ -15,8 +15,15 @@ inline constexpr int kExitFinding = 1;
 struct TargetOptions {
   std::string target;
   std::string fuzzers;
+  std::string fuzzer;  // --fuzzer BIN: a fuzzer binary of anyone's, built with the public API
   double timeout = 60;
 };
+
+struct FindingFile;
+// The input, and the binary it replays on: --fuzzer BIN once it has said which fuzzer it
+// is (a binary that is none is a UsageError naming it), else the one --target, a path or
+// the bytes name, found in --fuzzers.
+FindingFile read_input_for(const std::string& path, const TargetOptions& options, std::string& binary);
 
 void add_target_options(CLI::App* command, TargetOptions& options);
 
