@@ -1,0 +1,3 @@
+#pragma once
+#include <sys/socket.h>
+int trivial_dial(const struct sockaddr *sa, socklen_t len, int timeout_ms);
