@@ -49,8 +49,17 @@ TEST(SweepProtocol, TheIdentityLineNamesFamilyAndFormat) {
   EXPECT_EQ(id->first, "example_leak_on_refused");
   EXPECT_EQ(id->second, "scenario");
   for (const char* bad : {"", "connfuzz-fuzzer", "connfuzz-fuzzer posix", "fuzzer posix scenario", "connfuzz-fuzzer  scenario",
-                          "connfuzz-fuzzer posix scenario extra"})
+                          "connfuzz-fuzzer posix scenario a,b extra"})
     EXPECT_FALSE(parse_identity_line(bad)) << bad;
+}
+
+// A user's fuzzer names its own targets after the format: modes 128, 129, ... in that order.
+TEST(SweepProtocol, AUsersFuzzerNamesItsTargets) {
+  std::string line = identity_line("my_client", {"client_dial", "client_dial_list"});
+  EXPECT_EQ(line, "connfuzz-fuzzer my_client scenario client_dial,client_dial_list");
+  ASSERT_TRUE(parse_identity_line(line));
+  EXPECT_EQ(identity_targets(line), (std::vector<std::string>{"client_dial", "client_dial_list"}));
+  EXPECT_TRUE(identity_targets(identity_line("posix")).empty());
 }
 
 }  // namespace
