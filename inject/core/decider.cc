@@ -46,6 +46,13 @@ bool says_still_connecting_after_the_end(const Rule& rule, const Facts& facts) n
          (rule.err == EALREADY || rule.err == EINPROGRESS) && repeats(rule);
 }
 
+// A pending connect ends connected or failed for good. EISCONN as its "failure" says
+// connected while the simulation keeps the socket unconnected: no state Linux reaches,
+// and a correct caller that believes the re-connect's EISCONN would be blamed for it.
+bool ends_as_no_attempt_can(const Rule& rule) noexcept {
+  return rule.call == Call::connect && rule.eventual == EISCONN;
+}
+
 bool matches(const Predicate& where, const Facts& facts) noexcept {
   if (where.families) {
     std::uint8_t family = facts.family == AF_UNIX    ? Predicate::kUnix
@@ -145,7 +152,8 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
       std::uint16_t when = Never;
       if (rule.action != Action::errno_value) when = call == Call::connect ? rule_when_[i] : std::uint16_t{Anytime};
       else if (const ErrnoRow* row = rule_rows_[i]) when = row->when;
-      d.refused = (when & Never) || (when & facts.state) != when || says_still_connecting_after_the_end(rule, facts);
+      d.refused = (when & Never) || (when & facts.state) != when || says_still_connecting_after_the_end(rule, facts) ||
+                  ends_as_no_attempt_can(rule);
       if (d.refused) d.why = kNotRealistic;
       else if (is_eintr(rule, call)) {
         d.why = why_no_eintr(call, facts.interrupters);

@@ -34,6 +34,7 @@ struct Input {
   std::int64_t deadline_ns = 0, elapsed_ns = 0;
   bool asio = false;
   std::vector<int> still_open;
+  int result_peer_errno = 0;  // getpeername's answer on the returned socket (0: connected)
   std::vector<Finding> findings() const {
     InputRun run{result, calls.events(), plan};
     run.addresses_to_try = addresses_to_try;
@@ -41,6 +42,7 @@ struct Input {
     run.elapsed_ns = elapsed_ns;
     if (asio) run.translations = kAsioTranslations;
     run.still_open = still_open;
+    run.result_peer_errno = result_peer_errno;
     return check_input(run);
   }
   std::vector<std::string_view> verdicts() const { return names(findings()); }
@@ -60,6 +62,19 @@ TEST(Oracles, AMalformedRequestMayBeRefusedBeforeAnyConnect) {
   tried.calls.socket(4).add(Call::connect, 4, 0).add(Call::close, 4, 0);
   tried.result = failed_with(EINVAL);  // after a connect that worked, EINVAL is no refusal of input
   EXPECT_EQ(tried.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+}
+
+TEST(Oracles, AConnectionTheModeAnyPlanMadeUpIsNotTheTargetsFalseSuccess) {
+  Input believed;
+  believed.plan = inject::parse_plan("connect@1=EINTR connect@2=EISCONN mode=any hold");
+  believed.calls.socket(4).injected(Call::connect, 4, EINTR).injected(Call::connect, 4, EISCONN);
+  believed.result.fd = 4;
+  believed.result_peer_errno = ENOTCONN;
+  EXPECT_TRUE(believed.verdicts().empty());
+  // The kernel's own answer, or a realistic plan: still judged by the kernel's state.
+  Input realistic = believed;
+  realistic.plan = inject::parse_plan("connect@1=EINTR hold");
+  EXPECT_EQ(realistic.verdicts(), std::vector<std::string_view>{"false-success"});
 }
 
 TEST(Oracles, AnEndlessLoopBreaksTheDeadlineItHadOrNoneAtAll) {

@@ -87,3 +87,19 @@ TEST(Decider, OtherRefusalsKeepTheirOwnReason) {
 
 }  // namespace
 }  // namespace connfuzz::inject
+
+// A pending connect ends connected or failed: EISCONN as its failure is refused in
+// realistic mode (libFuzzer's connect%1=EINTR>EISCONN called a correct re-connect false-success).
+namespace connfuzz::inject {
+namespace {
+TEST(Decider, RefusesAnOutcomeNoPendingConnectHas) {
+  constexpr std::uint8_t kInterruptible = kCaughtSignal | kCaughtWithoutRestart;
+  Decision impossible = decide_once("connect@1=EINTR>EISCONN", Call::connect, kInterruptible);
+  EXPECT_TRUE(impossible.refused);
+  EXPECT_STREQ(impossible.why, kNotRealistic);
+  Decision refused = decide_once("connect@1=EINTR>ECONNREFUSED", Call::connect, kInterruptible);
+  EXPECT_TRUE(refused.fired()) << "ECONNREFUSED is how an attempt ends";
+  EXPECT_EQ(refused.eventual, ECONNREFUSED);
+}
+}  // namespace
+}  // namespace connfuzz::inject
