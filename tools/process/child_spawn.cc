@@ -65,6 +65,10 @@ pid_t spawn_child(const SpawnRequest& request) {
 
 int kill_and_reap(pid_t child) {
   kill(-child, SIGKILL);
+  return reap(child);
+}
+
+int reap(pid_t child) {
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }

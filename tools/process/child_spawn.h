@@ -21,6 +21,8 @@ struct SpawnRequest {
 // Throws UsageError("cannot execute PROGRAM: why") when exec fails.
 pid_t spawn_child(const SpawnRequest& request);
 
+// Waits for the child to end; returns waitpid's status.
+int reap(pid_t child);
 // Kills the child's whole group and reaps it; returns waitpid's status.
 int kill_and_reap(pid_t child);
 

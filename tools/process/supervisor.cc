@@ -74,6 +74,11 @@ std::string find_program(const std::string& name) {
   return "";
 }
 
+std::string find_llvm_tool(const std::string& name) {
+  std::string found = find_program(name);
+  return found.empty() ? find_program("/usr/lib/llvm-14/bin/" + name) : found;
+}
+
 bool is_static_elf(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   Elf64_Ehdr header{};

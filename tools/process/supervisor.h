@@ -48,6 +48,9 @@ void set_exit(RunResult& result, int wait_status, bool timed_out);
 
 // The program's full path, or "" when PATH has no such executable.
 std::string find_program(const std::string& name);
+// An LLVM tool (llvm-cov, llvm-profdata, llvm-symbolizer): on PATH, else Debian's
+// llvm-14 directory; "" when neither has it.
+std::string find_llvm_tool(const std::string& name);
 
 // True if the file is an ELF executable with no dynamic loader (LD_PRELOAD cannot reach it).
 bool is_static_elf(const std::string& path);

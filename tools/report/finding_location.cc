@@ -1,13 +1,15 @@
 // A stack's frames and the harness's target line, read back into a source location.
 #include "finding_location.h"
 
-#include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <regex>
 
+#include "child_spawn.h"
+#include "supervisor.h"
 #include "text_lines.h"
 
 namespace connfuzz::tools {
@@ -24,25 +26,21 @@ bool not_the_target(const std::string& file) {
 
 // llvm-symbolizer's answer for one offset: "function\nfile:line:column\n".
 std::optional<SourceLocation> symbolize(const std::string& module, const std::string& offset) {
-  const char* tool = access("/usr/bin/llvm-symbolizer", X_OK) == 0 ? "/usr/bin/llvm-symbolizer"
-                                                                      : "/usr/lib/llvm-14/bin/llvm-symbolizer";
+  std::string tool = find_llvm_tool("llvm-symbolizer");
   int out[2];
-  if (access(tool, X_OK) != 0 || pipe(out) != 0) return std::nullopt;
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    std::string obj = "--obj=" + module;
-    execl(tool, tool, obj.c_str(), offset.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
+  if (tool.empty() || pipe2(out, O_CLOEXEC) != 0) return std::nullopt;
+  pid_t child = -1;
+  try {
+    child = spawn_child(SpawnRequest{{tool, "--obj=" + module, offset}, {}, {}, {{1, out[1]}}});
+  } catch (const std::exception&) {
   }
   close(out[1]);
   std::string text;
   std::array<char, 512> buffer{};
-  for (ssize_t n; (n = read(out[0], buffer.data(), buffer.size())) > 0;) text.append(buffer.data(), static_cast<std::size_t>(n));
+  for (ssize_t n; child > 0 && (n = read(out[0], buffer.data(), buffer.size())) > 0;)
+    text.append(buffer.data(), static_cast<std::size_t>(n));
   close(out[0]);
-  int status = 0;
-  if (pid > 0) waitpid(pid, &status, 0);
+  if (child > 0) reap(child);
   std::smatch m;
   static const std::regex kFileLine("\\n([^\\n]+):([0-9]+):[0-9]+");
   if (!std::regex_search(text, m, kFileLine) || m[1] == "??" || std::stoi(m[2]) == 0) return std::nullopt;

@@ -1,6 +1,7 @@
 // The corpus through the coverage build, and llvm-cov's answer read back.
 #include "source_coverage.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "child_spawn.h"
+#include "supervisor.h"
 #include "usage_error.h"
 
 namespace connfuzz::tools {
@@ -21,29 +24,19 @@ namespace fs = std::filesystem;
 constexpr const char* kNotTheTarget = "^/usr/|/include/connfuzz/|/fuzz/(api|scenario|verdict)/|/inject/";
 
 std::string llvm_tool(const char* name) {
-  for (std::string dir : {"/usr/bin/", "/usr/lib/llvm-14/bin/"})
-    if (access((dir + name).c_str(), X_OK) == 0) return dir + name;
-  throw UsageError(std::string("coverage: ") + name + " is missing (Debian package llvm-14)");
+  std::string path = find_llvm_tool(name);
+  if (path.empty()) throw UsageError(std::string("coverage: ") + name + " is missing (Debian package llvm-14)");
+  return path;
 }
 
-// Runs argv with `env_extra` added, its output to `log`; returns the exit status (or 128+signal).
+// Runs argv with `env_extra` set, its output to `log`; returns waitpid's status.
 int run(const std::vector<std::string>& argv, const std::vector<std::string>& env_extra, const std::string& log) {
-  pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    for (const std::string& e : env_extra) putenv(const_cast<char*>(e.c_str()));
-    FILE* out = std::freopen(log.c_str(), "w", stdout);
-    if (out != nullptr) dup2(fileno(out), STDERR_FILENO);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) throw UsageError("coverage: cannot write " + log);
+  SpawnRequest request{argv, env_extra, {}, {{1, out}, {2, out}}};
+  pid_t child = spawn_child(request);
+  close(out);
+  return reap(child);
 }
 
 // llvm-cov report's table: "FILE  regions missed cover  functions missed executed  lines missed cover ...".
@@ -89,7 +82,8 @@ SourceCoverage measure_source_coverage(const std::string& fuzzer, const std::vec
   if (merge.size() == 5)
     throw UsageError("coverage: " + fuzzer + " wrote no profile: it was not built with clang's source-based coverage "
                      "(-fprofile-instr-generate -fcoverage-mapping; cmake --preset coverage)");
-  if (run(merge, {}, (fs::path(dir) / "merge.log").string()) != 0)
+  int merged = run(merge, {}, (fs::path(dir) / "merge.log").string());
+  if (!WIFEXITED(merged) || WEXITSTATUS(merged) != 0)
     throw std::runtime_error("llvm-profdata merge failed: " + read_all((fs::path(dir) / "merge.log").string()));
   std::string instr = "-instr-profile=" + (fs::path(dir) / "merged.profdata").string();
   std::string ignore = std::string("-ignore-filename-regex=") + kNotTheTarget;
