@@ -26,6 +26,12 @@ summary=$(mktemp /tmp/connfuzz-summary-XXXXXX)
 trap 'rm -f "$summary"' EXIT
 new_total=0
 for fuzzer in $fuzzers; do
+  if [ ! -x build/libfuzzer/bin/"${fuzzer}"_fuzzer ]; then
+    # A library family configure skipped (its -dev package missing): say so, go on.
+    read -r _ package < <(grep "^$fuzzer " build/libfuzzer/bin/skipped-fuzzers.txt 2>/dev/null || echo "-")
+    echo "== skipping $fuzzer: not built${package:+ ($package was not installed when the build was configured)}"
+    continue
+  fi
   dir=$work/$fuzzer
   mkdir -p "$dir/corpus" "$dir/findings" "$dir/runs"
   find corpus/"$fuzzer" -type f ! -name "*.txt" -exec cp -n {} "$dir/corpus/" \;

@@ -127,10 +127,17 @@ constexpr double kFuzzerGraceSeconds = 300;
 // A merge replays the whole corpus once; this bounds one that hangs.
 constexpr double kMergeTimeoutSeconds = 900;
 
-std::vector<std::string> real_fuzzers() {
+// The real fuzzers the build has: a library family it skipped is named on stderr and left out.
+std::vector<std::string> real_fuzzers(const std::string& fuzzers_dir) {
   std::vector<std::string> names;
-  for (std::string_view family : fuzz::families())
-    if (!family.starts_with("example_")) names.emplace_back(family);
+  for (std::string_view family : fuzz::families()) {
+    if (family.starts_with("example_")) continue;
+    if (std::string reason = not_built_reason(std::string(family), fuzzers_dir); !reason.empty()) {
+      std::fprintf(stderr, "nightly: skipping %.*s: %s\n", static_cast<int>(family.size()), family.data(), reason.c_str());
+      continue;
+    }
+    names.emplace_back(family);
+  }
   names.emplace_back("plan");
   names.emplace_back("scenario");
   return names;
@@ -232,10 +239,11 @@ std::vector<std::string> chosen_fuzzers(const NightlyOptions& o) {
     if (!id.own_targets.empty()) fuzz::set_user_modes(id.family, id.own_targets);
     return {id.family};
   }
-  std::vector<std::string> names = real_fuzzers();
+  std::vector<std::string> names = real_fuzzers(o.fuzzers);
   if (!o.only.empty()) {
     for (const std::string& name : o.only)
-      if (std::find(names.begin(), names.end(), name) == names.end())
+      if (std::string reason = not_built_reason(name, o.fuzzers); !reason.empty()) throw UsageError("nightly: --only: " + reason);
+      else if (std::find(names.begin(), names.end(), name) == names.end())
         throw UsageError("nightly: --only: '" + name + "' is not one of the real fuzzers");
     names = o.only;
   }

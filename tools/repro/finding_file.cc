@@ -130,11 +130,28 @@ FindingFile read_finding_file(const std::string& path, const std::string& target
   return file;
 }
 
+fs::path fuzzers_dir(const std::string& dir) {
+  return !dir.empty() ? fs::path(dir)
+         : inject::env_value(inject::EnvVar::fuzzer_dir) != nullptr ? fs::path(inject::env_value(inject::EnvVar::fuzzer_dir))
+                                                                     : executable_dir();
+}
+
+std::string not_built_reason(const std::string& fuzzer, const std::string& dir) {
+  // CMake lists the library families it skipped there, one "family dev-package" per line.
+  std::ifstream skipped(fuzzers_dir(dir) / "skipped-fuzzers.txt");
+  std::string family, package;
+  while (skipped >> family >> package)
+    if (family == fuzzer)
+      return "the " + fuzzer + " fuzzer was not built: " + package + " was not installed when the build was configured (apt install " +
+             package + ", then configure again)";
+  return "";
+}
+
 std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir) {
-  fs::path where = !dir.empty() ? fs::path(dir)
-                   : inject::env_value(inject::EnvVar::fuzzer_dir) != nullptr ? fs::path(inject::env_value(inject::EnvVar::fuzzer_dir))
-                                                                : executable_dir();
+  fs::path where = fuzzers_dir(dir);
   fs::path binary = where / (fuzzer + "_fuzzer");
+  if (std::string reason = not_built_reason(fuzzer, dir); !reason.empty() && access(binary.c_str(), X_OK) != 0)
+    throw UsageError(reason);
   if (access(binary.c_str(), X_OK) != 0)
     throw UsageError("no " + fuzzer + "_fuzzer in " + where.string() +
                      ": build the fuzzers (cmake --build --preset dev) or name their directory with --fuzzers DIR");

@@ -28,6 +28,13 @@ struct FindingFile {
 // the bytes decode to. Throws UsageError for a bad file, text or target name.
 FindingFile read_finding_file(const std::string& path, const std::string& target);
 
+// Where the fuzzer binaries are: `dir` if given, else $CONNFUZZ_FUZZER_DIR, else beside this executable.
+std::filesystem::path fuzzers_dir(const std::string& dir);
+
+// Why NAME_fuzzer is not in fuzzers_dir(dir) when the build skipped it (a library family
+// whose library was not installed: targets/libraries/); empty when it did not.
+std::string not_built_reason(const std::string& fuzzer, const std::string& dir);
+
 // Where the fuzzer binaries are: `dir` if given, else $CONNFUZZ_FUZZER_DIR, else beside
 // this executable. Throws UsageError when NAME_fuzzer is not there.
 std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir);
