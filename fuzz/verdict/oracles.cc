@@ -174,12 +174,15 @@ std::optional<Finding> timeout_verdict(const InputRun& in, bool timed_out_wait, 
                    "delayed the connect or its waits)" +
                        (missed == in.events.end() ? "" : "; the error it did not report: " + line_text(**missed))};
   }
-  if (!timed_out_wait && not_yet < kPatienceShown) return std::nullopt;
+  // The deadline's time passed, however the target heard of it: a wait that ran out, or
+  // one woken by a timer of its own (a timerfd in its epoll set, a timer thread).
+  bool deadline_passed =
+      in.deadline_ns > 0 && in.elapsed_ns >= in.deadline_ns * kDeadlineShareNumerator / kDeadlineShareDenominator;
+  if (!timed_out_wait && not_yet < kPatienceShown && !deadline_passed) return std::nullopt;
   // Waits failing again and again without time passing (an EAGAIN storm) are a reason
   // to give up before the deadline; one interrupted wait is not.
   bool patient = not_yet >= kPatienceShown || failed_waits >= kPatienceShown;
-  bool early = in.deadline_ns > 0 && !patient &&
-               in.elapsed_ns < in.deadline_ns * kDeadlineShareNumerator / kDeadlineShareDenominator;
+  bool early = in.deadline_ns > 0 && !patient && !deadline_passed;
   fair = !early;
   if (fair) return std::nullopt;
   return Finding{Verdict::early_timeout, "the target reported a timeout after " + milliseconds(in.elapsed_ns) + " of its " +

@@ -89,6 +89,12 @@ TEST(KnownFindings, SyncConnectEintrIsTheEintrOfConnectItself) {
             "asio-sync-connect-eintr");
   EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(EINTR), from_connect, Verdict::abandoned),
             "asio-sync-connect-eintr");
+  // A real signal's EINTR (libFuzzer's -timeout SIGALRM during a blocking connect) is the same finding.
+  Calls from_a_real_signal;
+  from_a_real_signal.socket(4).kernel_failed(Call::connect, 4, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::asio_range_connect, failed_with(EINTR), from_a_real_signal,
+                        Verdict::still_connecting_failure),
+            "asio-sync-connect-eintr");
   // The EINTR the caller got came from the wait in poll_connect: another bug, not this one.
   Calls from_poll;
   from_poll.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::poll, -1, EINTR);

@@ -206,6 +206,23 @@ TEST(Oracles, AFailedEpollCtlHoldsNothingBack) {
   EXPECT_TRUE(delayed.verdicts().empty());
 }
 
+// A deadline kept by a timer of the target's own (a timerfd in its epoll set): the wait
+// returns the timer's event, not a timeout, and the deadline's time has passed. Before
+// its time, the same timer event is a haste the outcome rule still names.
+TEST(Oracles, ADeadlineKeptByATimerOfItsOwnIsFair) {
+  Input timer;
+  timer.plan = inject::parse_plan("connect@1=+3s");
+  timer.result = failed_with(ETIMEDOUT);
+  timer.calls.socket(4).add(Call::connect, 4, -1, EINPROGRESS, inject::Mark::Injected);
+  timer.calls.add(Call::epoll_ctl, 3, 0).add(Call::epoll_wait, 3, 1).add(Call::close, 4, 0);
+  Input early = timer;
+  early.deadline_ns = 2'000'000'000;
+  early.elapsed_ns = 500'000'000;
+  timer.at_deadline();
+  EXPECT_TRUE(timer.verdicts().empty());
+  EXPECT_EQ(early.verdicts(), std::vector<std::string_view>{"still-connecting-failure"});
+}
+
 // The matrix's rules run on fuzz inputs too: a connect again on a refused socket.
 TEST(Oracles, TheSocketStoryRunsOnFuzzInputs) {
   Input again;
