@@ -42,6 +42,10 @@ constexpr std::uint64_t kAsioAll = kAsioSyncSingle | kAsioAsync | bits({Mode::as
 constexpr std::uint64_t kPosixAll = bits({Mode::posix_blocking, Mode::posix_nonblocking, Mode::posix_address_list,
                                           Mode::posix_datagram, Mode::posix_sndtimeo, Mode::posix_worker});
 
+// libevent's connects: the two through a bufferevent, and evutil_socket_connect_ beneath them.
+constexpr std::uint64_t kLibeventBufferevent = bits({Mode::libevent_bufferevent, Mode::libevent_bufferevent_hostname});
+constexpr std::uint64_t kLibeventAll = kLibeventBufferevent | bits({Mode::libevent_socket_connect});
+
 constexpr KnownFinding kKnown[] = {
     // Asio's socket_ops::close calls close() again after EWOULDBLOCK/EAGAIN (Windows keeps
     // the socket open then); Linux has freed the descriptor, so the second close finds it gone.
@@ -85,6 +89,23 @@ constexpr KnownFinding kKnown[] = {
     // socket(AF_INET, SOCK_SEQPACKET) fails with ESOCKTNOSUPPORT, which no source documents.
     {"kernel-socket-esocktnosupport", bits({Verdict::undocumented_errno}), bits({Mode::kernel_raw}), ESOCKTNOSUPPORT,
      Shape::some_call, {Call::socket, Err::equals, ESOCKTNOSUPPORT, By::kernel}},
+    // evutil_socket_connect_ and bufferevent_socket_connect close the socket of a failed
+    // connect before returning -1, and the caller reads errno after: a failed close's
+    // EINTR or EIO is what it hears, not the connect's error.
+    {"libevent-connect-error-clobbered-by-close", bits({Verdict::still_connecting_failure}), kLibeventAll, EINTR,
+     Shape::some_call, {Call::close, Err::equals, EINTR, By::plan}},
+    {"libevent-connect-error-clobbered-by-close", bits({Verdict::unexplained_failure}), kLibeventAll, EIO,
+     Shape::some_call, {Call::close, Err::equals, EIO, By::plan}},
+    // be_socket_setfd ignores bufferevent_enable's failure: when adding the write event
+    // (EPOLL_CTL_ADD) fails, the bufferevent waits for an event that is not there and its
+    // event callback never runs; the base runs dry with no outcome and no error.
+    {"libevent-bufferevent-enable-failure-lost", bits({Verdict::broken_contract, Verdict::unexplained_failure}),
+     kLibeventBufferevent, 0, Shape::some_call, {Call::epoll_ctl, Err::any_failure, 0, By::plan, "EPOLL_CTL_ADD"}},
+    // A refused connect's event callback is deferred and holds a reference on the
+    // bufferevent; when the base's loop fails before running it, bufferevent_free and
+    // event_base_free drop the callback without that reference, and the socket stays open.
+    {"libevent-deferred-error-leaks-socket", bits({Verdict::socket_leak}), kLibeventBufferevent, -1, Shape::some_call,
+     {Call::epoll_wait, Err::any_failure, 0, By::plan}},
 };
 
 bool matches(const CallPattern& p, const Event& e) {

@@ -188,6 +188,57 @@ TEST(KnownFindings, RangeOpenFailureAndEsocktnosupportNeedTheirOwnErrors) {
   EXPECT_EQ(section_for(Mode::kernel_raw, failed_with(ESOCKTNOSUPPORT), planned, Verdict::undocumented_errno), "");
 }
 
+TEST(KnownFindings, LibeventCloseClobberIsTheCloseErrorReportedOnly) {
+  Calls closed;
+  closed.socket(17).kernel_failed(Call::connect, 17, EINVAL).injected(Call::close, 17, EINTR);
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINTR), closed, Verdict::still_connecting_failure),
+            "libevent-connect-error-clobbered-by-close");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EINTR), closed, Verdict::still_connecting_failure),
+            "libevent-connect-error-clobbered-by-close");
+  Calls eio;
+  eio.socket(17).kernel_failed(Call::connect, 17, EINVAL).injected(Call::close, 17, EIO);
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EIO), eio, Verdict::unexplained_failure),
+            "libevent-connect-error-clobbered-by-close");
+  // One detail off: the connect's own error reported, an EINTR of connect, another mode, another verdict.
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINVAL), closed, Verdict::unexplained_failure), "");
+  Calls connect_eintr;
+  connect_eintr.socket(17).injected(Call::connect, 17, EINTR);
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINTR), connect_eintr,
+                        Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EINTR), closed, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINTR), closed, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, LibeventLostEnableIsAFailedEpollAddWithNoErrorReported) {
+  targets::ConnectResult nothing{};
+  Calls add_failed;
+  add_failed.socket(17).add(Call::connect, 17, 0).injected(Call::epoll_ctl, 17, ENOMEM, "14, EPOLL_CTL_ADD, 17");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, nothing, add_failed, Verdict::broken_contract),
+            "libevent-bufferevent-enable-failure-lost");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent_hostname, nothing, add_failed, Verdict::unexplained_failure),
+            "libevent-bufferevent-enable-failure-lost");
+  // One detail off: an error reported, a failed EPOLL_CTL_MOD, evutil_socket_connect_'s own wait, another verdict.
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(ENOMEM), add_failed, Verdict::unexplained_failure), "");
+  Calls mod_failed;
+  mod_failed.socket(17).add(Call::connect, 17, 0).injected(Call::epoll_ctl, 17, ENOMEM, "14, EPOLL_CTL_MOD, 17");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, nothing, mod_failed, Verdict::broken_contract), "");
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, nothing, add_failed, Verdict::broken_contract), "");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, nothing, add_failed, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, LibeventDeferredErrorLeakNeedsTheLoopToHaveFailed) {
+  Calls loop_failed;
+  loop_failed.socket(17).kernel_failed(Call::connect, 17, ECONNREFUSED).injected(Call::epoll_wait, 14, EINVAL);
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EINVAL), loop_failed, Verdict::socket_leak),
+            "libevent-deferred-error-leaks-socket");
+  // One detail off: the loop ran (a wait the kernel answered), evutil_socket_connect_, another verdict.
+  Calls loop_ran;
+  loop_ran.socket(17).kernel_failed(Call::connect, 17, ECONNREFUSED).add(Call::epoll_wait, 14, 1);
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(ECONNREFUSED), loop_ran, Verdict::socket_leak), "");
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINVAL), loop_failed, Verdict::socket_leak), "");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EINVAL), loop_failed, Verdict::broken_contract), "");
+}
+
 TEST(KnownFindings, EveryRowNamesAtLeastOneVerdictAndOneMode) {
   for (const KnownFinding& k : known_findings()) {
     EXPECT_NE(k.verdicts, 0u) << k.section;
