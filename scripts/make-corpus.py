@@ -142,6 +142,62 @@ def endpoint_seeds():
     return seeds
 
 
+# One plan per errno class for a connect on an event loop: a non-blocking socket, the
+# loop's epoll, SO_ERROR once it is writable, a deadline of its own.
+LOOP_PLANS = {
+    "inprogress-ok": "connect@1=EINPROGRESS",
+    "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+    "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+    "slow-past-deadline": "connect@1=+3s",
+    "epoll-eintr": "epoll_wait@1-3=EINTR",
+    "eagain": "connect@1=EAGAIN",
+    "enobufs": "connect@1=ENOBUFS",
+    "so-error-enosr": "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR",
+    "emfile": "socket@1=EMFILE",
+    "refused": "connect@1=ECONNREFUSED",
+    "etimedout": "connect@1=ETIMEDOUT",
+    "eacces": "connect@1=EACCES",
+    "einval": "connect@1=EINVAL",
+    "close-eintr": "connect@1=ECONNREFUSED close@1=EINTR",
+}
+
+
+def loop_seeds(inet_modes, unix_modes):
+    """Seeds for a library's loop connects: each mode on its listeners, every class of
+    LOOP_PLANS, a refusing port, the length edges, and the AF_UNIX path edges."""
+    seeds = {}
+    for mode in inet_modes:
+        for domain in ("AF_INET", "AF_INET6"):
+            seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-refusing"] = scenario(mode, addresses=["refusing,AF_INET,length=true"])
+        for length in ("true-1", "true+1", "0", "2", "129"):
+            seeds[f"{mode}-length-{length}"] = scenario(mode, addresses=[f"listener,AF_INET,length={length}"])
+        seeds[f"{mode}-unix-address"] = scenario(mode, "AF_UNIX")
+        seeds[f"{mode}-unspec-family"] = scenario(mode, addresses=["listener,AF_UNSPEC,length=true"])
+    for mode in unix_modes:
+        seeds[f"{mode}-af-unix"] = scenario(mode, "AF_UNIX")
+        seeds[f"{mode}-no-nul"] = scenario(mode, "AF_UNIX", addresses=[unix_bytes(b"/tmp/x" * 18)])
+        seeds[f"{mode}-abstract"] = scenario(mode, "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-seed")])
+        seeds[f"{mode}-inet-address"] = scenario(mode, "AF_INET")
+    for name, plan in LOOP_PLANS.items():
+        for mode in inet_modes:
+            seeds[f"{mode}-{name}"] = scenario(mode, plan=plan)
+        for mode in unix_modes:
+            unix = "unix-" if mode in inet_modes else ""
+            seeds[f"{mode}-{unix}{name}"] = scenario(mode, "AF_UNIX", plan=plan)
+    return seeds
+
+
+def libuv_seeds():
+    return loop_seeds(["libuv_tcp_connect"], ["libuv_pipe_connect"])
+
+
+def libevent_seeds():
+    # bufferevent_socket_connect and evutil_socket_connect_ take any sockaddr: AF_UNIX too.
+    return loop_seeds(["libevent_bufferevent", "libevent_bufferevent_hostname", "libevent_socket_connect"],
+                      ["libevent_bufferevent", "libevent_socket_connect"])
+
+
 def example_seeds():
     """Seeds that do NOT show the bug: the fuzzer has to find it."""
     benign = {
@@ -169,6 +225,10 @@ SWEEP = {
     "datagram": [("posix_datagram", "AF_INET", "SOCK_DGRAM")],
     "asio": [(m, "AF_INET", "SOCK_STREAM") for m in ("asio_connect_ec", "asio_connect_throw", "asio_async_connect",
                                                       "asio_range_connect", "asio_async_range")],
+    "libuv": [("libuv_tcp_connect", "AF_INET", "SOCK_STREAM"), ("libuv_pipe_connect", "AF_UNIX", "SOCK_STREAM")],
+    "libevent": [("libevent_bufferevent", "AF_INET", "SOCK_STREAM"),
+                 ("libevent_bufferevent_hostname", "AF_INET", "SOCK_STREAM"),
+                 ("libevent_socket_connect", "AF_INET", "SOCK_STREAM")],
     "endpoint": [("endpoint_generic", "AF_INET", "SOCK_STREAM"), ("endpoint_local", "AF_UNIX", "SOCK_STREAM"),
                  ("endpoint_tcp_resize", "AF_INET6", "SOCK_STREAM")],
 }
@@ -195,7 +255,8 @@ def main():
         sys.exit(__doc__)
     connfuzz = sys.argv[1]
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
-               "asio": asio_seeds(), "endpoint": endpoint_seeds(), **example_seeds()}
+               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "libuv": libuv_seeds(),
+               "libevent": libevent_seeds(), **example_seeds()}
     for fuzzer, seeds in corpora.items():
         seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer
