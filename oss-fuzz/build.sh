@@ -7,13 +7,21 @@
 src="${CONNFUZZ_SRC:-$SRC/connfuzz}"
 build="$WORK/connfuzz-build"
 
+# The libraries' sources the Dockerfile cloned (scripts/oss-fuzz-check.sh puts Debian's
+# trees of the same versions there): targets/libraries/ builds a tree that says its version.
+for tree in "$SRC"/library-sources/*/; do
+  [ -d "$tree" ] || continue
+  [ -f "$tree/.connfuzz-debian-version" ] ||
+    echo "upstream $(git -C "$tree" describe --tags 2>/dev/null || echo unknown)" > "$tree/.connfuzz-debian-version"
+done
+
 # The real connect fuzzers (fuzz/modes.def) and the parser fuzzers.
 mapfile -t fuzzers < <("$src/scripts/real-fuzzers.sh")
 fuzzers+=(plan scenario)
 cmake -S "$src" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
-  -DCONNFUZZ_ENGINE=env -DCONNFUZZ_FUZZERS_ONLY=ON
+  -DCONNFUZZ_ENGINE=env -DCONNFUZZ_FUZZERS_ONLY=ON -DCONNFUZZ_LIBRARY_SOURCES="$SRC/library-sources"
 cmake --build "$build" --target "${fuzzers[@]/%/_fuzzer}"
 
 for name in "${fuzzers[@]}"; do
