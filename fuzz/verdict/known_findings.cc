@@ -42,6 +42,7 @@ constexpr std::uint64_t kAsioAll = kAsioSyncSingle | kAsioAsync | bits({Mode::as
 constexpr std::uint64_t kPosixAll = bits({Mode::posix_blocking, Mode::posix_nonblocking, Mode::posix_address_list,
                                           Mode::posix_datagram, Mode::posix_sndtimeo, Mode::posix_worker});
 
+constexpr std::uint64_t kLibuvAll = bits({Mode::libuv_tcp_connect, Mode::libuv_pipe_connect});
 // libevent's connects: the two through a bufferevent, and evutil_socket_connect_ beneath them.
 constexpr std::uint64_t kLibeventBufferevent = bits({Mode::libevent_bufferevent, Mode::libevent_bufferevent_hostname});
 constexpr std::uint64_t kLibeventAll = kLibeventBufferevent | bits({Mode::libevent_socket_connect});
@@ -89,6 +90,15 @@ constexpr KnownFinding kKnown[] = {
     // socket(AF_INET, SOCK_SEQPACKET) fails with ESOCKTNOSUPPORT, which no source documents.
     {"kernel-socket-esocktnosupport", bits({Verdict::undocumented_errno}), bits({Mode::kernel_raw}), ESOCKTNOSUPPORT,
      Shape::some_call, {Call::socket, Err::equals, ESOCKTNOSUPPORT, By::kernel}},
+    // uv__tcp_connect and uv_pipe_connect call connect() again after EINTR and take the
+    // EISCONN or EALREADY of the attempt the first call started for a failure. Linux never
+    // interrupts a non-blocking connect: only a mode=any plan reaches it.
+    {"libuv-connect-eintr-retry", bits({Verdict::still_connecting_failure}), kLibuvAll, -1, Shape::then_same_fd,
+     {Call::connect, Err::equals, EINTR, By::plan}, {Call::connect, Err::any_failure, 0, By::anyone}},
+    // uv__stream_connect ignores getsockopt(SO_ERROR)'s failure and reports the
+    // uninitialized `error` it would have filled: garbage, or 0 (connected).
+    {"libuv-so-error-unchecked", bits({Verdict::unexplained_failure, Verdict::false_success}), kLibuvAll, -1,
+     Shape::some_call, {Call::getsockopt, Err::any_failure, 0, By::plan}},
     // evutil_socket_connect_ and bufferevent_socket_connect close the socket of a failed
     // connect before returning -1, and the caller reads errno after: a failed close's
     // EINTR or EIO is what it hears, not the connect's error.

@@ -188,6 +188,37 @@ TEST(KnownFindings, RangeOpenFailureAndEsocktnosupportNeedTheirOwnErrors) {
   EXPECT_EQ(section_for(Mode::kernel_raw, failed_with(ESOCKTNOSUPPORT), planned, Verdict::undocumented_errno), "");
 }
 
+TEST(KnownFindings, LibuvEintrRetryIsTheReconnectRightAfterAnInjectedEintr) {
+  Calls retried;
+  retried.socket(21).injected(Call::connect, 21, EINTR).kernel_failed(Call::connect, 21, EISCONN);
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EISCONN), retried, Verdict::still_connecting_failure),
+            "libuv-connect-eintr-retry");
+  // One detail off: another descriptor, no EINTR before it, another family of modes, another verdict.
+  Calls other_fd;
+  other_fd.socket(21).injected(Call::connect, 21, EINTR).kernel_failed(Call::connect, 22, EISCONN);
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EISCONN), other_fd, Verdict::still_connecting_failure), "");
+  Calls no_eintr;
+  no_eintr.socket(21).injected(Call::connect, 21, EINPROGRESS).kernel_failed(Call::connect, 21, EALREADY);
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EALREADY), no_eintr, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::posix_nonblocking, failed_with(EISCONN), retried, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EISCONN), retried, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, LibuvUncheckedSoErrorNeedsAFailedGetsockopt) {
+  Calls failed;
+  failed.socket(21).add(Call::connect, 21, 0).injected(Call::getsockopt, 21, EBADF);
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(165582432), failed, Verdict::unexplained_failure),
+            "libuv-so-error-unchecked");
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, connected_on(21), failed, Verdict::false_success),
+            "libuv-so-error-unchecked");
+  // One detail off: SO_ERROR's value injected (getsockopt itself worked), libevent, another verdict.
+  Calls value;
+  value.socket(21).add(Call::connect, 21, 0).injected(Call::so_error, 21, ENOSR);
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EIO), value, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EBADF), failed, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EBADF), failed, Verdict::socket_leak), "");
+}
+
 TEST(KnownFindings, LibeventCloseClobberIsTheCloseErrorReportedOnly) {
   Calls closed;
   closed.socket(17).kernel_failed(Call::connect, 17, EINVAL).injected(Call::close, 17, EINTR);
