@@ -69,7 +69,11 @@ connfuzz::Result await_connect(std::shared_ptr<Attempt> attempt, uv_stream_t* st
 connfuzz::Result uv_failure(int status, const std::string& call) {
   connfuzz::Result result;
   result.error = std::error_code(-status, std::system_category());
-  result.message = call + ": " + uv_err_name(status) + " (" + uv_strerror(status) + ")";
+  // The _r forms: uv_err_name and uv_strerror leak a string for a code libuv does not
+  // know (an errno outside its table, ENOSR), as uv.h says.
+  char name[64], text[128];
+  result.message = call + ": " + uv_err_name_r(status, name, sizeof(name)) + " (" +
+                   uv_strerror_r(status, text, sizeof(text)) + ")";
   return result;
 }
 
