@@ -205,6 +205,14 @@ bool refused_before_connect(const InputRun& in) {
 // was the plan's (realistic mode never tells it).
 bool claim_made_up_by_plan(const InputRun& in) {
   if (in.plan.mode != inject::Mode::Any) return false;
+  // Nor is a "still connecting" made up as SO_ERROR's value (EINTR, EINPROGRESS,
+  // EALREADY: no kernel leaves one pending): a caller that waits again on that word is
+  // then answered as a socket whose error was read, unconnected with SO_ERROR 0.
+  if (std::any_of(in.events.begin(), in.events.end(), [&](const Event* e) {
+        return e->call == Call::so_error && e->fd == in.result.fd && e->mark == Mark::Injected &&
+               (e->err == EINTR || e->err == EINPROGRESS || e->err == EALREADY);
+      }))
+    return true;
   for (auto it = in.events.rbegin(); it != in.events.rend(); ++it)
     if ((*it)->call == Call::connect && (*it)->fd == in.result.fd)
       return ((*it)->mark == Mark::Injected || (*it)->mark == Mark::Simulated) && (*it)->result < 0 &&

@@ -77,6 +77,27 @@ TEST(Oracles, AConnectionTheModeAnyPlanMadeUpIsNotTheTargetsFalseSuccess) {
   EXPECT_EQ(realistic.verdicts(), std::vector<std::string_view>{"false-success"});
 }
 
+TEST(Oracles, AStillConnectingSoErrorTheModeAnyPlanMadeUpIsNotTheTargetsFalseSuccess) {
+  Input waited_again;
+  waited_again.plan = inject::parse_plan("getsockopt.SO_ERROR@1=EINTR mode=any");
+  waited_again.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS).injected(Call::so_error, 17, EINTR);
+  waited_again.calls.add(Call::so_error, 17, 0, 0, inject::Mark::Simulated);
+  waited_again.result.fd = 17;
+  waited_again.result_peer_errno = ENOTCONN;
+  EXPECT_TRUE(waited_again.verdicts().empty());
+  // A failure's errno made up as SO_ERROR, or a realistic plan: still judged by the kernel's state.
+  Input refused;
+  refused.plan = inject::parse_plan("getsockopt.SO_ERROR@1=ECONNREFUSED mode=any");
+  refused.result.fd = 17;
+  refused.result_peer_errno = ENOTCONN;
+  refused.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS).injected(Call::so_error, 17, ECONNREFUSED);
+  refused.calls.add(Call::so_error, 17, 0, 0, inject::Mark::Simulated);
+  EXPECT_EQ(refused.verdicts(), std::vector<std::string_view>{"false-success"});
+  Input realistic = waited_again;
+  realistic.plan = inject::parse_plan("getsockopt.SO_ERROR@1=ENOSR");
+  EXPECT_EQ(realistic.verdicts(), std::vector<std::string_view>{"false-success"});
+}
+
 TEST(Oracles, AnEndlessLoopBreaksTheDeadlineItHadOrNoneAtAll) {
   constexpr std::int64_t kHour = 3600'000'000'000;
   Finding with_deadline = endless_loop_finding(2100, kHour, 2'000'000'000);
