@@ -6,3 +6,9 @@
 #include "libuv_targets.h"
 
 CONNFUZZ_FUZZER("libuv", connfuzz::libraries::libuv::libuv_targets)
+
+// libuv ends the process with abort() on errors it takes for fatal (docs/FINDINGS.md,
+// libuv-epoll-abort). Under AddressSanitizer, its report of the abort names where it came
+// from, so that `connfuzz repro` recognizes the finding in an AFL++ crash file as
+// libFuzzer's own stack does; without ASan this option is never read.
+extern "C" const char* __asan_default_options() { return "handle_abort=1"; }

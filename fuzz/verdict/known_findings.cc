@@ -99,6 +99,11 @@ constexpr KnownFinding kKnown[] = {
     // uninitialized `error` it would have filled: garbage, or 0 (connected).
     {"libuv-so-error-unchecked", bits({Verdict::unexplained_failure, Verdict::false_success}), kLibuvAll, -1,
      Shape::some_call, {Call::getsockopt, Err::any_failure, 0, By::plan}},
+    // uv_pipe_connect keeps socket()'s error as the stream's delayed error, and
+    // uv__stream_connect takes a delayed EINPROGRESS for "not yet": the request never
+    // completes and only the deadline ends it. socket() never fails so but in mode=any.
+    {"libuv-pipe-delayed-einprogress", bits({Verdict::missed_completion}), bits({Mode::libuv_pipe_connect}), ETIMEDOUT,
+     Shape::some_call, {Call::socket, Err::equals, EINPROGRESS, By::plan}},
     // evutil_socket_connect_ and bufferevent_socket_connect close the socket of a failed
     // connect before returning -1, and the caller reads errno after: a failed close's
     // EINTR or EIO is what it hears, not the connect's error.
@@ -108,8 +113,10 @@ constexpr KnownFinding kKnown[] = {
      Shape::some_call, {Call::close, Err::equals, EIO, By::plan}},
     // be_socket_setfd ignores bufferevent_enable's failure: when adding the write event
     // (EPOLL_CTL_ADD) fails, the bufferevent waits for an event that is not there and its
-    // event callback never runs; the base runs dry with no outcome and no error.
-    {"libevent-bufferevent-enable-failure-lost", bits({Verdict::broken_contract, Verdict::unexplained_failure}),
+    // event callback never runs; the base runs dry with no outcome and no error (which a
+    // failed close on the way out makes a still-connecting-failure too).
+    {"libevent-bufferevent-enable-failure-lost",
+     bits({Verdict::broken_contract, Verdict::unexplained_failure, Verdict::still_connecting_failure}),
      kLibeventBufferevent, 0, Shape::some_call, {Call::epoll_ctl, Err::any_failure, 0, By::plan, "EPOLL_CTL_ADD"}},
     // A refused connect's event callback is deferred and holds a reference on the
     // bufferevent; when the base's loop fails before running it, bufferevent_free and
