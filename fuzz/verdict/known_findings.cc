@@ -95,6 +95,10 @@ constexpr KnownFinding kKnown[] = {
     // interrupts a non-blocking connect: only a mode=any plan reaches it.
     {"libuv-connect-eintr-retry", bits({Verdict::still_connecting_failure}), kLibuvAll, -1, Shape::then_same_fd,
      {Call::connect, Err::equals, EINTR, By::plan}, {Call::connect, Err::any_failure, 0, By::anyone}},
+    // The same loop, every connect() interrupted for ever: uv_tcp_connect never returns,
+    // and no deadline can end it (the loop has not started). mode=any only, as above.
+    {"libuv-connect-eintr-storm", bits({Verdict::timeout_overrun, Verdict::spin}), kLibuvAll, -1,
+     Shape::every_last_call, {Call::connect, Err::equals, EINTR, By::plan}},
     // uv__stream_connect ignores getsockopt(SO_ERROR)'s failure and reports the
     // uninitialized `error` it would have filled: garbage, or 0 (connected).
     {"libuv-so-error-unchecked", bits({Verdict::unexplained_failure, Verdict::false_success}), kLibuvAll, -1,

@@ -204,6 +204,22 @@ TEST(KnownFindings, LibuvEintrRetryIsTheReconnectRightAfterAnInjectedEintr) {
   EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EISCONN), retried, Verdict::socket_leak), "");
 }
 
+TEST(KnownFindings, LibuvEintrStormIsTheConnectThatSpunAndIsSteeredAround) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun),
+            "libuv-connect-eintr-storm");
+  // One detail off: another errno, another call, libevent, another verdict.
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, inside, storm(Call::connect, EAGAIN), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, inside, storm(Call::connect, EINTR), Verdict::socket_leak), "");
+  Scenario s;
+  s.mode = Mode::libuv_tcp_connect;
+  s.plan = inject::parse_plan("connect@*=EINTR>EACCES mode=any");
+  EXPECT_EQ(steer_around_documented_stops(s), "libuv-connect-eintr-storm");
+  EXPECT_EQ(s.plan.rule_count, 0);
+}
+
 TEST(KnownFindings, LibuvUncheckedSoErrorNeedsAFailedGetsockopt) {
   Calls failed;
   failed.socket(21).add(Call::connect, 21, 0).injected(Call::getsockopt, 21, EBADF);
