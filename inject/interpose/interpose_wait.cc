@@ -4,6 +4,7 @@
 // never sleeps for real: the real descriptors are polled without blocking, and if
 // nothing is ready the virtual clock jumps to the simulated attempt's end, the next
 // timer or the wait's timeout.
+#include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
 
@@ -372,6 +373,9 @@ struct EpollWait {
     SocketTable& table = runtime().sockets();
     for (int fd = 0, high = table.high_water(); fd < high; ++fd) {
       if (table.registration(fd).epfd != epfd) continue;
+      // Closed where connfuzz does not see it (syscall(SYS_close), as libuv closes): the
+      // kernel has dropped a closed file from every epoll set, so its simulation goes too.
+      if (real().fcntl(fd, F_GETFD) < 0) continue;
       sim.consider(fd, table.get(fd), static_cast<short>(table.registration(fd).events));
     }
   }

@@ -3,6 +3,7 @@
 // the kernel's), before a slow network it was meant to bound.
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +93,22 @@ TEST_F(TimerfdTest, AOneEventBufferHearsTheDeadlineBehindTheSimulatedSocket) {
   close(ep);
   close(timer);
   close(fd);
+}
+
+// A simulated socket closed where connfuzz does not see it (libuv closes with
+// syscall(SYS_close)) has left the epoll set, as the kernel drops a closed file: no event
+// of its simulation comes back for a descriptor that is gone.
+TEST_F(TimerfdTest, ASocketClosedBehindConnfuzzsBackLeavesTheEpollSet) {
+  LoopbackPort server(true);
+  use_plan("connect@1=EINPROGRESS>ECONNREFUSED");
+  int fd = pending_connect(server);
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  epoll_event socket_event{EPOLLOUT, {.u64 = 1}};
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &socket_event), 0);
+  ASSERT_EQ(syscall(SYS_close, fd), 0);
+  epoll_event ready[4]{};
+  EXPECT_EQ(epoll_wait(ep, ready, 4, 200), 0) << "an event for closed fd " << fd << "\n" << log_text();
+  close(ep);
 }
 
 TEST_F(TimerfdTest, AWaitInterruptedOverAndOverStillHearsTheDeadline) {
