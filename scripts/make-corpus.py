@@ -142,6 +142,47 @@ def endpoint_seeds():
     return seeds
 
 
+# A library's stream connect, one plan per errno class and the calls around connect; the
+# plans whose handling is a documented finding of that library are left out (docs/findings/).
+LIBRARY_STREAM_PLANS = {
+    "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+    "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+    "inprogress-ok": "connect@1=EINPROGRESS",
+    "refused": "connect@1=ECONNREFUSED mode=any",
+    "eagain": "connect@1=EAGAIN",
+    "enobufs": "connect@1=ENOBUFS mode=any",
+    "so-error-enosr": "getsockopt.SO_ERROR@1=ENOSR",
+    "socket-emfile": "socket@1=EMFILE",
+    "fcntl-einval": "fcntl@1=EINVAL",
+}
+
+
+def library_seeds(modes, plans=LIBRARY_STREAM_PLANS):
+    """Each (mode, domain) on its listener, a refusing peer and the claimed-length edges,
+    then each plan on the first mode and domain of its list."""
+    seeds = {}
+    for mode, domain in modes:
+        seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-{domain.lower()}-refusing"] = scenario(mode, domain, addresses=[f"refusing,{domain},length=true"])
+        for length in ("true-1", "true+1", "2", "129"):
+            seeds[f"{mode}-{domain.lower()}-length-{length}"] = scenario(
+                mode, domain, addresses=[f"{LISTENER[domain]},length={length}"])
+        for name, plan in plans.items():
+            seeds[f"{mode}-{domain.lower()}-{name}"] = scenario(mode, domain, plan=plan)
+    return seeds
+
+
+def hiredis_seeds():
+    seeds = library_seeds([("hiredis_connect", "AF_INET"), ("hiredis_connect", "AF_INET6"),
+                           ("hiredis_connect_unix", "AF_UNIX"), ("hiredis_connect_nonblock", "AF_INET"),
+                           ("hiredis_connect_nonblock", "AF_INET6")])
+    seeds["unix-107"] = scenario("hiredis_connect_unix", "AF_UNIX", addresses=[unix_bytes(b"/tmp/" + b"u" * 102)])
+    seeds["unix-abstract"] = scenario("hiredis_connect_unix", "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-h")])
+    seeds["inet6-scope"] = scenario("hiredis_connect", "AF_INET6", addresses=[
+        "bytes,AF_INET6,length=true,bytes=1f90000000000000000000000000000000000000000105000000"])
+    return seeds
+
+
 def example_seeds():
     """Seeds that do NOT show the bug: the fuzzer has to find it."""
     benign = {
@@ -171,6 +212,8 @@ SWEEP = {
                                                       "asio_range_connect", "asio_async_range")],
     "endpoint": [("endpoint_generic", "AF_INET", "SOCK_STREAM"), ("endpoint_local", "AF_UNIX", "SOCK_STREAM"),
                  ("endpoint_tcp_resize", "AF_INET6", "SOCK_STREAM")],
+    "hiredis": [("hiredis_connect", "AF_INET", "SOCK_STREAM"), ("hiredis_connect_unix", "AF_UNIX", "SOCK_STREAM"),
+                ("hiredis_connect_nonblock", "AF_INET", "SOCK_STREAM")],
 }
 
 
@@ -195,7 +238,7 @@ def main():
         sys.exit(__doc__)
     connfuzz = sys.argv[1]
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
-               "asio": asio_seeds(), "endpoint": endpoint_seeds(), **example_seeds()}
+               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "hiredis": hiredis_seeds(), **example_seeds()}
     for fuzzer, seeds in corpora.items():
         seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer
