@@ -183,6 +183,22 @@ def hiredis_seeds():
     return seeds
 
 
+def poco_seeds():
+    # POCO's SocketAddress(const sockaddr*, length) copies a whole sockaddr_un whatever the
+    # length (docs/FINDINGS.md, poco-socketaddress-unix-overread): its AF_UNIX seeds claim
+    # sizeof(sockaddr_un), 110, so that the sanitized replays read only what they hold.
+    # connect()'s EAGAIN is poco-connect-eagain-as-progress: no seed of its own.
+    plans = {name: plan for name, plan in LIBRARY_STREAM_PLANS.items() if name != "eagain"}
+    plans["epoll-wait-eintr"] = "epoll_wait@1=EINTR"
+    seeds = library_seeds([("poco_connect", "AF_INET"), ("poco_connect", "AF_INET6"),
+                           ("poco_connect_nb", "AF_INET"), ("poco_connect_nb", "AF_INET6")], plans)
+    for mode in ("poco_connect", "poco_connect_nb"):
+        seeds[f"{mode}-af_unix"] = scenario(mode, "AF_UNIX", addresses=["listener,AF_UNIX,length=110"])
+        seeds[f"{mode}-af_unix-refusing"] = scenario(mode, "AF_UNIX", addresses=["refusing,AF_UNIX,length=110"])
+    seeds["family-mismatch"] = scenario("poco_connect", "AF_INET6", addresses=["listener,AF_INET,length=true"])
+    return seeds
+
+
 def example_seeds():
     """Seeds that do NOT show the bug: the fuzzer has to find it."""
     benign = {
@@ -214,6 +230,7 @@ SWEEP = {
                  ("endpoint_tcp_resize", "AF_INET6", "SOCK_STREAM")],
     "hiredis": [("hiredis_connect", "AF_INET", "SOCK_STREAM"), ("hiredis_connect_unix", "AF_UNIX", "SOCK_STREAM"),
                 ("hiredis_connect_nonblock", "AF_INET", "SOCK_STREAM")],
+    "poco": [("poco_connect", "AF_INET", "SOCK_STREAM"), ("poco_connect_nb", "AF_INET", "SOCK_STREAM")],
 }
 
 
@@ -238,7 +255,7 @@ def main():
         sys.exit(__doc__)
     connfuzz = sys.argv[1]
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
-               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "hiredis": hiredis_seeds(), **example_seeds()}
+               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "hiredis": hiredis_seeds(), "poco": poco_seeds(), **example_seeds()}
     for fuzzer, seeds in corpora.items():
         seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer

@@ -91,6 +91,13 @@ constexpr KnownFinding kKnown[] = {
     // close() that fails with EINTR leaves EINTR in the errno its README says to read.
     {"hiredis-errno-after-close", bits({Verdict::still_connecting_failure}), kHiredisAll, EINTR, Shape::some_call,
      {Call::close, Err::equals, EINTR, By::plan}},
+    // POCO 1.11's SocketImpl::connect(address, timeout) and connectNB take connect()'s
+    // EWOULDBLOCK (EAGAIN on Linux: no free port, a full AF_UNIX backlog) for "in progress"
+    // (SocketImpl.cpp:172, 204); the wait on the unconnected socket ends at once, SO_ERROR
+    // says 0, and the caller is told it is connected.
+    {"poco-connect-eagain-as-progress", bits({Verdict::false_success}),
+     bits({Mode::poco_connect, Mode::poco_connect_nb}), -1, Shape::last_connect_of_result,
+     {Call::connect, Err::equals, EAGAIN, By::anyone}},
     // Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
     // says ENOTCONN (ip4_datagram_connect keeps dport 0, inet_getname calls that unconnected).
     {"kernel-udp-connect-port-zero", bits({Verdict::false_success}), kPosixAll | kAsioAll, -1,

@@ -225,6 +225,25 @@ TEST(KnownFindings, HiredisErrnoAfterCloseIsAnEintrOnlyCloseGave) {
   EXPECT_EQ(section_for(Mode::posix_nonblocking, failed_with(EINTR), closed, Verdict::still_connecting_failure), "");
 }
 
+TEST(KnownFindings, PocoEagainIsTheLastConnectOfTheSocketItCallsConnected) {
+  Calls eagain;
+  eagain.socket(4).injected(Call::connect, 4, EAGAIN).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(4), eagain, Verdict::false_success),
+            "poco-connect-eagain-as-progress");
+  // The kernel's own EAGAIN (a full AF_UNIX backlog) is the same.
+  Calls full_backlog;
+  full_backlog.socket(4).kernel_failed(Call::connect, 4, EAGAIN).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect_nb, connected_on(4), full_backlog, Verdict::false_success),
+            "poco-connect-eagain-as-progress");
+  // Another errno, another socket, another verdict, another library.
+  Calls enobufs;
+  enobufs.socket(4).injected(Call::connect, 4, ENOBUFS).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(4), enobufs, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(6), eagain, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, failed_with(EAGAIN), eagain, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, connected_on(4), eagain, Verdict::false_success), "");
+}
+
 TEST(KnownFindings, EveryRowNamesAtLeastOneVerdictAndOneMode) {
   for (const KnownFinding& k : known_findings()) {
     EXPECT_NE(k.verdicts, 0u) << k.section;
