@@ -15,6 +15,10 @@ at_least=7
 rm -rf "$top"
 mkdir -p "$top/src" "$top/work" "$top/out"
 ln -s "$root" "$top/src/connfuzz"
+# The image clones the libraries' upstream tags into $SRC/library-sources (oss-fuzz/Dockerfile);
+# this machine cannot reach GitHub, so Debian's trees of the same versions stand in for
+# them (scripts/library-sources.sh fetches them; without them those families are skipped).
+[ -d "$root/build/library-sources" ] && ln -s "$root/build/library-sources" "$top/src/library-sources"
 if [[ "$combo" == user-* ]]; then
   combo=${combo#user-}
   # The example's fixed client: its seeds must pass, as a project's would (its bug is
