@@ -98,6 +98,10 @@ constexpr KnownFinding kKnown[] = {
     {"poco-connect-eagain-as-progress", bits({Verdict::false_success}),
      bits({Mode::poco_connect, Mode::poco_connect_nb}), -1, Shape::last_connect_of_result,
      {Call::connect, Err::equals, EAGAIN, By::anyone}},
+    // POCO's SocketImpl::poll retries an interrupted epoll_wait while time is left and when
+    // none is: only an EINTR Linux never gives (a zero timeout, mode=any) keeps it going.
+    {"poco-wait-eintr-at-zero-timeout", bits({Verdict::timeout_overrun}), bits({Mode::poco_connect, Mode::poco_connect_nb}),
+     -1, Shape::every_last_call, {Call::epoll_wait, Err::equals, EINTR, By::plan}},
     // Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
     // says ENOTCONN (ip4_datagram_connect keeps dport 0, inet_getname calls that unconnected).
     {"kernel-udp-connect-port-zero", bits({Verdict::false_success}), kPosixAll | kAsioAll, -1,

@@ -244,6 +244,22 @@ TEST(KnownFindings, PocoEagainIsTheLastConnectOfTheSocketItCallsConnected) {
   EXPECT_EQ(section_for(Mode::hiredis_connect, connected_on(4), eagain, Verdict::false_success), "");
 }
 
+TEST(KnownFindings, PocoZeroTimeoutStormIsAnEpollWaitStormInItsModes) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun),
+            "poco-wait-eintr-at-zero-timeout");
+  EXPECT_EQ(section_for(Mode::poco_connect_nb, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun),
+            "poco-wait-eintr-at-zero-timeout");
+  // Another call, another error, the kernel's own answers, another verdict, another library.
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINVAL), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR, inject::Mark::None),
+                        Verdict::timeout_overrun),
+            "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun), "");
+}
+
 TEST(KnownFindings, EveryRowNamesAtLeastOneVerdictAndOneMode) {
   for (const KnownFinding& k : known_findings()) {
     EXPECT_NE(k.verdicts, 0u) << k.section;
