@@ -7,6 +7,7 @@
 #include <Poco/Net/SocketImpl.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
+#include <sys/un.h>
 
 #include <cerrno>
 #include <cstring>
@@ -33,12 +34,23 @@ std::shared_ptr<StreamSocket> socket_for(const connfuzz::Request& request) {
   return std::make_shared<StreamSocket>();
 }
 
+// POCO 1.11 copies sizeof(sockaddr_un) bytes of an AF_UNIX address whatever its length
+// (poco-socketaddress-unix-overread, docs/FINDINGS.md): a shorter one is handed over in a
+// zeroed sockaddr_un, as a caller holding a sockaddr_storage has it, so that fuzzing goes
+// on past that known read. POCO still sees the request's length and checks it.
+const sockaddr* readable_whole(const connfuzz::Address& a, sockaddr_un& copy) {
+  if (a.len < sizeof(sa_family_t) || a.len >= sizeof(sockaddr_un) || a.addr->sa_family != AF_UNIX) return a.addr;
+  std::memcpy(&copy, a.addr, a.len);
+  return reinterpret_cast<const sockaddr*>(&copy);
+}
+
 // The sockaddr goes to POCO as a caller holding one (from getaddrinfo, a config) passes it:
 // SocketAddress(const sockaddr*, length), whose own checks take or refuse family and length.
 std::optional<SocketAddress> address_of(const connfuzz::Request& request, connfuzz::Result& refused) {
   const connfuzz::Address& a = request.addresses.front();
+  sockaddr_un whole{};
   try {
-    return SocketAddress(a.addr, a.len);
+    return SocketAddress(readable_whole(a, whole), a.len);
   } catch (const Poco::Exception& e) {
     refused = failure_of(e, "SocketAddress");
     refused.rejected_input = true;  // POCO refused the bytes before any socket or connect
