@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "poco_result.h"
 #include "poco_targets.h"
@@ -65,47 +66,48 @@ connfuzz::Result connected(std::shared_ptr<StreamSocket> socket) {
   return result;
 }
 
-}  // namespace
+connfuzz::Result failed(int err, std::string how) {
+  connfuzz::Result result;
+  result.error = std::error_code(err, std::system_category());
+  result.message = std::move(how);
+  return result;
+}
 
-// The request's type cannot be put to a StreamSocket (always SOCK_STREAM): it is not used.
-connfuzz::Result connect_timeout(const connfuzz::Request& request) {
+// What both modes share: the address, the socket, and POCO's exceptions as the failure.
+template <typename Connect>
+connfuzz::Result connect_with(const connfuzz::Request& request, const char* step, Connect connect) {
   connfuzz::Result refused;
   std::optional<SocketAddress> to = address_of(request, refused);
   if (!to) return refused;
   try {
-    std::shared_ptr<StreamSocket> socket = socket_for(request);
-    socket->connect(*to, timespan_of(request.timeout_ms));
-    return connected(std::move(socket));
+    return connect(socket_for(request), *to);
   } catch (const Poco::Exception& e) {
-    return failure_of(e, "StreamSocket::connect");
+    return failure_of(e, step);
   }
+}
+
+}  // namespace
+
+// The request's type cannot be put to a StreamSocket (always SOCK_STREAM): it is not used.
+connfuzz::Result connect_timeout(const connfuzz::Request& request) {
+  return connect_with(request, "StreamSocket::connect", [&](std::shared_ptr<StreamSocket> socket, const SocketAddress& to) {
+    socket->connect(to, timespan_of(request.timeout_ms));
+    return connected(std::move(socket));
+  });
 }
 
 // connectNB, then the caller's part: one poll to the deadline (POCO's poll retries an
 // interrupted wait itself), then the socket's pending error, as POCO reads it.
 connfuzz::Result connect_nb(const connfuzz::Request& request) {
-  connfuzz::Result refused;
-  std::optional<SocketAddress> to = address_of(request, refused);
-  if (!to) return refused;
-  try {
-    std::shared_ptr<StreamSocket> socket = socket_for(request);
-    socket->connectNB(*to);
-    if (!socket->poll(timespan_of(request.timeout_ms), Poco::Net::Socket::SELECT_WRITE | Poco::Net::Socket::SELECT_ERROR)) {
-      connfuzz::Result result;
-      result.error = std::error_code(ETIMEDOUT, std::system_category());
-      result.message = "Socket::poll: the caller's deadline passed";
-      return result;
-    }
-    if (int err = socket->impl()->socketError(); err != 0) {
-      connfuzz::Result result;
-      result.error = std::error_code(err, std::system_category());
-      result.message = "SocketImpl::socketError: " + std::string(std::strerror(err));
-      return result;
-    }
+  return connect_with(request, "StreamSocket::connectNB", [&](std::shared_ptr<StreamSocket> socket, const SocketAddress& to) {
+    socket->connectNB(to);
+    constexpr int kWritableOrError = Poco::Net::Socket::SELECT_WRITE | Poco::Net::Socket::SELECT_ERROR;
+    if (!socket->poll(timespan_of(request.timeout_ms), kWritableOrError))
+      return failed(ETIMEDOUT, "Socket::poll: the caller's deadline passed");
+    if (int err = socket->impl()->socketError(); err != 0)
+      return failed(err, std::string("SocketImpl::socketError: ") + std::strerror(err));
     return connected(std::move(socket));
-  } catch (const Poco::Exception& e) {
-    return failure_of(e, "StreamSocket::connectNB");
-  }
+  });
 }
 
 }  // namespace connfuzz::poco
