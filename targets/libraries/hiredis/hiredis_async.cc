@@ -28,7 +28,7 @@
 namespace connfuzz::hiredis {
 namespace {
 
-constexpr int kMaxRounds = 16;  // waits interrupted at once, or "not yet" answers, before giving up
+constexpr int kMaxRounds = 16;  // waits interrupted at once, or hiredis's "not yet" answers, before giving up
 
 long long now_ms() {
   timespec ts{};
@@ -36,13 +36,15 @@ long long now_ms() {
   return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-// What the connect callback saw: hiredis frees a context that failed right after it.
+// What the callbacks saw: hiredis frees a context that failed right after the connect
+// callback, and one it drops later (a write that fails) after the disconnect callback.
 struct Connecting {
   bool called = false;
   int status = REDIS_ERR;
   int err = 0;
   std::string errstr;
   int errno_at_callback = 0;
+  bool dropped = false;  // the disconnect callback ran: the context is gone
 };
 
 void on_connect(const redisAsyncContext* ac, int status) {
@@ -52,6 +54,18 @@ void on_connect(const redisAsyncContext* ac, int status) {
   seen->status = status;
   seen->err = ac->c.err;
   seen->errstr = ac->c.errstr;
+}
+
+// The README: "The context object is always freed after the disconnect callback fired."
+// After a connect, only hiredis's own failure drops it (the Result's owner frees it after
+// `data` is cleared).
+void on_disconnect(const redisAsyncContext* ac, int) {
+  auto* seen = static_cast<Connecting*>(ac->data);
+  if (seen == nullptr) return;
+  seen->dropped = true;
+  seen->err = ac->c.err;
+  seen->errstr = ac->c.errstr;
+  seen->errno_at_callback = errno;
 }
 
 connfuzz::Result give_up(redisAsyncContext* ac, int err, const char* why) {
@@ -67,17 +81,23 @@ connfuzz::Result give_up(redisAsyncContext* ac, int err, const char* why) {
 // called back (the outcome is in `seen`); otherwise the caller's own failure.
 std::optional<connfuzz::Result> wait_for_callback(redisAsyncContext* ac, const Connecting& seen, int timeout_ms) {
   long long deadline = now_ms() + timeout_ms;
-  for (int quick_rounds = 0; !seen.called;) {
+  for (int quick_interruptions = 0, not_yet = 0; !seen.called;) {
     long long left = std::max(0LL, deadline - now_ms());
     pollfd p{ac->c.fd, POLLOUT, 0};
     long long before = now_ms();
     int n = poll(&p, 1, static_cast<int>(left));
     if (n < 0 && errno != EINTR && errno != EAGAIN) return give_up(ac, errno, "poll failed");
     if (n == 0) return give_up(ac, ETIMEDOUT, "the caller's deadline passed");
-    if (n > 0) redisAsyncHandleWrite(ac);  // may call back, and free ac on failure
-    if (seen.called) break;
-    // Interrupted, or hiredis still says "in progress": again, unless no time passes at all.
-    if (now_ms() == before && ++quick_rounds == kMaxRounds) return give_up(ac, ETIMEDOUT, "no progress");
+    if (n > 0) {
+      redisAsyncHandleWrite(ac);  // may call back, and free ac on failure
+      if (seen.called) break;
+      // hiredis read SO_ERROR and still says "in progress" on a writable socket, which
+      // Linux never does: given up with what hiredis said, rather than looped on.
+      if (++not_yet == kMaxRounds) return give_up(ac, EINPROGRESS, "hiredis still says in progress on a writable socket");
+      continue;
+    }
+    // Interrupted: again with the time left, unless no time passes at all.
+    if (now_ms() == before && ++quick_interruptions == kMaxRounds) return give_up(ac, ETIMEDOUT, "interrupted again and again");
     if (left == 0) return give_up(ac, ETIMEDOUT, "the caller's deadline passed");
   }
   return std::nullopt;
@@ -100,8 +120,9 @@ connfuzz::Result connect_nonblock(const connfuzz::Request& request) {
   Connecting seen;
   ac->data = &seen;
   redisAsyncSetConnectCallback(ac, on_connect);
+  redisAsyncSetDisconnectCallback(ac, on_disconnect);
   if (std::optional<connfuzz::Result> failed = wait_for_callback(ac, seen, request.timeout_ms)) return *failed;
-  if (seen.status != REDIS_OK)  // hiredis has freed ac
+  if (seen.status != REDIS_OK || seen.dropped)  // hiredis has freed ac
     return failure_of(seen.err, seen.errstr.c_str(), seen.errno_at_callback, "redisAsyncHandleWrite");
   ac->data = nullptr;
   connfuzz::Result result;

@@ -35,12 +35,13 @@ std::shared_ptr<StreamSocket> socket_for(const connfuzz::Request& request) {
   return std::make_shared<StreamSocket>();
 }
 
-// POCO 1.11 copies sizeof(sockaddr_un) bytes of an AF_UNIX address whatever its length
-// (poco-socketaddress-unix-overread, docs/FINDINGS.md): a shorter one is handed over in a
-// zeroed sockaddr_un, as a caller holding a sockaddr_storage has it, so that fuzzing goes
-// on past that known read. POCO still sees the request's length and checks it.
+// POCO 1.11 reads the family of an address of any length, and copies sizeof(sockaddr_un)
+// bytes of an AF_UNIX one whatever its length (poco-socketaddress-unix-overread,
+// docs/FINDINGS.md): a shorter address is handed over in a zeroed sockaddr_un, as a caller
+// holding a sockaddr_storage has it, so that fuzzing goes on past that known read. POCO
+// still sees the request's length and checks it.
 const sockaddr* readable_whole(const connfuzz::Address& a, sockaddr_un& copy) {
-  if (a.len < sizeof(sa_family_t) || a.len >= sizeof(sockaddr_un) || a.addr->sa_family != AF_UNIX) return a.addr;
+  if (a.len >= sizeof(sockaddr_un)) return a.addr;
   std::memcpy(&copy, a.addr, a.len);
   return reinterpret_cast<const sockaddr*>(&copy);
 }
