@@ -198,6 +198,63 @@ def libevent_seeds():
                       ["libevent_bufferevent", "libevent_socket_connect"])
 
 
+# A library's stream connect, one plan per errno class and the calls around connect; the
+# plans whose handling is a documented finding of that library are left out (docs/findings/).
+LIBRARY_STREAM_PLANS = {
+    "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+    "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+    "inprogress-ok": "connect@1=EINPROGRESS",
+    "refused": "connect@1=ECONNREFUSED mode=any",
+    "eagain": "connect@1=EAGAIN",
+    "enobufs": "connect@1=ENOBUFS mode=any",
+    "so-error-enosr": "getsockopt.SO_ERROR@1=ENOSR",
+    "socket-emfile": "socket@1=EMFILE",
+    "fcntl-einval": "fcntl@1=EINVAL",
+}
+
+
+def library_seeds(modes, plans=LIBRARY_STREAM_PLANS):
+    """Each (mode, domain) on its listener, a refusing peer and the claimed-length edges,
+    then each plan on the first mode and domain of its list."""
+    seeds = {}
+    for mode, domain in modes:
+        seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-{domain.lower()}-refusing"] = scenario(mode, domain, addresses=[f"refusing,{domain},length=true"])
+        for length in ("true-1", "true+1", "2", "129"):
+            seeds[f"{mode}-{domain.lower()}-length-{length}"] = scenario(
+                mode, domain, addresses=[f"{LISTENER[domain]},length={length}"])
+        for name, plan in plans.items():
+            seeds[f"{mode}-{domain.lower()}-{name}"] = scenario(mode, domain, plan=plan)
+    return seeds
+
+
+def hiredis_seeds():
+    seeds = library_seeds([("hiredis_connect", "AF_INET"), ("hiredis_connect", "AF_INET6"),
+                           ("hiredis_connect_unix", "AF_UNIX"), ("hiredis_connect_nonblock", "AF_INET"),
+                           ("hiredis_connect_nonblock", "AF_INET6")])
+    seeds["unix-107"] = scenario("hiredis_connect_unix", "AF_UNIX", addresses=[unix_bytes(b"/tmp/" + b"u" * 102)])
+    seeds["unix-abstract"] = scenario("hiredis_connect_unix", "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-h")])
+    seeds["inet6-scope"] = scenario("hiredis_connect", "AF_INET6", addresses=[
+        "bytes,AF_INET6,length=true,bytes=1f90000000000000000000000000000000000000000105000000"])
+    return seeds
+
+
+def poco_seeds():
+    # POCO's SocketAddress(const sockaddr*, length) copies a whole sockaddr_un whatever the
+    # length (docs/FINDINGS.md, poco-socketaddress-unix-overread): its AF_UNIX seeds claim
+    # sizeof(sockaddr_un), 110, so that the sanitized replays read only what they hold.
+    # connect()'s EAGAIN is poco-connect-eagain-as-progress: no seed of its own.
+    plans = {name: plan for name, plan in LIBRARY_STREAM_PLANS.items() if name != "eagain"}
+    plans["epoll-wait-eintr"] = "epoll_wait@1=EINTR"
+    seeds = library_seeds([("poco_connect", "AF_INET"), ("poco_connect", "AF_INET6"),
+                           ("poco_connect_nb", "AF_INET"), ("poco_connect_nb", "AF_INET6")], plans)
+    for mode in ("poco_connect", "poco_connect_nb"):
+        seeds[f"{mode}-af_unix"] = scenario(mode, "AF_UNIX", addresses=["listener,AF_UNIX,length=110"])
+        seeds[f"{mode}-af_unix-refusing"] = scenario(mode, "AF_UNIX", addresses=["refusing,AF_UNIX,length=110"])
+    seeds["family-mismatch"] = scenario("poco_connect", "AF_INET6", addresses=["listener,AF_INET,length=true"])
+    return seeds
+
+
 def example_seeds():
     """Seeds that do NOT show the bug: the fuzzer has to find it."""
     benign = {
@@ -231,6 +288,9 @@ SWEEP = {
                  ("libevent_socket_connect", "AF_INET", "SOCK_STREAM")],
     "endpoint": [("endpoint_generic", "AF_INET", "SOCK_STREAM"), ("endpoint_local", "AF_UNIX", "SOCK_STREAM"),
                  ("endpoint_tcp_resize", "AF_INET6", "SOCK_STREAM")],
+    "hiredis": [("hiredis_connect", "AF_INET", "SOCK_STREAM"), ("hiredis_connect_unix", "AF_UNIX", "SOCK_STREAM"),
+                ("hiredis_connect_nonblock", "AF_INET", "SOCK_STREAM")],
+    "poco": [("poco_connect", "AF_INET", "SOCK_STREAM"), ("poco_connect_nb", "AF_INET", "SOCK_STREAM")],
 }
 
 
@@ -256,7 +316,7 @@ def main():
     connfuzz = sys.argv[1]
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
                "asio": asio_seeds(), "endpoint": endpoint_seeds(), "libuv": libuv_seeds(),
-               "libevent": libevent_seeds(), **example_seeds()}
+               "libevent": libevent_seeds(), "hiredis": hiredis_seeds(), "poco": poco_seeds(), **example_seeds()}
     for fuzzer, seeds in corpora.items():
         seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer

@@ -39,6 +39,10 @@ constexpr std::uint64_t kAsioSyncSingle = bits({Mode::asio_connect_ec, Mode::asi
 constexpr std::uint64_t kAsioAsync = bits({Mode::asio_async_connect, Mode::asio_async_range});
 constexpr std::uint64_t kEndpoint = bits({Mode::endpoint_generic, Mode::endpoint_local, Mode::endpoint_tcp_resize});
 constexpr std::uint64_t kAsioAll = kAsioSyncSingle | kAsioAsync | bits({Mode::asio_range_connect}) | kEndpoint;
+// hiredis 0.14.1: the blocking connects wait in redisContextWaitReady; every connect of
+// the family records an error from errno and then closes the socket (net.c).
+constexpr std::uint64_t kHiredisBlocking = bits({Mode::hiredis_connect, Mode::hiredis_connect_unix});
+constexpr std::uint64_t kHiredisAll = kHiredisBlocking | bits({Mode::hiredis_connect_nonblock});
 constexpr std::uint64_t kPosixAll = bits({Mode::posix_blocking, Mode::posix_nonblocking, Mode::posix_address_list,
                                           Mode::posix_datagram, Mode::posix_sndtimeo, Mode::posix_worker});
 
@@ -83,6 +87,27 @@ constexpr KnownFinding kKnown[] = {
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::socket, Err::any_failure}},
     {"asio-async-range-open-failure", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}),
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::epoll_ctl, Err::any_failure}},
+    // hiredis 0.14.1's redisContextWaitReady takes poll()'s EINTR for the connect's failure
+    // and closes the attempt (net.c:213-216); 1.3.0 retries it.
+    {"hiredis-wait-poll-eintr", bits({Verdict::still_connecting_failure}), kHiredisBlocking, EINTR, Shape::reported_by,
+     {Call::poll, Err::equals, EINTR, By::anyone}},
+    {"hiredis-wait-poll-eintr", bits({Verdict::abandoned}), kHiredisBlocking, -1, Shape::some_call,
+     {Call::poll, Err::equals, EINTR, By::anyone}},
+    // hiredis records a failure from errno, then closes the socket (redisContextCloseFd): a
+    // close() that fails with EINTR leaves EINTR in the errno its README says to read.
+    {"hiredis-errno-after-close", bits({Verdict::still_connecting_failure}), kHiredisAll, EINTR, Shape::some_call,
+     {Call::close, Err::equals, EINTR, By::plan}},
+    // POCO 1.11's SocketImpl::connect(address, timeout) and connectNB take connect()'s
+    // EWOULDBLOCK (EAGAIN on Linux: no free port, a full AF_UNIX backlog) for "in progress"
+    // (SocketImpl.cpp:172, 204); the wait on the unconnected socket ends at once, SO_ERROR
+    // says 0, and the caller is told it is connected.
+    {"poco-connect-eagain-as-progress", bits({Verdict::false_success}),
+     bits({Mode::poco_connect, Mode::poco_connect_nb}), -1, Shape::last_connect_of_result,
+     {Call::connect, Err::equals, EAGAIN, By::anyone}},
+    // POCO's SocketImpl::poll retries an interrupted epoll_wait while time is left and when
+    // none is: only an EINTR Linux never gives (a zero timeout, mode=any) keeps it going.
+    {"poco-wait-eintr-at-zero-timeout", bits({Verdict::timeout_overrun}), bits({Mode::poco_connect, Mode::poco_connect_nb}),
+     -1, Shape::every_last_call, {Call::epoll_wait, Err::equals, EINTR, By::plan}},
     // Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
     // says ENOTCONN (ip4_datagram_connect keeps dport 0, inet_getname calls that unconnected).
     {"kernel-udp-connect-port-zero", bits({Verdict::false_success}), kPosixAll | kAsioAll, -1,

@@ -210,6 +210,7 @@ int wait_under_plan(Wait& wait, std::int64_t timeout_ns) {
   auto real_wait = [&](std::int64_t t) { return wait.real_wait(t); };
   Facts facts;
   if (!wait.tracked(facts)) return real_wait_on_virtual_time(wait.watches_timer(), timeout_ns, real_wait);
+  facts.wait_does_not_block = timeout_ns == 0;
   Decision d = rt.decide(wait.call, facts);
   if (d.fired() && d.action == Action::errno_value) {
     log_wait(wait.call, d, -1, d.err, Mark::Injected, wait.count, timeout_ns);

@@ -302,6 +302,84 @@ TEST(KnownFindings, LibeventDeferredErrorLeakNeedsTheLoopToHaveFailed) {
   EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EINVAL), loop_failed, Verdict::broken_contract), "");
 }
 
+TEST(KnownFindings, HiredisPollEintrIsTheWaitOfItsBlockingConnects) {
+  Calls interrupted;
+  interrupted.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::poll, -1, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), interrupted, Verdict::still_connecting_failure),
+            "hiredis-wait-poll-eintr");
+  EXPECT_EQ(section_for(Mode::hiredis_connect_unix, failed_with(EINTR), interrupted, Verdict::abandoned),
+            "hiredis-wait-poll-eintr");
+  // A real signal's EINTR is the same wait given up.
+  Calls signalled;
+  signalled.socket(4).add(Call::connect, 4, -1, EINPROGRESS).kernel_failed(Call::poll, -1, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), signalled, Verdict::still_connecting_failure),
+            "hiredis-wait-poll-eintr");
+  // The caller's own loop (the non-blocking mode) retries its waits: not this write-up; nor
+  // an EINTR the target got from connect, nor an interruption of another wait.
+  EXPECT_EQ(section_for(Mode::hiredis_connect_nonblock, failed_with(EINTR), interrupted, Verdict::still_connecting_failure),
+            "");
+  Calls from_connect;
+  from_connect.socket(4).injected(Call::connect, 4, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), from_connect, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), from_connect, Verdict::abandoned), "");
+  Calls other_wait;
+  other_wait.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::epoll_wait, 3, EINTR);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), other_wait, Verdict::still_connecting_failure), "");
+  // Another verdict on the same calls is not explained.
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), interrupted, Verdict::unexplained_failure), "");
+}
+
+TEST(KnownFindings, HiredisErrnoAfterCloseIsAnEintrOnlyCloseGave) {
+  Calls closed;
+  closed.socket(4).add(Call::connect, 4, -1, EINPROGRESS).add(Call::poll, -1, 0).injected(Call::close, 4, EINTR);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), closed, Verdict::still_connecting_failure),
+            "hiredis-errno-after-close");
+  EXPECT_EQ(section_for(Mode::hiredis_connect_nonblock, failed_with(EINTR), closed, Verdict::still_connecting_failure),
+            "hiredis-errno-after-close");
+  // Another error reported, a close that failed otherwise, another verdict, another library.
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(ETIMEDOUT), closed, Verdict::still_connecting_failure), "");
+  Calls closed_eio;
+  closed_eio.socket(4).add(Call::connect, 4, -1, EINPROGRESS).add(Call::poll, -1, 0).injected(Call::close, 4, EIO);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), closed_eio, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), closed, Verdict::abandoned), "");
+  EXPECT_EQ(section_for(Mode::posix_nonblocking, failed_with(EINTR), closed, Verdict::still_connecting_failure), "");
+}
+
+TEST(KnownFindings, PocoEagainIsTheLastConnectOfTheSocketItCallsConnected) {
+  Calls eagain;
+  eagain.socket(4).injected(Call::connect, 4, EAGAIN).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(4), eagain, Verdict::false_success),
+            "poco-connect-eagain-as-progress");
+  // The kernel's own EAGAIN (a full AF_UNIX backlog) is the same.
+  Calls full_backlog;
+  full_backlog.socket(4).kernel_failed(Call::connect, 4, EAGAIN).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect_nb, connected_on(4), full_backlog, Verdict::false_success),
+            "poco-connect-eagain-as-progress");
+  // Another errno, another socket, another verdict, another library.
+  Calls enobufs;
+  enobufs.socket(4).injected(Call::connect, 4, ENOBUFS).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(4), enobufs, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(6), eagain, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, failed_with(EAGAIN), eagain, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, connected_on(4), eagain, Verdict::false_success), "");
+}
+
+TEST(KnownFindings, PocoZeroTimeoutStormIsAnEpollWaitStormInItsModes) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun),
+            "poco-wait-eintr-at-zero-timeout");
+  EXPECT_EQ(section_for(Mode::poco_connect_nb, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun),
+            "poco-wait-eintr-at-zero-timeout");
+  // Another call, another error, the kernel's own answers, another verdict, another library.
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINVAL), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR, inject::Mark::None),
+                        Verdict::timeout_overrun),
+            "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun), "");
+}
+
 TEST(KnownFindings, EveryRowNamesAtLeastOneVerdictAndOneMode) {
   for (const KnownFinding& k : known_findings()) {
     EXPECT_NE(k.verdicts, 0u) << k.section;

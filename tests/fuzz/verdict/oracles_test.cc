@@ -98,6 +98,31 @@ TEST(Oracles, AStillConnectingSoErrorTheModeAnyPlanMadeUpIsNotTheTargetsFalseSuc
   EXPECT_EQ(realistic.verdicts(), std::vector<std::string_view>{"false-success"});
 }
 
+// A convention collapses errnos into a code of the target's own (hiredis: every socket()
+// failure is REDIS_ERR_OTHER); its table lists the documented errnos, and a mode=any plan
+// may make up one no source documents.
+TEST(Oracles, AFailureRightAfterAnUndocumentedMadeUpErrnoIsTheTargetsReading) {
+  Input made_up;
+  made_up.plan = inject::parse_plan("socket@1=ENOPKG mode=any");
+  made_up.calls.injected(Call::socket, -1, ENOPKG);
+  made_up.result = failed_with(-2);  // the target's own code
+  EXPECT_TRUE(made_up.verdicts().empty());
+  // A documented errno needs its row; the kernel's own answer (no plan makes it up), or a
+  // later failure of another call that the target reports, is judged as before.
+  Input documented = made_up;
+  documented.plan = inject::parse_plan("socket@1=EMFILE mode=any");
+  documented.calls = Calls{};
+  documented.calls.injected(Call::socket, -1, EMFILE);
+  EXPECT_EQ(documented.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+  Input kernel = made_up;
+  kernel.calls = Calls{};
+  kernel.calls.kernel_failed(Call::socket, -1, ENOPKG);
+  EXPECT_EQ(kernel.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+  Input later = made_up;
+  later.calls.socket(5).add(Call::connect, 5, -1, ECONNREFUSED).add(Call::close, 5, 0);
+  EXPECT_EQ(later.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+}
+
 TEST(Oracles, AnEndlessLoopBreaksTheDeadlineItHadOrNoneAtAll) {
   constexpr std::int64_t kHour = 3600'000'000'000;
   Finding with_deadline = endless_loop_finding(2100, kHour, 2'000'000'000);
