@@ -125,8 +125,10 @@ constexpr KnownFinding kKnown[] = {
     {"libuv-connect-eintr-storm", bits({Verdict::timeout_overrun, Verdict::spin}), kLibuvAll, -1,
      Shape::every_last_call, {Call::connect, Err::equals, EINTR, By::plan}},
     // uv__stream_connect ignores getsockopt(SO_ERROR)'s failure and reports the
-    // uninitialized `error` it would have filled: garbage, or 0 (connected).
-    {"libuv-so-error-unchecked", bits({Verdict::unexplained_failure, Verdict::false_success}), kLibuvAll, -1,
+    // uninitialized `error` it would have filled: garbage, or 0 (connected). Garbage after
+    // an EINTR or EINPROGRESS is judged a still-connecting-failure.
+    {"libuv-so-error-unchecked",
+     bits({Verdict::unexplained_failure, Verdict::false_success, Verdict::still_connecting_failure}), kLibuvAll, -1,
      Shape::some_call, {Call::getsockopt, Err::any_failure, 0, By::plan}},
     // uv_pipe_connect keeps socket()'s error as the stream's delayed error, and
     // uv__stream_connect takes a delayed EINPROGRESS for "not yet": the request never

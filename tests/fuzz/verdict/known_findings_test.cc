@@ -227,6 +227,8 @@ TEST(KnownFindings, LibuvUncheckedSoErrorNeedsAFailedGetsockopt) {
             "libuv-so-error-unchecked");
   EXPECT_EQ(section_for(Mode::libuv_pipe_connect, connected_on(21), failed, Verdict::false_success),
             "libuv-so-error-unchecked");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(29961408), failed, Verdict::still_connecting_failure),
+            "libuv-so-error-unchecked");
   // One detail off: SO_ERROR's value injected (getsockopt itself worked), libevent, another verdict.
   Calls value;
   value.socket(21).add(Call::connect, 21, 0).injected(Call::so_error, 21, ENOSR);
