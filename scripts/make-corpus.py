@@ -142,6 +142,37 @@ def endpoint_seeds():
     return seeds
 
 
+def curl_seeds():
+    """libcurl with CURLOPT_CONNECT_ONLY: its non-blocking connect and the waits around it, per errno class."""
+    seeds = {}
+    plans = {
+        "inprogress-ok": "connect@1=EINPROGRESS",
+        "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+        "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+        "poll-eintr": "poll@1-3=EINTR",
+        "so-error-enosr": "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR",
+        "enobufs": "connect@1=ENOBUFS",
+        "emfile": "socket@1=EMFILE",
+        "econnrefused": "connect@1=ECONNREFUSED",
+        "eacces": "connect@1=EACCES",
+        "einval": "connect@1=EINVAL",
+        "close-eintr": "connect@1=ECONNREFUSED close@1=EINTR",
+        "slow-past-deadline": "connect@1=+3s",
+    }
+    for mode in ("curl_easy", "curl_multi"):
+        for domain in LISTENER:
+            seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-refused"] = scenario(mode, addresses=["refusing,AF_INET,length=true"])
+        for name, plan in plans.items():
+            seeds[f"{mode}-{name}"] = scenario(mode, plan=plan)
+    seeds["curl_easy-inet-short"] = scenario("curl_easy", addresses=["listener,AF_INET,length=true-1"])
+    seeds["curl_easy-inet6-no-scope"] = scenario("curl_easy", "AF_INET6", addresses=["listener,AF_INET6,length=24"])
+    seeds["curl_easy-unix-108"] = scenario("curl_easy", "AF_UNIX", addresses=[unix_bytes(b"a" * 108)])
+    seeds["curl_easy-unix-abstract"] = scenario("curl_easy", "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-curl")])
+    seeds["curl_multi-unix-refused"] = scenario("curl_multi", "AF_UNIX", plan="connect@1=ECONNREFUSED")
+    return seeds
+
+
 def example_seeds():
     """Seeds that do NOT show the bug: the fuzzer has to find it."""
     benign = {
@@ -169,6 +200,7 @@ SWEEP = {
     "datagram": [("posix_datagram", "AF_INET", "SOCK_DGRAM")],
     "asio": [(m, "AF_INET", "SOCK_STREAM") for m in ("asio_connect_ec", "asio_connect_throw", "asio_async_connect",
                                                       "asio_range_connect", "asio_async_range")],
+    "curl": [("curl_easy", "AF_INET", "SOCK_STREAM"), ("curl_multi", "AF_INET", "SOCK_STREAM")],
     "endpoint": [("endpoint_generic", "AF_INET", "SOCK_STREAM"), ("endpoint_local", "AF_UNIX", "SOCK_STREAM"),
                  ("endpoint_tcp_resize", "AF_INET6", "SOCK_STREAM")],
 }
@@ -195,7 +227,7 @@ def main():
         sys.exit(__doc__)
     connfuzz = sys.argv[1]
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
-               "asio": asio_seeds(), "endpoint": endpoint_seeds(), **example_seeds()}
+               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "curl": curl_seeds(), **example_seeds()}
     for fuzzer, seeds in corpora.items():
         seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer

@@ -42,6 +42,9 @@ constexpr std::uint64_t kAsioAll = kAsioSyncSingle | kAsioAsync | bits({Mode::as
 constexpr std::uint64_t kPosixAll = bits({Mode::posix_blocking, Mode::posix_nonblocking, Mode::posix_address_list,
                                           Mode::posix_datagram, Mode::posix_sndtimeo, Mode::posix_worker});
 
+// libcurl (libraries.def): the easy and the multi interface share cf-socket.c's connect.
+constexpr std::uint64_t kCurl = bits({Mode::curl_easy, Mode::curl_multi});
+
 constexpr KnownFinding kKnown[] = {
     // Asio's socket_ops::close calls close() again after EWOULDBLOCK/EAGAIN (Windows keeps
     // the socket open then); Linux has freed the descriptor, so the second close finds it gone.
@@ -77,6 +80,17 @@ constexpr KnownFinding kKnown[] = {
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::socket, Err::any_failure}},
     {"asio-async-range-open-failure", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}),
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::epoll_ctl, Err::any_failure}},
+    // curl's socket_connect_result (lib/cf-socket.c) takes a connect()'s EAGAIN for
+    // EINPROGRESS; nothing is in progress, SO_ERROR reads 0, and curl fails with
+    // CURLE_COULDNT_CONNECT and no OS errno. A full AF_UNIX backlog does it without injection.
+    {"curl-eagain-as-in-progress", bits({Verdict::unexplained_failure}), kCurl, -1, Shape::some_call,
+     {Call::connect, Err::equals, EAGAIN, By::anyone}},
+    // cf_tcp_connect (lib/cf-socket.c) tests SOCKET_WRITABLE's -1 (a failed poll) for
+    // CURL_CSELECT_ERR: every bit is set, so it closes the attempt still going on and
+    // fails with CURLE_COULDNT_CONNECT and no OS errno (an AF_UNIX socket connected at
+    // once is given up the same way: unexplained).
+    {"curl-poll-failure-as-socket-error", bits({Verdict::still_connecting_failure, Verdict::unexplained_failure}), kCurl, -1, Shape::some_call,
+     {Call::poll, Err::any_failure, 0, By::plan, "nfds=1, timeout=0ms"}},
     // Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
     // says ENOTCONN (ip4_datagram_connect keeps dport 0, inet_getname calls that unconnected).
     {"kernel-udp-connect-port-zero", bits({Verdict::false_success}), kPosixAll | kAsioAll, -1,

@@ -214,3 +214,44 @@ TEST(KnownFindings, AnInputBoundForADocumentedEndlessLoopIsSteeredAroundIt) {
 
 }  // namespace
 }  // namespace connfuzz::fuzz
+
+// curl's two write-ups: connect()'s EAGAIN taken for EINPROGRESS, and a failed
+// zero-timeout poll (cf_tcp_connect's check) taken for an error on the socket.
+namespace connfuzz::fuzz {
+namespace {
+constexpr int kCurlCouldntConnect = -7;  // the curl targets report CURLE_COULDNT_CONNECT so
+
+TEST(KnownFindings, CurlEagainIsConnectsEagainInACurlMode) {
+  Calls eagain;
+  eagain.socket(16).injected(Call::connect, 16, EAGAIN).add(Call::poll, -1, 1).add(Call::so_error, 16, 0);
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), eagain, Verdict::unexplained_failure),
+            "curl-eagain-as-in-progress");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(kCurlCouldntConnect), eagain, Verdict::unexplained_failure),
+            "curl-eagain-as-in-progress");
+  // One detail off: another errno of connect, another verdict, a POSIX caller.
+  Calls enobufs;
+  enobufs.socket(16).injected(Call::connect, 16, ENOBUFS);
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), enobufs, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), eagain, Verdict::socket_leak), "");
+  EXPECT_EQ(section_for(Mode::posix_nonblocking, failed_with(kCurlCouldntConnect), eagain, Verdict::unexplained_failure),
+            "");
+}
+
+TEST(KnownFindings, CurlPollFailureIsTheZeroTimeoutCheckOnly) {
+  Calls check;
+  check.socket(16).add(Call::connect, 16, -1, EINPROGRESS).injected(Call::poll, -1, EAGAIN, "nfds=1, timeout=0ms");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), check, Verdict::still_connecting_failure),
+            "curl-poll-failure-as-socket-error");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(kCurlCouldntConnect), check, Verdict::unexplained_failure),
+            "curl-poll-failure-as-socket-error");
+  // curl_multi_poll's own wait (two descriptors, a timeout) is handled: not this write-up.
+  Calls multi_poll;
+  multi_poll.socket(16).add(Call::connect, 16, -1, EINPROGRESS).injected(Call::poll, -1, EAGAIN, "nfds=2, timeout=200ms");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), multi_poll, Verdict::still_connecting_failure),
+            "");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), check, Verdict::abandoned), "");
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(kCurlCouldntConnect), check, Verdict::still_connecting_failure),
+            "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
