@@ -173,6 +173,39 @@ def curl_seeds():
     return seeds
 
 
+def glib_seeds():
+    """GIO's GSocketClient, sync and async: the same errno classes as curl's, and the
+    addresses GIO builds from raw bytes (g_socket_address_new_from_native)."""
+    seeds = {}
+    plans = {
+        "inprogress-ok": "connect@1=EINPROGRESS",
+        "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+        "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+        "poll-eintr": "poll@1-3=EINTR",
+        "so-error-enosr": "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR",
+        "enobufs": "connect@1=ENOBUFS",
+        "emfile": "socket@1=EMFILE",
+        "econnrefused": "connect@1=ECONNREFUSED",
+        "eacces": "connect@1=EACCES",
+        "close-eintr": "connect@1=ECONNREFUSED close@1=EINTR",
+        "slow-past-deadline": "connect@1=+3s",
+    }
+    for mode in ("glib_client_sync", "glib_client_async"):
+        for domain in LISTENER:
+            seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-refused"] = scenario(mode, addresses=["refusing,AF_INET,length=true"])
+        for name, plan in plans.items():
+            seeds[f"{mode}-{name}"] = scenario(mode, plan=plan)
+    for length in ("true-1", "true+1", "2", "128", "129"):
+        seeds[f"glib_client_sync-unix-length-{length}"] = scenario(
+            "glib_client_sync", "AF_UNIX", addresses=[f"listener,AF_UNIX,length={length}"])
+    seeds["glib_client_sync-unix-108"] = scenario("glib_client_sync", "AF_UNIX", addresses=[unix_bytes(b"g" * 108)])
+    seeds["glib_client_sync-unix-abstract"] = scenario("glib_client_sync", "AF_UNIX",
+                                                       addresses=[unix_bytes(b"\0connfuzz-glib")])
+    seeds["glib_client_sync-datagram"] = scenario("glib_client_sync", type_="SOCK_DGRAM")
+    return seeds
+
+
 def example_seeds():
     """Seeds that do NOT show the bug: the fuzzer has to find it."""
     benign = {
@@ -201,6 +234,7 @@ SWEEP = {
     "asio": [(m, "AF_INET", "SOCK_STREAM") for m in ("asio_connect_ec", "asio_connect_throw", "asio_async_connect",
                                                       "asio_range_connect", "asio_async_range")],
     "curl": [("curl_easy", "AF_INET", "SOCK_STREAM"), ("curl_multi", "AF_INET", "SOCK_STREAM")],
+    "glib": [("glib_client_sync", "AF_INET", "SOCK_STREAM"), ("glib_client_async", "AF_INET", "SOCK_STREAM")],
     "endpoint": [("endpoint_generic", "AF_INET", "SOCK_STREAM"), ("endpoint_local", "AF_UNIX", "SOCK_STREAM"),
                  ("endpoint_tcp_resize", "AF_INET6", "SOCK_STREAM")],
 }
@@ -227,7 +261,8 @@ def main():
         sys.exit(__doc__)
     connfuzz = sys.argv[1]
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
-               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "curl": curl_seeds(), **example_seeds()}
+               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "curl": curl_seeds(), "glib": glib_seeds(),
+               **example_seeds()}
     for fuzzer, seeds in corpora.items():
         seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer

@@ -44,6 +44,7 @@ constexpr std::uint64_t kPosixAll = bits({Mode::posix_blocking, Mode::posix_nonb
 
 // libcurl (libraries.def): the easy and the multi interface share cf-socket.c's connect.
 constexpr std::uint64_t kCurl = bits({Mode::curl_easy, Mode::curl_multi});
+constexpr std::uint64_t kGlib = bits({Mode::glib_client_sync, Mode::glib_client_async});
 
 constexpr KnownFinding kKnown[] = {
     // Asio's socket_ops::close calls close() again after EWOULDBLOCK/EAGAIN (Windows keeps
@@ -91,6 +92,15 @@ constexpr KnownFinding kKnown[] = {
     // once is given up the same way: unexplained).
     {"curl-poll-failure-as-socket-error", bits({Verdict::still_connecting_failure, Verdict::unexplained_failure}), kCurl, -1, Shape::some_call,
      {Call::poll, Err::any_failure, 0, By::plan, "nfds=1, timeout=0ms"}},
+    // GLib's g_socket_close (gio/gsocket.c) calls close() again after EINTR; Linux has
+    // freed the descriptor, so the second close finds it gone (or closes another's).
+    {"glib-socket-close-eintr-retry", bits({Verdict::bad_descriptor}), kGlib, -1, Shape::then_same_fd,
+     {Call::close, Err::equals, EINTR, By::plan}, {Call::close, Err::equals, EBADF, By::kernel}},
+    // GLib's g_socket_condition_timed_wait (gio/gsocket.c) returns TRUE when poll() fails
+    // with anything but EINTR; g_socket_connect then reads SO_ERROR (0: still pending)
+    // and reports the socket connected.
+    {"glib-condition-wait-poll-error-ignored", bits({Verdict::false_success}), bits({Mode::glib_client_sync}), -1,
+     Shape::some_call, {Call::poll, Err::other_than, EINTR, By::plan}},
     // Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
     // says ENOTCONN (ip4_datagram_connect keeps dport 0, inet_getname calls that unconnected).
     {"kernel-udp-connect-port-zero", bits({Verdict::false_success}), kPosixAll | kAsioAll, -1,

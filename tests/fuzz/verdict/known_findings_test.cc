@@ -255,3 +255,34 @@ TEST(KnownFindings, CurlPollFailureIsTheZeroTimeoutCheckOnly) {
 }
 }  // namespace
 }  // namespace connfuzz::fuzz
+
+// GLib's two write-ups: close() retried after EINTR, and a failed poll() taken for "ready".
+namespace connfuzz::fuzz {
+namespace {
+TEST(KnownFindings, GlibCloseRetryIsTheRetryAfterEintrOnly) {
+  Calls retry;
+  retry.socket(14).injected(Call::close, 14, EINTR).kernel_failed(Call::close, 14, EBADF);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, failed_with(-1039), retry, Verdict::bad_descriptor),
+            "glib-socket-close-eintr-retry");
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(-1039), retry, Verdict::bad_descriptor),
+            "glib-socket-close-eintr-retry");
+  Calls eio;
+  eio.socket(14).injected(Call::close, 14, EIO).kernel_failed(Call::close, 14, EBADF);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, failed_with(-1039), eio, Verdict::bad_descriptor), "");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(-1039), retry, Verdict::bad_descriptor), "");
+}
+
+TEST(KnownFindings, GlibPollErrorIsAFailedWaitInTheSyncClient) {
+  Calls failed_wait;
+  failed_wait.socket(14).add(Call::connect, 14, -1, EINPROGRESS).injected(Call::poll, -1, ENOMEM);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, connected_on(14), failed_wait, Verdict::false_success),
+            "glib-condition-wait-poll-error-ignored");
+  // EINTR is retried (not this write-up), the async client waits in its GMainContext, another verdict.
+  Calls interrupted;
+  interrupted.socket(14).add(Call::connect, 14, -1, EINPROGRESS).injected(Call::poll, -1, EINTR);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, connected_on(14), interrupted, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::glib_client_async, connected_on(14), failed_wait, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, connected_on(14), failed_wait, Verdict::abandoned), "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
