@@ -142,29 +142,37 @@ def endpoint_seeds():
     return seeds
 
 
-def curl_seeds():
-    """libcurl with CURLOPT_CONNECT_ONLY: its non-blocking connect and the waits around it, per errno class."""
+# The errno classes of a library's non-blocking connect and the waits around it.
+LIBRARY_PLANS = {
+    "inprogress-ok": "connect@1=EINPROGRESS",
+    "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+    "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+    "poll-eintr": "poll@1-3=EINTR",
+    "so-error-enosr": "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR",
+    "enobufs": "connect@1=ENOBUFS",
+    "emfile": "socket@1=EMFILE",
+    "econnrefused": "connect@1=ECONNREFUSED",
+    "eacces": "connect@1=EACCES",
+    "close-eintr": "connect@1=ECONNREFUSED close@1=EINTR",
+    "slow-past-deadline": "connect@1=+3s",
+}
+
+
+def library_seeds(modes, plans):
+    """Each mode on each family's listener, a refused port, and each plan."""
     seeds = {}
-    plans = {
-        "inprogress-ok": "connect@1=EINPROGRESS",
-        "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
-        "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
-        "poll-eintr": "poll@1-3=EINTR",
-        "so-error-enosr": "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR",
-        "enobufs": "connect@1=ENOBUFS",
-        "emfile": "socket@1=EMFILE",
-        "econnrefused": "connect@1=ECONNREFUSED",
-        "eacces": "connect@1=EACCES",
-        "einval": "connect@1=EINVAL",
-        "close-eintr": "connect@1=ECONNREFUSED close@1=EINTR",
-        "slow-past-deadline": "connect@1=+3s",
-    }
-    for mode in ("curl_easy", "curl_multi"):
+    for mode in modes:
         for domain in LISTENER:
             seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
         seeds[f"{mode}-refused"] = scenario(mode, addresses=["refusing,AF_INET,length=true"])
         for name, plan in plans.items():
             seeds[f"{mode}-{name}"] = scenario(mode, plan=plan)
+    return seeds
+
+
+def curl_seeds():
+    """libcurl with CURLOPT_CONNECT_ONLY, and the addresses a URL or a socket path can say."""
+    seeds = library_seeds(("curl_easy", "curl_multi"), {**LIBRARY_PLANS, "einval": "connect@1=EINVAL"})
     seeds["curl_easy-inet-short"] = scenario("curl_easy", addresses=["listener,AF_INET,length=true-1"])
     seeds["curl_easy-inet6-no-scope"] = scenario("curl_easy", "AF_INET6", addresses=["listener,AF_INET6,length=24"])
     seeds["curl_easy-unix-108"] = scenario("curl_easy", "AF_UNIX", addresses=[unix_bytes(b"a" * 108)])
@@ -174,28 +182,9 @@ def curl_seeds():
 
 
 def glib_seeds():
-    """GIO's GSocketClient, sync and async: the same errno classes as curl's, and the
-    addresses GIO builds from raw bytes (g_socket_address_new_from_native)."""
-    seeds = {}
-    plans = {
-        "inprogress-ok": "connect@1=EINPROGRESS",
-        "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
-        "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
-        "poll-eintr": "poll@1-3=EINTR",
-        "so-error-enosr": "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR",
-        "enobufs": "connect@1=ENOBUFS",
-        "emfile": "socket@1=EMFILE",
-        "econnrefused": "connect@1=ECONNREFUSED",
-        "eacces": "connect@1=EACCES",
-        "close-eintr": "connect@1=ECONNREFUSED close@1=EINTR",
-        "slow-past-deadline": "connect@1=+3s",
-    }
-    for mode in ("glib_client_sync", "glib_client_async"):
-        for domain in LISTENER:
-            seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
-        seeds[f"{mode}-refused"] = scenario(mode, addresses=["refusing,AF_INET,length=true"])
-        for name, plan in plans.items():
-            seeds[f"{mode}-{name}"] = scenario(mode, plan=plan)
+    """GIO's GSocketClient, sync and async, and the addresses GIO builds from raw bytes
+    (g_socket_address_new_from_native)."""
+    seeds = library_seeds(("glib_client_sync", "glib_client_async"), LIBRARY_PLANS)
     for length in ("true-1", "true+1", "2", "128", "129"):
         seeds[f"glib_client_sync-unix-length-{length}"] = scenario(
             "glib_client_sync", "AF_UNIX", addresses=[f"listener,AF_UNIX,length={length}"])
@@ -203,6 +192,8 @@ def glib_seeds():
     seeds["glib_client_sync-unix-abstract"] = scenario("glib_client_sync", "AF_UNIX",
                                                        addresses=[unix_bytes(b"\0connfuzz-glib")])
     seeds["glib_client_sync-datagram"] = scenario("glib_client_sync", type_="SOCK_DGRAM")
+    seeds["glib_client_sync-seqpacket"] = scenario("glib_client_sync", "AF_UNIX", "SOCK_SEQPACKET")
+    seeds["glib_client_async-family-18"] = scenario("glib_client_async", addresses=["listener,18,length=true"])
     return seeds
 
 

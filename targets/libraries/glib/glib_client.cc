@@ -35,8 +35,10 @@ GSocketClient* direct_client(const connfuzz::Request& request) {
   // Without this GSocketClient asks the default GProxyResolver (a GIO module, the
   // environment's proxy settings) for every address.
   g_socket_client_set_enable_proxy(client, FALSE);
-  if (request.type == SOCK_STREAM || request.type == SOCK_DGRAM || request.type == SOCK_SEQPACKET)
-    g_socket_client_set_socket_type(client, static_cast<GSocketType>(request.type));
+  // GSocketType's values are GIO's own (G_SOCKET_TYPE_SEQPACKET is 3, SOCK_SEQPACKET 5);
+  // another type is none GIO can ask for, and the client stays a stream's.
+  if (request.type == SOCK_DGRAM) g_socket_client_set_socket_type(client, G_SOCKET_TYPE_DATAGRAM);
+  if (request.type == SOCK_SEQPACKET) g_socket_client_set_socket_type(client, G_SOCKET_TYPE_SEQPACKET);
   g_socket_client_set_protocol(client, static_cast<GSocketProtocol>(request.protocol));
   return client;
 }
