@@ -355,3 +355,24 @@ TEST(Oracles, AnUndocumentedErrnoTheModeAnyPlanMadeUpHasNoTranslationToKeep) {
 }
 }  // namespace
 }  // namespace connfuzz::fuzz
+
+// The simulation's answers after a made-up "still connecting" are made up too: a
+// re-connect after mode=any's EINTR on a non-blocking socket gets a simulated EALREADY,
+// and closing then abandons no attempt (GIO's g_socket_connect retries after EINTR).
+namespace connfuzz::fuzz {
+namespace {
+TEST(Oracles, WhatFollowsAMadeUpStillConnectingIsMadeUpToo) {
+  Input made_up;
+  made_up.plan = inject::parse_plan("connect@1=EINTR mode=any");
+  made_up.result = failed_with(EALREADY);
+  made_up.calls.socket(4).injected(Call::connect, 4, EINTR);
+  made_up.calls.add(Call::connect, 4, -1, EALREADY, inject::Mark::Simulated).add(Call::close, 4, 0);
+  std::vector<std::string_view> any = made_up.verdicts();
+  EXPECT_EQ(std::count(any.begin(), any.end(), "abandoned"), 0);
+  // In realistic mode the same story abandons the attempt the EINTR left going.
+  made_up.plan = inject::parse_plan("connect@1=EINTR");
+  std::vector<std::string_view> realistic = made_up.verdicts();
+  EXPECT_EQ(std::count(realistic.begin(), realistic.end(), "abandoned"), 1);
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
