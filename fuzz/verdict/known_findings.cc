@@ -92,6 +92,18 @@ constexpr KnownFinding kKnown[] = {
     // once is given up the same way: unexplained).
     {"curl-poll-failure-as-socket-error", bits({Verdict::still_connecting_failure, Verdict::unexplained_failure}), kCurl, -1, Shape::some_call,
      {Call::poll, Err::any_failure, 0, By::plan, "nfds=1, timeout=0ms"}},
+    // curl 7.88.1 ignores a failed fcntl(O_NONBLOCK) ((void)curlx_nonblock, lib/cf-socket.c):
+    // the connect then blocks, and a slow handshake runs past CURLOPT_CONNECTTIMEOUT_MS.
+    {"curl-nonblock-failure-ignored", bits({Verdict::timeout_overrun}), kCurl, -1, Shape::some_call,
+     {Call::fcntl, Err::any_failure, 0, By::plan}},
+    // After a connect() that returned 0 (AF_UNIX), cf_tcp_connect reads SO_ERROR and drops a
+    // nonzero value: the error is consumed, and curl fails later with no OS errno.
+    {"curl-so-error-dropped-after-immediate-connect", bits({Verdict::unexplained_failure}), kCurl, -1,
+     Shape::some_call, {Call::so_error, Err::anything, 0, By::plan}},
+    // g_socket_condition_timed_wait (gio/gsocket.c) retries poll() on every EINTR and never
+    // looks at its timeout once it has run down to 0: a storm of signals outlasts the deadline.
+    {"glib-condition-wait-eintr-storm", bits({Verdict::timeout_overrun}), bits({Mode::glib_client_sync}), -1,
+     Shape::every_last_call, {Call::poll, Err::equals, EINTR, By::plan}},
     // GLib's g_socket_close (gio/gsocket.c) calls close() again after EINTR; Linux has
     // freed the descriptor, so the second close finds it gone (or closes another's).
     {"glib-socket-close-eintr-retry", bits({Verdict::bad_descriptor}), kGlib, -1, Shape::then_same_fd,

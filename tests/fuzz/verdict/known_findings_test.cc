@@ -286,3 +286,43 @@ TEST(KnownFindings, GlibPollErrorIsAFailedWaitInTheSyncClient) {
 }
 }  // namespace
 }  // namespace connfuzz::fuzz
+
+// Found by libFuzzer on the curl and glib fuzzers (mode=any plans, and an EINTR storm).
+namespace connfuzz::fuzz {
+namespace {
+TEST(KnownFindings, CurlNonblockFailureIsAFailedFcntlBeforeTheOverrun) {
+  targets::ConnectResult inside{};  // the overrun is stopped inside the target's call
+  Calls blocking;
+  blocking.socket(16).injected(Call::fcntl, 16, EBADF).add(Call::connect, 16, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::curl_easy, inside, blocking, Verdict::timeout_overrun), "curl-nonblock-failure-ignored");
+  Calls nonblocking;
+  nonblocking.socket(16).add(Call::fcntl, 16, 0).add(Call::connect, 16, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::curl_easy, inside, nonblocking, Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, blocking, Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::curl_easy, inside, blocking, Verdict::spin), "");
+}
+
+TEST(KnownFindings, CurlSoErrorDroppedIsAnInjectedSoErrorValue) {
+  Calls dropped;
+  dropped.socket(16).add(Call::connect, 16, 0).add(Call::poll, -1, 1);
+  dropped.add(Call::so_error, 16, 0, ECONNREFUSED, inject::Mark::Injected).add(Call::close, 16, 0);
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(-7), dropped, Verdict::unexplained_failure),
+            "curl-so-error-dropped-after-immediate-connect");
+  Calls kernels;
+  kernels.socket(16).add(Call::connect, 16, 0).add(Call::so_error, 16, 0, ECONNRESET).add(Call::close, 16, 0);
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(-7), kernels, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, failed_with(-7), dropped, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(-7), dropped, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, GlibEintrStormIsEveryLastPollInterrupted) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun),
+            "glib-condition-wait-eintr-storm");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::poll, ENOMEM), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::glib_client_async, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::poll, EINTR, inject::Mark::None),
+                        Verdict::timeout_overrun), "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
