@@ -94,7 +94,9 @@ constexpr KnownFinding kKnown[] = {
      {Call::poll, Err::any_failure, 0, By::plan, "nfds=1, timeout=0ms"}},
     // curl 7.88.1 ignores a failed fcntl(O_NONBLOCK) ((void)curlx_nonblock, lib/cf-socket.c):
     // the connect then blocks, and a slow handshake runs past CURLOPT_CONNECTTIMEOUT_MS.
-    {"curl-nonblock-failure-ignored", bits({Verdict::timeout_overrun}), kCurl, -1, Shape::some_call,
+    // (On that blocking socket a connect() interrupted by a signal is given up as a failure.)
+    {"curl-nonblock-failure-ignored",
+     bits({Verdict::timeout_overrun, Verdict::still_connecting_failure, Verdict::abandoned}), kCurl, -1, Shape::some_call,
      {Call::fcntl, Err::any_failure, 0, By::plan}},
     // After a connect() that returned 0 (AF_UNIX), cf_tcp_connect reads SO_ERROR and drops a
     // nonzero value: the error is consumed, and curl fails later with no OS errno.
@@ -104,6 +106,13 @@ constexpr KnownFinding kKnown[] = {
     // looks at its timeout once it has run down to 0: a storm of signals outlasts the deadline.
     {"glib-condition-wait-eintr-storm", bits({Verdict::timeout_overrun}), bits({Mode::glib_client_sync}), -1,
      Shape::every_last_call, {Call::poll, Err::equals, EINTR, By::plan}},
+    // GLib 2.74's g_socket_constructed (gio/gsocket.c) only warns when fcntl(O_NONBLOCK)
+    // fails: the "blocking" GSocket's connect then blocks past the client's timeout.
+    {"glib-nonblock-failure-ignored", bits({Verdict::timeout_overrun}), kGlib, -1, Shape::some_call,
+     {Call::fcntl, Err::any_failure, 0, By::plan}},
+    // g_socket_connect (gio/gsocket.c) calls connect() again after EINTR, without bound.
+    {"glib-connect-eintr-retry", bits({Verdict::timeout_overrun}), kGlib, -1, Shape::every_last_call,
+     {Call::connect, Err::equals, EINTR, By::plan}},
     // GLib's g_socket_close (gio/gsocket.c) calls close() again after EINTR; Linux has
     // freed the descriptor, so the second close finds it gone (or closes another's).
     {"glib-socket-close-eintr-retry", bits({Verdict::bad_descriptor}), kGlib, -1, Shape::then_same_fd,

@@ -298,7 +298,7 @@ TEST(KnownFindings, CurlNonblockFailureIsAFailedFcntlBeforeTheOverrun) {
   Calls nonblocking;
   nonblocking.socket(16).add(Call::fcntl, 16, 0).add(Call::connect, 16, -1, EINPROGRESS);
   EXPECT_EQ(section_for(Mode::curl_easy, inside, nonblocking, Verdict::timeout_overrun), "");
-  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, blocking, Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::posix_nonblocking, inside, blocking, Verdict::timeout_overrun), "");
   EXPECT_EQ(section_for(Mode::curl_easy, inside, blocking, Verdict::spin), "");
 }
 
@@ -323,6 +323,31 @@ TEST(KnownFindings, GlibEintrStormIsEveryLastPollInterrupted) {
   EXPECT_EQ(section_for(Mode::glib_client_async, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun), "");
   EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::poll, EINTR, inject::Mark::None),
                         Verdict::timeout_overrun), "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
+
+// The glib fuzzer's second minute: a socket left blocking, and connect() retried after EINTR.
+namespace connfuzz::fuzz {
+namespace {
+TEST(KnownFindings, GlibNonblockFailureIsAFailedFcntlBeforeTheOverrun) {
+  targets::ConnectResult inside{};
+  Calls blocking;
+  blocking.socket(14).injected(Call::fcntl, 14, EINVAL).add(Call::connect, 14, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, blocking, Verdict::timeout_overrun),
+            "glib-nonblock-failure-ignored");
+  Calls nonblocking;
+  nonblocking.socket(14).add(Call::fcntl, 14, 0).add(Call::connect, 14, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, nonblocking, Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, blocking, Verdict::false_success), "");
+}
+
+TEST(KnownFindings, GlibConnectEintrRetryIsEveryLastConnectInterrupted) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::glib_client_async, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun),
+            "glib-connect-eintr-retry");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::connect, EAGAIN), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::curl_easy, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun), "");
 }
 }  // namespace
 }  // namespace connfuzz::fuzz
