@@ -84,7 +84,9 @@ constexpr KnownFinding kKnown[] = {
     // curl's socket_connect_result (lib/cf-socket.c) takes a connect()'s EAGAIN for
     // EINPROGRESS; nothing is in progress, SO_ERROR reads 0, and curl fails with
     // CURLE_COULDNT_CONNECT and no OS errno. A full AF_UNIX backlog does it without injection.
-    {"curl-eagain-as-in-progress", bits({Verdict::unexplained_failure}), kCurl, -1, Shape::some_call,
+    // (An interrupted wait on the way makes it a still-connecting-failure.)
+    {"curl-eagain-as-in-progress", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}), kCurl, -1,
+     Shape::some_call,
      {Call::connect, Err::equals, EAGAIN, By::anyone}},
     // cf_tcp_connect (lib/cf-socket.c) tests SOCKET_WRITABLE's -1 (a failed poll) for
     // CURL_CSELECT_ERR: every bit is set, so it closes the attempt still going on and

@@ -228,6 +228,11 @@ TEST(KnownFindings, CurlEagainIsConnectsEagainInACurlMode) {
             "curl-eagain-as-in-progress");
   EXPECT_EQ(section_for(Mode::curl_multi, failed_with(kCurlCouldntConnect), eagain, Verdict::unexplained_failure),
             "curl-eagain-as-in-progress");
+  Calls interrupted_wait;
+  interrupted_wait.socket(16).injected(Call::connect, 16, EAGAIN).injected(Call::poll, -1, EINTR);
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(kCurlCouldntConnect), interrupted_wait,
+                        Verdict::still_connecting_failure),
+            "curl-eagain-as-in-progress");
   // One detail off: another errno of connect, another verdict, a POSIX caller.
   Calls enobufs;
   enobufs.socket(16).injected(Call::connect, 16, ENOBUFS);
