@@ -353,6 +353,22 @@ TEST(KnownFindings, GlibConnectEintrRetryIsEveryLastConnectInterrupted) {
             "glib-connect-eintr-retry");
   EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::connect, EAGAIN), Verdict::timeout_overrun), "");
   EXPECT_EQ(section_for(Mode::curl_easy, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun), "");
+  // The retry's own failure (EISCONN from the attempt the EINTR left going), right after it.
+  Calls retried;
+  retried.socket(17).injected(Call::connect, 17, EINTR).kernel_failed(Call::connect, 17, EISCONN);
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(-1000), retried, Verdict::still_connecting_failure),
+            "glib-connect-eintr-retry");
+  Calls waited;
+  waited.socket(17).injected(Call::connect, 17, EINTR).add(Call::poll, -1, 1).kernel_failed(Call::connect, 17, EISCONN);
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(-1000), waited, Verdict::still_connecting_failure), "");
+  Calls blocked_async;
+  blocked_async.socket(17).injected(Call::fcntl, 17, EBADF).add(Call::connect, 17, 0);
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(ETIMEDOUT), blocked_async, Verdict::unexplained_failure),
+            "glib-nonblock-failure-ignored");
+  Calls unblocked_async;
+  unblocked_async.socket(17).add(Call::connect, 17, 0);
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(ETIMEDOUT), unblocked_async, Verdict::unexplained_failure),
+            "");
 }
 }  // namespace
 }  // namespace connfuzz::fuzz
