@@ -305,6 +305,9 @@ TEST(KnownFindings, CurlNonblockFailureIsAFailedFcntlBeforeTheOverrun) {
   EXPECT_EQ(section_for(Mode::curl_easy, inside, nonblocking, Verdict::timeout_overrun), "");
   EXPECT_EQ(section_for(Mode::posix_nonblocking, inside, blocking, Verdict::timeout_overrun), "");
   EXPECT_EQ(section_for(Mode::curl_easy, inside, blocking, Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(ETIMEDOUT), blocking, Verdict::unexplained_failure),
+            "curl-nonblock-failure-ignored");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(ETIMEDOUT), nonblocking, Verdict::unexplained_failure), "");
 }
 
 TEST(KnownFindings, CurlSoErrorDroppedIsAnInjectedSoErrorValue) {
