@@ -7,22 +7,31 @@
 src="${CONNFUZZ_SRC:-$SRC/connfuzz}"
 build="$WORK/connfuzz-build"
 
+# The libraries' sources the Dockerfile cloned (scripts/oss-fuzz-check.sh puts Debian's
+# trees of the same versions there): targets/libraries/ builds a tree that says its version.
+for tree in "$SRC"/library-sources/*/; do
+  [ -d "$tree" ] || continue
+  [ -f "$tree/.connfuzz-debian-version" ] ||
+    echo "upstream $(git -C "$tree" describe --tags 2>/dev/null || echo unknown)" > "$tree/.connfuzz-debian-version"
+done
+
 # The real connect fuzzers (fuzz/modes.def) and the parser fuzzers.
 mapfile -t fuzzers < <("$src/scripts/real-fuzzers.sh")
 fuzzers+=(plan scenario)
+# The libraries' sources come from the Dockerfile ($SRC/library-sources). POCO is left
+# out: a C++ library built against libstdc++ (Ubuntu's and Debian's libpoco-dev) does not
+# link into fuzzers built against libc++ (its std::string in every signature), and it has
+# no source row to build here (oss-fuzz/README.md).
 cmake -S "$src" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
-  -DCONNFUZZ_ENGINE=env -DCONNFUZZ_FUZZERS_ONLY=ON
-# A library family whose library the image lacks was skipped by configure (it says so and
-# lists it in bin/skipped-fuzzers.txt): built and installed are the others.
-if [ -s "$build/bin/skipped-fuzzers.txt" ]; then
-  kept=()
-  for name in "${fuzzers[@]}"; do
-    grep -q "^$name " "$build/bin/skipped-fuzzers.txt" || kept+=("$name")
-  done
-  fuzzers=("${kept[@]}")
-fi
+  -DCONNFUZZ_ENGINE=env -DCONNFUZZ_FUZZERS_ONLY=ON \
+  -DCONNFUZZ_LIBRARY_SOURCES="$SRC/library-sources" -DCMAKE_DISABLE_FIND_PACKAGE_Poco=ON
+# A library family configure skipped (its library missing here) is not built.
+while read -r skipped _; do
+  for i in "${!fuzzers[@]}"; do [ "${fuzzers[$i]}" = "$skipped" ] && unset 'fuzzers[i]'; done
+done < "$build/bin/skipped-fuzzers.txt"
+fuzzers=("${fuzzers[@]}")
 cmake --build "$build" --target "${fuzzers[@]/%/_fuzzer}"
 
 for name in "${fuzzers[@]}"; do

@@ -158,7 +158,7 @@ LIBRARY_PLANS = {
 }
 
 
-def library_seeds(modes, plans):
+def curl_glib_seeds(modes, plans):
     """Each mode on each family's listener, a refused port, and each plan."""
     seeds = {}
     for mode in modes:
@@ -172,7 +172,7 @@ def library_seeds(modes, plans):
 
 def curl_seeds():
     """libcurl with CURLOPT_CONNECT_ONLY, and the addresses a URL or a socket path can say."""
-    seeds = library_seeds(("curl_easy", "curl_multi"), {**LIBRARY_PLANS, "einval": "connect@1=EINVAL"})
+    seeds = curl_glib_seeds(("curl_easy", "curl_multi"), {**LIBRARY_PLANS, "einval": "connect@1=EINVAL"})
     seeds["curl_easy-inet-short"] = scenario("curl_easy", addresses=["listener,AF_INET,length=true-1"])
     seeds["curl_easy-inet6-no-scope"] = scenario("curl_easy", "AF_INET6", addresses=["listener,AF_INET6,length=24"])
     seeds["curl_easy-unix-108"] = scenario("curl_easy", "AF_UNIX", addresses=[unix_bytes(b"a" * 108)])
@@ -184,7 +184,7 @@ def curl_seeds():
 def glib_seeds():
     """GIO's GSocketClient, sync and async, and the addresses GIO builds from raw bytes
     (g_socket_address_new_from_native)."""
-    seeds = library_seeds(("glib_client_sync", "glib_client_async"), LIBRARY_PLANS)
+    seeds = curl_glib_seeds(("glib_client_sync", "glib_client_async"), LIBRARY_PLANS)
     for length in ("true-1", "true+1", "2", "128", "129"):
         seeds[f"glib_client_sync-unix-length-{length}"] = scenario(
             "glib_client_sync", "AF_UNIX", addresses=[f"listener,AF_UNIX,length={length}"])
@@ -194,6 +194,119 @@ def glib_seeds():
     seeds["glib_client_sync-datagram"] = scenario("glib_client_sync", type_="SOCK_DGRAM")
     seeds["glib_client_sync-seqpacket"] = scenario("glib_client_sync", "AF_UNIX", "SOCK_SEQPACKET")
     seeds["glib_client_async-family-18"] = scenario("glib_client_async", addresses=["listener,18,length=true"])
+    return seeds
+
+
+# One plan per errno class for a connect on an event loop: a non-blocking socket, the
+# loop's epoll, SO_ERROR once it is writable, a deadline of its own.
+LOOP_PLANS = {
+    "inprogress-ok": "connect@1=EINPROGRESS",
+    "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+    "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+    "slow-past-deadline": "connect@1=+3s",
+    "epoll-eintr": "epoll_wait@1-3=EINTR",
+    "eagain": "connect@1=EAGAIN",
+    "enobufs": "connect@1=ENOBUFS",
+    "so-error-enosr": "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR",
+    "emfile": "socket@1=EMFILE",
+    "refused": "connect@1=ECONNREFUSED",
+    "etimedout": "connect@1=ETIMEDOUT",
+    "eacces": "connect@1=EACCES",
+    "einval": "connect@1=EINVAL",
+    "close-eintr": "connect@1=ECONNREFUSED close@1=EINTR",
+}
+
+
+def loop_seeds(inet_modes, unix_modes):
+    """Seeds for a library's loop connects: each mode on its listeners, every class of
+    LOOP_PLANS, a refusing port, the length edges, and the AF_UNIX path edges."""
+    seeds = {}
+    for mode in inet_modes:
+        for domain in ("AF_INET", "AF_INET6"):
+            seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-refusing"] = scenario(mode, addresses=["refusing,AF_INET,length=true"])
+        for length in ("true-1", "true+1", "0", "2", "129"):
+            seeds[f"{mode}-length-{length}"] = scenario(mode, addresses=[f"listener,AF_INET,length={length}"])
+        seeds[f"{mode}-unix-address"] = scenario(mode, "AF_UNIX")
+        seeds[f"{mode}-unspec-family"] = scenario(mode, addresses=["listener,AF_UNSPEC,length=true"])
+    for mode in unix_modes:
+        seeds[f"{mode}-af-unix"] = scenario(mode, "AF_UNIX")
+        seeds[f"{mode}-no-nul"] = scenario(mode, "AF_UNIX", addresses=[unix_bytes(b"/tmp/x" * 18)])
+        seeds[f"{mode}-abstract"] = scenario(mode, "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-seed")])
+        seeds[f"{mode}-inet-address"] = scenario(mode, "AF_INET")
+    for name, plan in LOOP_PLANS.items():
+        for mode in inet_modes:
+            seeds[f"{mode}-{name}"] = scenario(mode, plan=plan)
+        for mode in unix_modes:
+            unix = "unix-" if mode in inet_modes else ""
+            seeds[f"{mode}-{unix}{name}"] = scenario(mode, "AF_UNIX", plan=plan)
+    return seeds
+
+
+def libuv_seeds():
+    return loop_seeds(["libuv_tcp_connect"], ["libuv_pipe_connect"])
+
+
+def libevent_seeds():
+    # bufferevent_socket_connect and evutil_socket_connect_ take any sockaddr: AF_UNIX too.
+    return loop_seeds(["libevent_bufferevent", "libevent_bufferevent_hostname", "libevent_socket_connect"],
+                      ["libevent_bufferevent", "libevent_socket_connect"])
+
+
+# A library's stream connect, one plan per errno class and the calls around connect; the
+# plans whose handling is a documented finding of that library are left out (docs/findings/).
+LIBRARY_STREAM_PLANS = {
+    "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+    "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+    "inprogress-ok": "connect@1=EINPROGRESS",
+    "refused": "connect@1=ECONNREFUSED mode=any",
+    "eagain": "connect@1=EAGAIN",
+    "enobufs": "connect@1=ENOBUFS mode=any",
+    "so-error-enosr": "getsockopt.SO_ERROR@1=ENOSR",
+    "socket-emfile": "socket@1=EMFILE",
+    "fcntl-einval": "fcntl@1=EINVAL",
+}
+
+
+def library_seeds(modes, plans=LIBRARY_STREAM_PLANS):
+    """Each (mode, domain) on its listener, a refusing peer and the claimed-length edges,
+    then each plan on the first mode and domain of its list."""
+    seeds = {}
+    for mode, domain in modes:
+        seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-{domain.lower()}-refusing"] = scenario(mode, domain, addresses=[f"refusing,{domain},length=true"])
+        for length in ("true-1", "true+1", "2", "129"):
+            seeds[f"{mode}-{domain.lower()}-length-{length}"] = scenario(
+                mode, domain, addresses=[f"{LISTENER[domain]},length={length}"])
+        for name, plan in plans.items():
+            seeds[f"{mode}-{domain.lower()}-{name}"] = scenario(mode, domain, plan=plan)
+    return seeds
+
+
+def hiredis_seeds():
+    seeds = library_seeds([("hiredis_connect", "AF_INET"), ("hiredis_connect", "AF_INET6"),
+                           ("hiredis_connect_unix", "AF_UNIX"), ("hiredis_connect_nonblock", "AF_INET"),
+                           ("hiredis_connect_nonblock", "AF_INET6")])
+    seeds["unix-107"] = scenario("hiredis_connect_unix", "AF_UNIX", addresses=[unix_bytes(b"/tmp/" + b"u" * 102)])
+    seeds["unix-abstract"] = scenario("hiredis_connect_unix", "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-h")])
+    seeds["inet6-scope"] = scenario("hiredis_connect", "AF_INET6", addresses=[
+        "bytes,AF_INET6,length=true,bytes=1f90000000000000000000000000000000000000000105000000"])
+    return seeds
+
+
+def poco_seeds():
+    # POCO's SocketAddress(const sockaddr*, length) copies a whole sockaddr_un whatever the
+    # length (docs/FINDINGS.md, poco-socketaddress-unix-overread): its AF_UNIX seeds claim
+    # sizeof(sockaddr_un), 110, so that the sanitized replays read only what they hold.
+    # connect()'s EAGAIN is poco-connect-eagain-as-progress: no seed of its own.
+    plans = {name: plan for name, plan in LIBRARY_STREAM_PLANS.items() if name != "eagain"}
+    plans["epoll-wait-eintr"] = "epoll_wait@1=EINTR"
+    seeds = library_seeds([("poco_connect", "AF_INET"), ("poco_connect", "AF_INET6"),
+                           ("poco_connect_nb", "AF_INET"), ("poco_connect_nb", "AF_INET6")], plans)
+    for mode in ("poco_connect", "poco_connect_nb"):
+        seeds[f"{mode}-af_unix"] = scenario(mode, "AF_UNIX", addresses=["listener,AF_UNIX,length=110"])
+        seeds[f"{mode}-af_unix-refusing"] = scenario(mode, "AF_UNIX", addresses=["refusing,AF_UNIX,length=110"])
+    seeds["family-mismatch"] = scenario("poco_connect", "AF_INET6", addresses=["listener,AF_INET,length=true"])
     return seeds
 
 
@@ -226,8 +339,15 @@ SWEEP = {
                                                       "asio_range_connect", "asio_async_range")],
     "curl": [("curl_easy", "AF_INET", "SOCK_STREAM"), ("curl_multi", "AF_INET", "SOCK_STREAM")],
     "glib": [("glib_client_sync", "AF_INET", "SOCK_STREAM"), ("glib_client_async", "AF_INET", "SOCK_STREAM")],
+    "libuv": [("libuv_tcp_connect", "AF_INET", "SOCK_STREAM"), ("libuv_pipe_connect", "AF_UNIX", "SOCK_STREAM")],
+    "libevent": [("libevent_bufferevent", "AF_INET", "SOCK_STREAM"),
+                 ("libevent_bufferevent_hostname", "AF_INET", "SOCK_STREAM"),
+                 ("libevent_socket_connect", "AF_INET", "SOCK_STREAM")],
     "endpoint": [("endpoint_generic", "AF_INET", "SOCK_STREAM"), ("endpoint_local", "AF_UNIX", "SOCK_STREAM"),
                  ("endpoint_tcp_resize", "AF_INET6", "SOCK_STREAM")],
+    "hiredis": [("hiredis_connect", "AF_INET", "SOCK_STREAM"), ("hiredis_connect_unix", "AF_UNIX", "SOCK_STREAM"),
+                ("hiredis_connect_nonblock", "AF_INET", "SOCK_STREAM")],
+    "poco": [("poco_connect", "AF_INET", "SOCK_STREAM"), ("poco_connect_nb", "AF_INET", "SOCK_STREAM")],
 }
 
 
@@ -252,8 +372,9 @@ def main():
         sys.exit(__doc__)
     connfuzz = sys.argv[1]
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
-               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "curl": curl_seeds(), "glib": glib_seeds(),
-               **example_seeds()}
+               "asio": asio_seeds(), "endpoint": endpoint_seeds(), "libuv": libuv_seeds(),
+               "libevent": libevent_seeds(), "curl": curl_seeds(), "glib": glib_seeds(), "hiredis": hiredis_seeds(),
+               "poco": poco_seeds(), **example_seeds()}
     for fuzzer, seeds in corpora.items():
         seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer

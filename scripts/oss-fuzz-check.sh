@@ -15,6 +15,13 @@ at_least=7
 rm -rf "$top"
 mkdir -p "$top/src" "$top/work" "$top/out"
 ln -s "$root" "$top/src/connfuzz"
+# The Dockerfile clones the libraries' upstream sources at Debian's versions; GitHub is out
+# of reach here, so Debian's trees of the same versions (scripts/library-sources.sh) stand
+# in for them, with their Debian patches.
+mkdir -p "$top/src/library-sources"
+for tree in "$root"/build/library-sources/*/; do
+  [ -f "$tree/.connfuzz-debian-version" ] && ln -s "${tree%/}" "$top/src/library-sources/$(basename "$tree")"
+done
 if [[ "$combo" == user-* ]]; then
   combo=${combo#user-}
   # The example's fixed client: its seeds must pass, as a project's would (its bug is

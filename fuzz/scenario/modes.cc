@@ -12,11 +12,12 @@ struct ModeInfo {
   std::string_view name;
   std::string_view family;
   std::string_view bug;  // the verdict's id ("socket_leak"), "none" for a real target
+  int faults;            // how many faults an example's bug needs; 0 for a real target
   std::string_view what;
 };
 
 constexpr ModeInfo kModes[] = {
-#define CONNFUZZ_MODE(code, id, family, bug, what) {Mode::id, #id, #family, #bug, what},
+#define CONNFUZZ_MODE(code, id, family, bug, faults, what) {Mode::id, #id, #family, #bug, faults, what},
 #include "modes.def"
 #undef CONNFUZZ_MODE
 };
@@ -26,6 +27,12 @@ constexpr bool codes_rise(std::span<const ModeInfo> modes) {
     if (modes[i].mode <= modes[i - 1].mode) return false;
   return static_cast<int>(modes.back().mode) < kFirstUserMode;
 }
+constexpr bool examples_say_their_faults(std::span<const ModeInfo> modes) {
+  for (const ModeInfo& m : modes)
+    if ((m.bug == "none") != (m.faults == 0) || m.faults < 0 || m.faults > 2) return false;
+  return true;
+}
+static_assert(examples_say_their_faults(kModes), "modes.def: an example's bug needs 1 or 2 faults; a real target says 0");
 static_assert(codes_rise(kModes), "modes.def: codes rise line by line and stay below kFirstUserMode");
 
 const std::vector<Mode>& own_modes() {
@@ -84,6 +91,11 @@ std::string mode_bug(Mode mode) {
   std::string bug(m->bug);
   std::replace(bug.begin(), bug.end(), '_', '-');  // a verdict's name is its id, dashed
   return bug;
+}
+
+int mode_bug_faults(Mode mode) noexcept {
+  const ModeInfo* m = info(mode);
+  return m != nullptr ? m->faults : 0;
 }
 
 std::optional<Mode> mode_from_name(std::string_view name) noexcept {

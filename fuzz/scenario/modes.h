@@ -14,7 +14,7 @@
 namespace connfuzz::fuzz {
 
 enum class Mode : std::uint8_t {
-#define CONNFUZZ_MODE(code, id, family, bug, what) id = code,
+#define CONNFUZZ_MODE(code, id, family, bug, faults, what) id = code,
 #include "modes.def"
 #undef CONNFUZZ_MODE
 };
@@ -30,6 +30,9 @@ std::string_view mode_description(Mode mode) noexcept;
 bool is_user_mode(Mode mode) noexcept;
 // For an example: the name of the verdict its bug is found by ("socket-leak"); "" otherwise.
 std::string mode_bug(Mode mode);
+// For an example: how many faults its bug needs (1, or 2 for a pair only the depth-2 sweep
+// assembles); 0 otherwise.
+int mode_bug_faults(Mode mode) noexcept;
 std::optional<Mode> mode_from_name(std::string_view name) noexcept;
 // The modes a fuzzer drives, in code order; empty for an unknown fuzzer.
 std::vector<Mode> family_modes(std::string_view family);

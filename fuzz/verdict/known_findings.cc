@@ -39,12 +39,20 @@ constexpr std::uint64_t kAsioSyncSingle = bits({Mode::asio_connect_ec, Mode::asi
 constexpr std::uint64_t kAsioAsync = bits({Mode::asio_async_connect, Mode::asio_async_range});
 constexpr std::uint64_t kEndpoint = bits({Mode::endpoint_generic, Mode::endpoint_local, Mode::endpoint_tcp_resize});
 constexpr std::uint64_t kAsioAll = kAsioSyncSingle | kAsioAsync | bits({Mode::asio_range_connect}) | kEndpoint;
+// hiredis 0.14.1: the blocking connects wait in redisContextWaitReady; every connect of
+// the family records an error from errno and then closes the socket (net.c).
+constexpr std::uint64_t kHiredisBlocking = bits({Mode::hiredis_connect, Mode::hiredis_connect_unix});
+constexpr std::uint64_t kHiredisAll = kHiredisBlocking | bits({Mode::hiredis_connect_nonblock});
 constexpr std::uint64_t kPosixAll = bits({Mode::posix_blocking, Mode::posix_nonblocking, Mode::posix_address_list,
                                           Mode::posix_datagram, Mode::posix_sndtimeo, Mode::posix_worker});
 
 // libcurl (libraries.def): the easy and the multi interface share cf-socket.c's connect.
 constexpr std::uint64_t kCurl = bits({Mode::curl_easy, Mode::curl_multi});
 constexpr std::uint64_t kGlib = bits({Mode::glib_client_sync, Mode::glib_client_async});
+constexpr std::uint64_t kLibuvAll = bits({Mode::libuv_tcp_connect, Mode::libuv_pipe_connect});
+// libevent's connects: the two through a bufferevent, and evutil_socket_connect_ beneath them.
+constexpr std::uint64_t kLibeventBufferevent = bits({Mode::libevent_bufferevent, Mode::libevent_bufferevent_hostname});
+constexpr std::uint64_t kLibeventAll = kLibeventBufferevent | bits({Mode::libevent_socket_connect});
 
 constexpr KnownFinding kKnown[] = {
     // Asio's socket_ops::close calls close() again after EWOULDBLOCK/EAGAIN (Windows keeps
@@ -62,14 +70,15 @@ constexpr KnownFinding kKnown[] = {
     {"asio-reactor-epoll-mod-ignored", bits({Verdict::missed_completion}), kAsioAsync, ETIMEDOUT, Shape::some_call,
      {Call::epoll_ctl, Err::any_failure, 0, By::plan, "EPOLL_CTL_MOD"}},
     // Asio's synchronous connect returns the EINTR of an interrupted connect() to the
-    // caller, which then closes the attempt it thinks failed.
+    // caller, which then closes the attempt it thinks failed. Whoever sent the signal: the
+    // plan, or a real one (the fuzzing engine's own SIGALRM can interrupt a blocking connect).
     {"asio-sync-connect-eintr", bits({Verdict::still_connecting_failure, Verdict::abandoned}),
      kAsioSyncSingle | bits({Mode::asio_range_connect}) | kEndpoint, EINTR, Shape::reported_by,
-     {Call::connect, Err::equals, EINTR, By::plan}},
+     {Call::connect, Err::equals, EINTR, By::anyone}},
     // The same EINTR inside asio::connect over a range: range_connect moves on to the next
     // endpoint and closes the socket whose attempt was still going on.
     {"asio-range-connect-eintr-abandoned", bits({Verdict::abandoned}), bits({Mode::asio_range_connect}), -1,
-     Shape::then_same_fd, {Call::connect, Err::equals, EINTR, By::plan}, {Call::close, Err::anything, 0, By::anyone}},
+     Shape::then_same_fd, {Call::connect, Err::equals, EINTR, By::anyone}, {Call::close, Err::anything, 0, By::anyone}},
     // connect() to AF_UNSPEC returns 0 having dissolved the socket's association; Asio's
     // single connect reports it as connected. Whatever that connect returned: a made-up
     // EINPROGRESS (mode=any) whose SO_ERROR then reads 0 ends the same way.
@@ -131,6 +140,27 @@ constexpr KnownFinding kKnown[] = {
     // and reports the socket connected.
     {"glib-condition-wait-poll-error-ignored", bits({Verdict::false_success}), bits({Mode::glib_client_sync}), -1,
      Shape::some_call, {Call::poll, Err::other_than, EINTR, By::plan}},
+    // hiredis 0.14.1's redisContextWaitReady takes poll()'s EINTR for the connect's failure
+    // and closes the attempt (net.c:213-216); 1.3.0 retries it.
+    {"hiredis-wait-poll-eintr", bits({Verdict::still_connecting_failure}), kHiredisBlocking, EINTR, Shape::reported_by,
+     {Call::poll, Err::equals, EINTR, By::anyone}},
+    {"hiredis-wait-poll-eintr", bits({Verdict::abandoned}), kHiredisBlocking, -1, Shape::some_call,
+     {Call::poll, Err::equals, EINTR, By::anyone}},
+    // hiredis records a failure from errno, then closes the socket (redisContextCloseFd): a
+    // close() that fails with EINTR leaves EINTR in the errno its README says to read.
+    {"hiredis-errno-after-close", bits({Verdict::still_connecting_failure}), kHiredisAll, EINTR, Shape::some_call,
+     {Call::close, Err::equals, EINTR, By::plan}},
+    // POCO 1.11's SocketImpl::connect(address, timeout) and connectNB take connect()'s
+    // EWOULDBLOCK (EAGAIN on Linux: no free port, a full AF_UNIX backlog) for "in progress"
+    // (SocketImpl.cpp:172, 204); the wait on the unconnected socket ends at once, SO_ERROR
+    // says 0, and the caller is told it is connected.
+    {"poco-connect-eagain-as-progress", bits({Verdict::false_success}),
+     bits({Mode::poco_connect, Mode::poco_connect_nb}), -1, Shape::last_connect_of_result,
+     {Call::connect, Err::equals, EAGAIN, By::anyone}},
+    // POCO's SocketImpl::poll retries an interrupted epoll_wait while time is left and when
+    // none is: only an EINTR Linux never gives (a zero timeout, mode=any) keeps it going.
+    {"poco-wait-eintr-at-zero-timeout", bits({Verdict::timeout_overrun}), bits({Mode::poco_connect, Mode::poco_connect_nb}),
+     -1, Shape::every_last_call, {Call::epoll_wait, Err::equals, EINTR, By::plan}},
     // Linux answers connect() of a UDP socket to port 0 with success, yet getpeername()
     // says ENOTCONN (ip4_datagram_connect keeps dport 0, inet_getname calls that unconnected).
     {"kernel-udp-connect-port-zero", bits({Verdict::false_success}), kPosixAll | kAsioAll, -1,
@@ -138,6 +168,43 @@ constexpr KnownFinding kKnown[] = {
     // socket(AF_INET, SOCK_SEQPACKET) fails with ESOCKTNOSUPPORT, which no source documents.
     {"kernel-socket-esocktnosupport", bits({Verdict::undocumented_errno}), bits({Mode::kernel_raw}), ESOCKTNOSUPPORT,
      Shape::some_call, {Call::socket, Err::equals, ESOCKTNOSUPPORT, By::kernel}},
+    // uv__tcp_connect and uv_pipe_connect call connect() again after EINTR and take the
+    // EISCONN or EALREADY of the attempt the first call started for a failure. Linux never
+    // interrupts a non-blocking connect: only a mode=any plan reaches it.
+    {"libuv-connect-eintr-retry", bits({Verdict::still_connecting_failure}), kLibuvAll, -1, Shape::then_same_fd,
+     {Call::connect, Err::equals, EINTR, By::plan}, {Call::connect, Err::any_failure, 0, By::anyone}},
+    // The same loop, every connect() interrupted for ever: uv_tcp_connect never returns,
+    // and no deadline can end it (the loop has not started). mode=any only, as above.
+    {"libuv-connect-eintr-storm", bits({Verdict::timeout_overrun, Verdict::spin}), kLibuvAll, -1,
+     Shape::every_last_call, {Call::connect, Err::equals, EINTR, By::plan}},
+    // uv__stream_connect ignores getsockopt(SO_ERROR)'s failure and reports the
+    // uninitialized `error` it would have filled: garbage, or 0 (connected).
+    {"libuv-so-error-unchecked", bits({Verdict::unexplained_failure, Verdict::false_success}), kLibuvAll, -1,
+     Shape::some_call, {Call::getsockopt, Err::any_failure, 0, By::plan}},
+    // uv_pipe_connect keeps socket()'s error as the stream's delayed error, and
+    // uv__stream_connect takes a delayed EINPROGRESS for "not yet": the request never
+    // completes and only the deadline ends it. socket() never fails so but in mode=any.
+    {"libuv-pipe-delayed-einprogress", bits({Verdict::missed_completion}), bits({Mode::libuv_pipe_connect}), ETIMEDOUT,
+     Shape::some_call, {Call::socket, Err::equals, EINPROGRESS, By::plan}},
+    // evutil_socket_connect_ and bufferevent_socket_connect close the socket of a failed
+    // connect before returning -1, and the caller reads errno after: a failed close's
+    // EINTR or EIO is what it hears, not the connect's error.
+    {"libevent-connect-error-clobbered-by-close", bits({Verdict::still_connecting_failure}), kLibeventAll, EINTR,
+     Shape::some_call, {Call::close, Err::equals, EINTR, By::plan}},
+    {"libevent-connect-error-clobbered-by-close", bits({Verdict::unexplained_failure}), kLibeventAll, EIO,
+     Shape::some_call, {Call::close, Err::equals, EIO, By::plan}},
+    // be_socket_setfd ignores bufferevent_enable's failure: when adding the write event
+    // (EPOLL_CTL_ADD) fails, the bufferevent waits for an event that is not there and its
+    // event callback never runs; the base runs dry with no outcome and no error (which a
+    // failed close on the way out makes a still-connecting-failure too).
+    {"libevent-bufferevent-enable-failure-lost",
+     bits({Verdict::broken_contract, Verdict::unexplained_failure, Verdict::still_connecting_failure}),
+     kLibeventBufferevent, 0, Shape::some_call, {Call::epoll_ctl, Err::any_failure, 0, By::plan, "EPOLL_CTL_ADD"}},
+    // A refused connect's event callback is deferred and holds a reference on the
+    // bufferevent; when the base's loop fails before running it, bufferevent_free and
+    // event_base_free drop the callback without that reference, and the socket stays open.
+    {"libevent-deferred-error-leaks-socket", bits({Verdict::socket_leak}), kLibeventBufferevent, -1, Shape::some_call,
+     {Call::epoll_wait, Err::any_failure, 0, By::plan}},
 };
 
 bool matches(const CallPattern& p, const Event& e) {

@@ -83,11 +83,6 @@ bool translates_to(int seen, int reported, std::span<const Translation> translat
                      [&](const Translation& t) { return t.from_errno == seen && t.reported == reported; });
 }
 
-// One of the codes the target's convention reports (a library's own, not an errno it passes on).
-bool is_own_code(int reported, std::span<const Translation> translations) {
-  return std::any_of(translations.begin(), translations.end(), [&](const Translation& t) { return t.reported == reported; });
-}
-
 bool unbounded_rule_on(const inject::Plan& plan, Call call) {
   for (int i = 0; i < plan.rule_count; ++i) {
     const inject::Rule& r = plan.rules[i];
@@ -142,15 +137,25 @@ bool failure_justified(const InputRun& in, int reported) {
   for (std::size_t i = 0; i < in.events.size(); ++i) {
     const Event& e = *in.events[i];
     int err = reported_error(e);
-    if (err == 0) continue;
+    if (err == 0 || !translates_to(err, reported, in.translations)) continue;
     bool impossible_fault = in.plan.mode == inject::Mode::Any && e.mark == Mark::Injected;
-    // An errno no source documents for the call (mode=any makes it up) has no row in any
-    // target's error convention: a code of the target's own convention is its translation.
-    bool undocumented = impossible_fault && inject::find_row(e.call, err) == nullptr && is_own_code(reported, in.translations);
-    if (!undocumented && !translates_to(err, reported, in.translations)) continue;
     if (still_connecting(e, in.events.first(i)) && !impossible_fault) continue;
     if (in.addresses_to_try <= 1 || inject::class_of(e.call, err) == ErrnoClass::OutOfResources) return true;
     if (tried_all && i >= last_start) return true;
+  }
+  return false;
+}
+
+// mode=any also makes up errnos that no source documents for the call (socket()'s
+// ENOPKG). A target's written convention (its translations) covers the documented errnos:
+// a failure reported right after such a made-up errno, the last call that failed, is the
+// target's own reading of it, whatever code it reports.
+bool ended_on_undocumented_errno(const InputRun& in) {
+  if (in.plan.mode != inject::Mode::Any) return false;
+  for (auto it = in.events.rbegin(); it != in.events.rend(); ++it) {
+    const Event& e = **it;
+    if (e.call == Call::close || e.result >= 0) continue;
+    return e.mark == Mark::Injected && inject::find_row(e.call, e.err) == nullptr;
   }
   return false;
 }
@@ -183,12 +188,15 @@ std::optional<Finding> timeout_verdict(const InputRun& in, bool timed_out_wait, 
                    "delayed the connect or its waits)" +
                        (missed == in.events.end() ? "" : "; the error it did not report: " + line_text(**missed))};
   }
-  if (!timed_out_wait && not_yet < kPatienceShown) return std::nullopt;
+  // The deadline's time passed, however the target heard of it: a wait that ran out, or
+  // one woken by a timer of its own (a timerfd in its epoll set, a timer thread).
+  bool deadline_passed =
+      in.deadline_ns > 0 && in.elapsed_ns >= in.deadline_ns * kDeadlineShareNumerator / kDeadlineShareDenominator;
+  if (!timed_out_wait && not_yet < kPatienceShown && !deadline_passed) return std::nullopt;
   // Waits failing again and again without time passing (an EAGAIN storm) are a reason
   // to give up before the deadline; one interrupted wait is not.
   bool patient = not_yet >= kPatienceShown || failed_waits >= kPatienceShown;
-  bool early = in.deadline_ns > 0 && !patient &&
-               in.elapsed_ns < in.deadline_ns * kDeadlineShareNumerator / kDeadlineShareDenominator;
+  bool early = in.deadline_ns > 0 && !patient && !deadline_passed;
   fair = !early;
   if (fair) return std::nullopt;
   return Finding{Verdict::early_timeout, "the target reported a timeout after " + milliseconds(in.elapsed_ns) + " of its " +
@@ -221,6 +229,14 @@ bool refused_before_connect(const InputRun& in) {
 // was the plan's (realistic mode never tells it).
 bool claim_made_up_by_plan(const InputRun& in) {
   if (in.plan.mode != inject::Mode::Any) return false;
+  // Nor is a "still connecting" made up as SO_ERROR's value (EINTR, EINPROGRESS,
+  // EALREADY: no kernel leaves one pending): a caller that waits again on that word is
+  // then answered as a socket whose error was read, unconnected with SO_ERROR 0.
+  if (std::any_of(in.events.begin(), in.events.end(), [&](const Event* e) {
+        return e->call == Call::so_error && e->fd == in.result.fd && e->mark == Mark::Injected &&
+               (e->err == EINTR || e->err == EINPROGRESS || e->err == EALREADY);
+      }))
+    return true;
   for (auto it = in.events.rbegin(); it != in.events.rend(); ++it)
     if ((*it)->call == Call::connect && (*it)->fd == in.result.fd)
       return ((*it)->mark == Mark::Injected || (*it)->mark == Mark::Simulated) && (*it)->result < 0 &&
@@ -247,7 +263,7 @@ std::optional<Finding> outcome(const InputRun& in, bool& at_deadline) {
     ++not_yet;
     if (still.empty()) still = line_text(e);
   }
-  if (failure_justified(in, reported)) return std::nullopt;
+  if (failure_justified(in, reported) || ended_on_undocumented_errno(in)) return std::nullopt;
   if (reported == ETIMEDOUT) {
     std::optional<Finding> f = timeout_verdict(in, timed_out_wait, not_yet, failed_waits, still, at_deadline);
     if (f || at_deadline) return f;

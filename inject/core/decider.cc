@@ -157,6 +157,7 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
       if (d.refused) d.why = kNotRealistic;
       else if (is_eintr(rule, call)) {
         d.why = why_no_eintr(call, facts.interrupters);
+        if (d.why == nullptr && call == Call::epoll_wait && facts.wait_does_not_block) d.why = kWaitDoesNotBlock;
         d.refused = d.why != nullptr;
       }
     }

@@ -44,6 +44,9 @@ struct Facts {
   // answers at once), though the program has not yet heard how.
   bool attempt_over = false;
   std::uint8_t interrupters = kHandlersUnknown;  // Interrupter bits that hold now
+  // A wait with a zero timeout: it does not block. epoll_wait then returns before it
+  // looks for a signal (ep_poll's timed_out), so no signal interrupts it.
+  bool wait_does_not_block = false;
 };
 
 struct Decision {
@@ -76,6 +79,7 @@ int destination_port(const sockaddr* addr, socklen_t len) noexcept;
 inline constexpr const char* kNotRealistic = "the kernel cannot return this here (realistic mode)";
 inline constexpr const char* kNoHandler = "no signal handler is installed: Linux cannot return EINTR here";
 inline constexpr const char* kEveryHandlerRestarts = "every signal handler has SA_RESTART: Linux restarts this call";
+inline constexpr const char* kWaitDoesNotBlock = "a zero timeout: epoll_wait returns without looking for a signal";
 
 // Why Linux cannot end `call` with EINTR given what could interrupt it, or nullptr
 // when it can.

@@ -30,9 +30,9 @@ using fuzz::SweepOutcome;
 
 // Cells a worker holds at once: the one it runs and the next, so it never waits for us.
 constexpr std::size_t kWindow = 2;
-// Cells a second (third, ...) worker must have waiting before it is started: about what
-// its start-up costs (a few milliseconds, a cell tens of microseconds, a crash one).
-constexpr std::size_t kCellsPerExtraWorker = 64;
+// Cells timed before the sweep trusts its measure of a cell's cost (the first runs of a
+// worker are slower than the rest) to decide on another worker.
+constexpr std::size_t kCellsToMeasure = 16;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
 
@@ -49,6 +49,7 @@ struct Worker {
   std::size_t finished = 0;           // cells it gave an outcome for
   std::string family;                 // from its first line, which says which fuzzer it is
   Clock::time_point cell_started;
+  Clock::time_point spawned;
 };
 
 void close_fd(int& fd) {
@@ -77,7 +78,7 @@ void start_worker(Worker& w, const WorkerOptions& o) {
   w.errors = errors[0];
   // Read as it comes, between outcomes, never waited for: most cells print only their marker.
   fcntl(w.errors, F_SETFL, O_NONBLOCK);
-  w.cell_started = Clock::now();
+  w.cell_started = w.spawned = Clock::now();
 }
 
 void send(Worker& w, std::size_t index, const std::vector<std::uint8_t>& bytes) {
@@ -135,12 +136,18 @@ struct SweepWorkers::Pool {
   WorkerOptions options;
   std::vector<Worker> workers;
   std::size_t restarts = 0;
+  std::size_t started = 0;  // slots that have had a worker
   // One run's cells:
   const std::vector<std::vector<std::uint8_t>>* cells = nullptr;
   std::vector<SweepOutcome>* outcomes = nullptr;
   const std::function<void(std::size_t)>* on_done = nullptr;
   std::deque<std::size_t> queue;
   std::size_t done = 0;
+  // What the sweep has measured: a worker's start-up (spawn to its first line) and the
+  // cells' time, for deciding whether another worker pays for itself.
+  Clock::duration startup{};
+  Clock::duration cells_time{};
+  std::size_t cells_timed = 0;
 
   void finish(std::size_t index, SweepOutcome outcome) {
     outcome.id = index;
@@ -149,9 +156,15 @@ struct SweepWorkers::Pool {
     (*on_done)(index);
   }
 
-  // The first worker always; another only for as many cells as would keep it busy longer
-  // than its start-up takes.
-  bool worth_starting(std::size_t slot) const { return slot == 0 || queue.size() > slot * kCellsPerExtraWorker; }
+  // The first worker always; another only when it saves more than its start-up costs.
+  // The work left, split over `slot` running workers or over one more, saves
+  // work / (slot * (slot + 1)) of the wall time, against a start-up on a busy core.
+  bool worth_starting(std::size_t slot) const {
+    if (slot == 0) return true;
+    if (cells_timed < kCellsToMeasure || startup == Clock::duration{}) return false;
+    auto work_left = cells_time / cells_timed * static_cast<long>(queue.size());
+    return work_left > startup * static_cast<long>(slot * (slot + 1));
+  }
 
   void top_up(Worker& w) {
     if (w.pid < 0) return;
@@ -194,6 +207,7 @@ struct SweepWorkers::Pool {
       throw UsageError("sweep: " + options.binary + " reads '" + id->second + "' inputs; this connfuzz writes '" +
                        std::string(fuzz::kScenarioFormat) + "' ones");
     w.family = id->first;
+    if (startup == Clock::duration{}) startup = Clock::now() - w.spawned;
   }
 
   void read_outcomes(Worker& w) {
@@ -212,7 +226,10 @@ struct SweepWorkers::Pool {
       if (!o || w.in_flight.empty() || o->id != w.in_flight.front())
         throw std::runtime_error("the sweep worker wrote an outcome out of turn: " + line);
       w.in_flight.pop_front();
-      w.cell_started = Clock::now();
+      Clock::time_point now = Clock::now();
+      cells_time += now - w.cell_started;
+      ++cells_timed;
+      w.cell_started = now;
       ++w.finished;
       finish(o->id, std::move(*o));
     }
@@ -263,6 +280,7 @@ struct SweepWorkers::Pool {
   std::string family() {
     Worker& w = workers.front();
     if (w.pid < 0) start_worker(w, options);
+    started = std::max<std::size_t>(started, 1);
     auto deadline = Clock::now() + std::chrono::duration<double>(options.cell_timeout_seconds);
     while (w.family.empty() && Clock::now() < deadline) {
       pollfd p{w.outcomes, POLLIN, 0};
@@ -285,7 +303,10 @@ struct SweepWorkers::Pool {
       std::vector<pollfd> fds;
       for (std::size_t i = 0; i < workers.size(); ++i) {
         Worker& w = workers[i];
-        if (w.pid < 0 && worth_starting(i)) start_worker(w, options);
+        if (w.pid < 0 && worth_starting(i)) {
+          started = std::max(started, i + 1);
+          start_worker(w, options);
+        }
         top_up(w);
         fds.push_back({w.pid > 0 ? w.outcomes : -1, POLLIN, 0});
       }
@@ -332,6 +353,7 @@ SweepWorkers::SweepWorkers(WorkerOptions options) : pool_(std::make_unique<Pool>
 SweepWorkers::~SweepWorkers() { pool_->end_all(1000); }
 
 std::size_t SweepWorkers::restarts() const noexcept { return pool_->restarts; }
+std::size_t SweepWorkers::started() const noexcept { return pool_->started; }
 
 std::string SweepWorkers::family() { return pool_->family(); }
 

@@ -39,6 +39,7 @@ class SweepWorkers {
   // when the worker ends, or says nothing of the kind within the cell timeout.
   std::string family();
 
+  std::size_t started() const noexcept;   // workers started, at most --jobs
   std::size_t restarts() const noexcept;  // cell runners and workers replaced after a cell ended one
 
  private:

@@ -89,6 +89,12 @@ TEST(KnownFindings, SyncConnectEintrIsTheEintrOfConnectItself) {
             "asio-sync-connect-eintr");
   EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(EINTR), from_connect, Verdict::abandoned),
             "asio-sync-connect-eintr");
+  // A real signal's EINTR (libFuzzer's -timeout SIGALRM during a blocking connect) is the same finding.
+  Calls from_a_real_signal;
+  from_a_real_signal.socket(4).kernel_failed(Call::connect, 4, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::asio_range_connect, failed_with(EINTR), from_a_real_signal,
+                        Verdict::still_connecting_failure),
+            "asio-sync-connect-eintr");
   // The EINTR the caller got came from the wait in poll_connect: another bug, not this one.
   Calls from_poll;
   from_poll.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::poll, -1, EINTR);
@@ -180,6 +186,198 @@ TEST(KnownFindings, RangeOpenFailureAndEsocktnosupportNeedTheirOwnErrors) {
   Calls planned;
   planned.injected(Call::socket, -1, ESOCKTNOSUPPORT);
   EXPECT_EQ(section_for(Mode::kernel_raw, failed_with(ESOCKTNOSUPPORT), planned, Verdict::undocumented_errno), "");
+}
+
+TEST(KnownFindings, LibuvEintrRetryIsTheReconnectRightAfterAnInjectedEintr) {
+  Calls retried;
+  retried.socket(21).injected(Call::connect, 21, EINTR).kernel_failed(Call::connect, 21, EISCONN);
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EISCONN), retried, Verdict::still_connecting_failure),
+            "libuv-connect-eintr-retry");
+  // One detail off: another descriptor, no EINTR before it, another family of modes, another verdict.
+  Calls other_fd;
+  other_fd.socket(21).injected(Call::connect, 21, EINTR).kernel_failed(Call::connect, 22, EISCONN);
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EISCONN), other_fd, Verdict::still_connecting_failure), "");
+  Calls no_eintr;
+  no_eintr.socket(21).injected(Call::connect, 21, EINPROGRESS).kernel_failed(Call::connect, 21, EALREADY);
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EALREADY), no_eintr, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::posix_nonblocking, failed_with(EISCONN), retried, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EISCONN), retried, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, LibuvEintrStormIsTheConnectThatSpunAndIsSteeredAround) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun),
+            "libuv-connect-eintr-storm");
+  // One detail off: another errno, another call, libevent, another verdict.
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, inside, storm(Call::connect, EAGAIN), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, inside, storm(Call::connect, EINTR), Verdict::socket_leak), "");
+  Scenario s;
+  s.mode = Mode::libuv_tcp_connect;
+  s.plan = inject::parse_plan("connect@*=EINTR>EACCES mode=any");
+  EXPECT_EQ(steer_around_documented_stops(s), "libuv-connect-eintr-storm");
+  EXPECT_EQ(s.plan.rule_count, 0);
+}
+
+TEST(KnownFindings, LibuvUncheckedSoErrorNeedsAFailedGetsockopt) {
+  Calls failed;
+  failed.socket(21).add(Call::connect, 21, 0).injected(Call::getsockopt, 21, EBADF);
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(165582432), failed, Verdict::unexplained_failure),
+            "libuv-so-error-unchecked");
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, connected_on(21), failed, Verdict::false_success),
+            "libuv-so-error-unchecked");
+  // One detail off: SO_ERROR's value injected (getsockopt itself worked), libevent, another verdict.
+  Calls value;
+  value.socket(21).add(Call::connect, 21, 0).injected(Call::so_error, 21, ENOSR);
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EIO), value, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EBADF), failed, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EBADF), failed, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, LibuvPipeDelayedEinprogressIsASocketThatSaidSo) {
+  Calls socket_failed;
+  socket_failed.injected(Call::socket, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(ETIMEDOUT), socket_failed, Verdict::missed_completion),
+            "libuv-pipe-delayed-einprogress");
+  // One detail off: another socket error, uv_tcp_connect, another error reported, another verdict.
+  Calls emfile;
+  emfile.injected(Call::socket, -1, EMFILE);
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(ETIMEDOUT), emfile, Verdict::missed_completion), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(ETIMEDOUT), socket_failed, Verdict::missed_completion), "");
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EINPROGRESS), socket_failed, Verdict::missed_completion), "");
+  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(ETIMEDOUT), socket_failed, Verdict::early_timeout), "");
+}
+
+TEST(KnownFindings, LibeventCloseClobberIsTheCloseErrorReportedOnly) {
+  Calls closed;
+  closed.socket(17).kernel_failed(Call::connect, 17, EINVAL).injected(Call::close, 17, EINTR);
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINTR), closed, Verdict::still_connecting_failure),
+            "libevent-connect-error-clobbered-by-close");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EINTR), closed, Verdict::still_connecting_failure),
+            "libevent-connect-error-clobbered-by-close");
+  Calls eio;
+  eio.socket(17).kernel_failed(Call::connect, 17, EINVAL).injected(Call::close, 17, EIO);
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EIO), eio, Verdict::unexplained_failure),
+            "libevent-connect-error-clobbered-by-close");
+  // One detail off: the connect's own error reported, an EINTR of connect, another mode, another verdict.
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINVAL), closed, Verdict::unexplained_failure), "");
+  Calls connect_eintr;
+  connect_eintr.socket(17).injected(Call::connect, 17, EINTR);
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINTR), connect_eintr,
+                        Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EINTR), closed, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINTR), closed, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, LibeventLostEnableIsAFailedEpollAddWithNoErrorReported) {
+  targets::ConnectResult nothing{};
+  Calls add_failed;
+  add_failed.socket(17).add(Call::connect, 17, 0).injected(Call::epoll_ctl, 17, ENOMEM, "14, EPOLL_CTL_ADD, 17");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, nothing, add_failed, Verdict::broken_contract),
+            "libevent-bufferevent-enable-failure-lost");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent_hostname, nothing, add_failed, Verdict::unexplained_failure),
+            "libevent-bufferevent-enable-failure-lost");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, nothing, add_failed, Verdict::still_connecting_failure),
+            "libevent-bufferevent-enable-failure-lost");
+  // One detail off: an error reported, a failed EPOLL_CTL_MOD, evutil_socket_connect_'s own wait, another verdict.
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(ENOMEM), add_failed, Verdict::unexplained_failure), "");
+  Calls mod_failed;
+  mod_failed.socket(17).add(Call::connect, 17, 0).injected(Call::epoll_ctl, 17, ENOMEM, "14, EPOLL_CTL_MOD, 17");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, nothing, mod_failed, Verdict::broken_contract), "");
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, nothing, add_failed, Verdict::broken_contract), "");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, nothing, add_failed, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, LibeventDeferredErrorLeakNeedsTheLoopToHaveFailed) {
+  Calls loop_failed;
+  loop_failed.socket(17).kernel_failed(Call::connect, 17, ECONNREFUSED).injected(Call::epoll_wait, 14, EINVAL);
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EINVAL), loop_failed, Verdict::socket_leak),
+            "libevent-deferred-error-leaks-socket");
+  // One detail off: the loop ran (a wait the kernel answered), evutil_socket_connect_, another verdict.
+  Calls loop_ran;
+  loop_ran.socket(17).kernel_failed(Call::connect, 17, ECONNREFUSED).add(Call::epoll_wait, 14, 1);
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(ECONNREFUSED), loop_ran, Verdict::socket_leak), "");
+  EXPECT_EQ(section_for(Mode::libevent_socket_connect, failed_with(EINVAL), loop_failed, Verdict::socket_leak), "");
+  EXPECT_EQ(section_for(Mode::libevent_bufferevent, failed_with(EINVAL), loop_failed, Verdict::broken_contract), "");
+}
+
+TEST(KnownFindings, HiredisPollEintrIsTheWaitOfItsBlockingConnects) {
+  Calls interrupted;
+  interrupted.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::poll, -1, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), interrupted, Verdict::still_connecting_failure),
+            "hiredis-wait-poll-eintr");
+  EXPECT_EQ(section_for(Mode::hiredis_connect_unix, failed_with(EINTR), interrupted, Verdict::abandoned),
+            "hiredis-wait-poll-eintr");
+  // A real signal's EINTR is the same wait given up.
+  Calls signalled;
+  signalled.socket(4).add(Call::connect, 4, -1, EINPROGRESS).kernel_failed(Call::poll, -1, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), signalled, Verdict::still_connecting_failure),
+            "hiredis-wait-poll-eintr");
+  // The caller's own loop (the non-blocking mode) retries its waits: not this write-up; nor
+  // an EINTR the target got from connect, nor an interruption of another wait.
+  EXPECT_EQ(section_for(Mode::hiredis_connect_nonblock, failed_with(EINTR), interrupted, Verdict::still_connecting_failure),
+            "");
+  Calls from_connect;
+  from_connect.socket(4).injected(Call::connect, 4, EINTR).add(Call::close, 4, 0);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), from_connect, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), from_connect, Verdict::abandoned), "");
+  Calls other_wait;
+  other_wait.socket(4).add(Call::connect, 4, -1, EINPROGRESS).injected(Call::epoll_wait, 3, EINTR);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), other_wait, Verdict::still_connecting_failure), "");
+  // Another verdict on the same calls is not explained.
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), interrupted, Verdict::unexplained_failure), "");
+}
+
+TEST(KnownFindings, HiredisErrnoAfterCloseIsAnEintrOnlyCloseGave) {
+  Calls closed;
+  closed.socket(4).add(Call::connect, 4, -1, EINPROGRESS).add(Call::poll, -1, 0).injected(Call::close, 4, EINTR);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), closed, Verdict::still_connecting_failure),
+            "hiredis-errno-after-close");
+  EXPECT_EQ(section_for(Mode::hiredis_connect_nonblock, failed_with(EINTR), closed, Verdict::still_connecting_failure),
+            "hiredis-errno-after-close");
+  // Another error reported, a close that failed otherwise, another verdict, another library.
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(ETIMEDOUT), closed, Verdict::still_connecting_failure), "");
+  Calls closed_eio;
+  closed_eio.socket(4).add(Call::connect, 4, -1, EINPROGRESS).add(Call::poll, -1, 0).injected(Call::close, 4, EIO);
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), closed_eio, Verdict::still_connecting_failure), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, failed_with(EINTR), closed, Verdict::abandoned), "");
+  EXPECT_EQ(section_for(Mode::posix_nonblocking, failed_with(EINTR), closed, Verdict::still_connecting_failure), "");
+}
+
+TEST(KnownFindings, PocoEagainIsTheLastConnectOfTheSocketItCallsConnected) {
+  Calls eagain;
+  eagain.socket(4).injected(Call::connect, 4, EAGAIN).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(4), eagain, Verdict::false_success),
+            "poco-connect-eagain-as-progress");
+  // The kernel's own EAGAIN (a full AF_UNIX backlog) is the same.
+  Calls full_backlog;
+  full_backlog.socket(4).kernel_failed(Call::connect, 4, EAGAIN).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect_nb, connected_on(4), full_backlog, Verdict::false_success),
+            "poco-connect-eagain-as-progress");
+  // Another errno, another socket, another verdict, another library.
+  Calls enobufs;
+  enobufs.socket(4).injected(Call::connect, 4, ENOBUFS).add(Call::epoll_wait, 5, 1).add(Call::so_error, 4, 0);
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(4), enobufs, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, connected_on(6), eagain, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, failed_with(EAGAIN), eagain, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, connected_on(4), eagain, Verdict::false_success), "");
+}
+
+TEST(KnownFindings, PocoZeroTimeoutStormIsAnEpollWaitStormInItsModes) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun),
+            "poco-wait-eintr-at-zero-timeout");
+  EXPECT_EQ(section_for(Mode::poco_connect_nb, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun),
+            "poco-wait-eintr-at-zero-timeout");
+  // Another call, another error, the kernel's own answers, another verdict, another library.
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINVAL), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR, inject::Mark::None),
+                        Verdict::timeout_overrun),
+            "");
+  EXPECT_EQ(section_for(Mode::poco_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::hiredis_connect, inside, storm(Call::epoll_wait, EINTR), Verdict::timeout_overrun), "");
 }
 
 TEST(KnownFindings, EveryRowNamesAtLeastOneVerdictAndOneMode) {

@@ -75,6 +75,27 @@ TEST(Decider, AWaitInterruptedAfterADelayIsAnEintrToo) {
   EXPECT_TRUE(decide_once("poll@1=+400ms>EINTR", Call::poll, kRestarting).fired());
 }
 
+// Linux's ep_poll returns at once for a zero timeout, before it looks for a signal:
+// epoll_pwait(timeout 0) with a signal pending returns 0, where ppoll returns EINTR.
+TEST(Decider, RefusesAnEintrFromAnEpollWaitThatDoesNotBlock) {
+  Decider decider;
+  decider.install(parse_plan("epoll_wait@*=EINTR poll@*=EINTR"));
+  Facts facts;
+  facts.interrupters = kHandlersUnknown;
+  facts.wait_does_not_block = true;
+  Decision d = decider.decide(Call::epoll_wait, facts);
+  EXPECT_TRUE(d.refused);
+  EXPECT_STREQ(d.why, kWaitDoesNotBlock);
+  // poll with a zero timeout still checks for signals; an epoll_wait that blocks is interrupted.
+  EXPECT_TRUE(decider.decide(Call::poll, facts).fired());
+  facts.wait_does_not_block = false;
+  EXPECT_TRUE(decider.decide(Call::epoll_wait, facts).fired());
+  Decider any;
+  any.install(parse_plan("epoll_wait@*=EINTR mode=any"));
+  facts.wait_does_not_block = true;
+  EXPECT_TRUE(any.decide(Call::epoll_wait, facts).fired());
+}
+
 TEST(Decider, AnyModeKeepsEveryEintr) {
   EXPECT_TRUE(decide_once("connect@1=EINTR poll@1=EINTR mode=any", Call::connect, kNone).fired());
 }

@@ -3,6 +3,7 @@
 // the kernel's), before a slow network it was meant to bound.
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +68,47 @@ TEST_F(TimerfdTest, ADeadlineTimerFiresOnVirtualTimeBeforeASlowerNetwork) {
   close(ep);
   close(timer);
   close(fd);
+}
+
+// A reactor that takes one event at a time (maxevents 1): the kernel's event for the
+// simulated socket (whose real one is connected already) is dropped, and must not fill
+// the only slot while the deadline's timer waits behind it.
+TEST_F(TimerfdTest, AOneEventBufferHearsTheDeadlineBehindTheSimulatedSocket) {
+  LoopbackPort server(true);
+  use_plan("connect@1=+130s");
+  int fd = pending_connect(server);
+  int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  ASSERT_GE(timer, 0);
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  epoll_event socket_event{EPOLLOUT, {.u64 = 1}}, timer_event{EPOLLIN, {.u64 = 2}};
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &socket_event), 0);
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, timer, &timer_event), 0);
+  std::int64_t start = now_ns();
+  ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(2000)), nullptr), 0);
+  epoll_event ready[1]{};
+  ASSERT_EQ(epoll_wait(ep, ready, 1, -1), 1);
+  std::uint64_t first = ready[0].data.u64;
+  EXPECT_EQ(first, 2u) << "the deadline, not the socket\n" << log_text();
+  EXPECT_LT(now_ns() - start, 3000 * kMs) << "virtual time stopped at the deadline, not at the network's answer";
+  close(ep);
+  close(timer);
+  close(fd);
+}
+
+// A simulated socket closed where connfuzz does not see it (libuv closes with
+// syscall(SYS_close)) has left the epoll set, as the kernel drops a closed file: no event
+// of its simulation comes back for a descriptor that is gone.
+TEST_F(TimerfdTest, ASocketClosedBehindConnfuzzsBackLeavesTheEpollSet) {
+  LoopbackPort server(true);
+  use_plan("connect@1=EINPROGRESS>ECONNREFUSED");
+  int fd = pending_connect(server);
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  epoll_event socket_event{EPOLLOUT, {.u64 = 1}};
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &socket_event), 0);
+  ASSERT_EQ(syscall(SYS_close, fd), 0);
+  epoll_event ready[4]{};
+  EXPECT_EQ(epoll_wait(ep, ready, 4, 200), 0) << "an event for closed fd " << fd << "\n" << log_text();
+  close(ep);
 }
 
 TEST_F(TimerfdTest, AWaitInterruptedOverAndOverStillHearsTheDeadline) {
