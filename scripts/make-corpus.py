@@ -142,6 +142,61 @@ def endpoint_seeds():
     return seeds
 
 
+# The errno classes of a library's non-blocking connect and the waits around it.
+LIBRARY_PLANS = {
+    "inprogress-ok": "connect@1=EINPROGRESS",
+    "inprogress-refused": "connect@1=EINPROGRESS>ECONNREFUSED",
+    "inprogress-timeout": "connect@1=EINPROGRESS>ETIMEDOUT",
+    "poll-eintr": "poll@1-3=EINTR",
+    "so-error-enosr": "connect@1=EINPROGRESS getsockopt.SO_ERROR@1=ENOSR",
+    "enobufs": "connect@1=ENOBUFS",
+    "emfile": "socket@1=EMFILE",
+    "econnrefused": "connect@1=ECONNREFUSED",
+    "eacces": "connect@1=EACCES",
+    "close-eintr": "connect@1=ECONNREFUSED close@1=EINTR",
+    "slow-past-deadline": "connect@1=+3s",
+}
+
+
+def curl_glib_seeds(modes, plans):
+    """Each mode on each family's listener, a refused port, and each plan."""
+    seeds = {}
+    for mode in modes:
+        for domain in LISTENER:
+            seeds[f"{mode}-{domain.lower()}"] = scenario(mode, domain)
+        seeds[f"{mode}-refused"] = scenario(mode, addresses=["refusing,AF_INET,length=true"])
+        for name, plan in plans.items():
+            seeds[f"{mode}-{name}"] = scenario(mode, plan=plan)
+    return seeds
+
+
+def curl_seeds():
+    """libcurl with CURLOPT_CONNECT_ONLY, and the addresses a URL or a socket path can say."""
+    seeds = curl_glib_seeds(("curl_easy", "curl_multi"), {**LIBRARY_PLANS, "einval": "connect@1=EINVAL"})
+    seeds["curl_easy-inet-short"] = scenario("curl_easy", addresses=["listener,AF_INET,length=true-1"])
+    seeds["curl_easy-inet6-no-scope"] = scenario("curl_easy", "AF_INET6", addresses=["listener,AF_INET6,length=24"])
+    seeds["curl_easy-unix-108"] = scenario("curl_easy", "AF_UNIX", addresses=[unix_bytes(b"a" * 108)])
+    seeds["curl_easy-unix-abstract"] = scenario("curl_easy", "AF_UNIX", addresses=[unix_bytes(b"\0connfuzz-curl")])
+    seeds["curl_multi-unix-refused"] = scenario("curl_multi", "AF_UNIX", plan="connect@1=ECONNREFUSED")
+    return seeds
+
+
+def glib_seeds():
+    """GIO's GSocketClient, sync and async, and the addresses GIO builds from raw bytes
+    (g_socket_address_new_from_native)."""
+    seeds = curl_glib_seeds(("glib_client_sync", "glib_client_async"), LIBRARY_PLANS)
+    for length in ("true-1", "true+1", "2", "128", "129"):
+        seeds[f"glib_client_sync-unix-length-{length}"] = scenario(
+            "glib_client_sync", "AF_UNIX", addresses=[f"listener,AF_UNIX,length={length}"])
+    seeds["glib_client_sync-unix-108"] = scenario("glib_client_sync", "AF_UNIX", addresses=[unix_bytes(b"g" * 108)])
+    seeds["glib_client_sync-unix-abstract"] = scenario("glib_client_sync", "AF_UNIX",
+                                                       addresses=[unix_bytes(b"\0connfuzz-glib")])
+    seeds["glib_client_sync-datagram"] = scenario("glib_client_sync", type_="SOCK_DGRAM")
+    seeds["glib_client_sync-seqpacket"] = scenario("glib_client_sync", "AF_UNIX", "SOCK_SEQPACKET")
+    seeds["glib_client_async-family-18"] = scenario("glib_client_async", addresses=["listener,18,length=true"])
+    return seeds
+
+
 # One plan per errno class for a connect on an event loop: a non-blocking socket, the
 # loop's epoll, SO_ERROR once it is writable, a deadline of its own.
 LOOP_PLANS = {
@@ -282,6 +337,8 @@ SWEEP = {
     "datagram": [("posix_datagram", "AF_INET", "SOCK_DGRAM")],
     "asio": [(m, "AF_INET", "SOCK_STREAM") for m in ("asio_connect_ec", "asio_connect_throw", "asio_async_connect",
                                                       "asio_range_connect", "asio_async_range")],
+    "curl": [("curl_easy", "AF_INET", "SOCK_STREAM"), ("curl_multi", "AF_INET", "SOCK_STREAM")],
+    "glib": [("glib_client_sync", "AF_INET", "SOCK_STREAM"), ("glib_client_async", "AF_INET", "SOCK_STREAM")],
     "libuv": [("libuv_tcp_connect", "AF_INET", "SOCK_STREAM"), ("libuv_pipe_connect", "AF_UNIX", "SOCK_STREAM")],
     "libevent": [("libevent_bufferevent", "AF_INET", "SOCK_STREAM"),
                  ("libevent_bufferevent_hostname", "AF_INET", "SOCK_STREAM"),
@@ -316,7 +373,8 @@ def main():
     connfuzz = sys.argv[1]
     corpora = {"posix": posix_seeds(), "datagram": datagram_seeds(), "kernel": kernel_seeds(),
                "asio": asio_seeds(), "endpoint": endpoint_seeds(), "libuv": libuv_seeds(),
-               "libevent": libevent_seeds(), "hiredis": hiredis_seeds(), "poco": poco_seeds(), **example_seeds()}
+               "libevent": libevent_seeds(), "curl": curl_seeds(), "glib": glib_seeds(), "hiredis": hiredis_seeds(),
+               "poco": poco_seeds(), **example_seeds()}
     for fuzzer, seeds in corpora.items():
         seeds.update(errno_sweep(connfuzz, fuzzer))
         folder = ROOT / "corpus" / fuzzer

@@ -46,6 +46,9 @@ constexpr std::uint64_t kHiredisAll = kHiredisBlocking | bits({Mode::hiredis_con
 constexpr std::uint64_t kPosixAll = bits({Mode::posix_blocking, Mode::posix_nonblocking, Mode::posix_address_list,
                                           Mode::posix_datagram, Mode::posix_sndtimeo, Mode::posix_worker});
 
+// libcurl (libraries.def): the easy and the multi interface share cf-socket.c's connect.
+constexpr std::uint64_t kCurl = bits({Mode::curl_easy, Mode::curl_multi});
+constexpr std::uint64_t kGlib = bits({Mode::glib_client_sync, Mode::glib_client_async});
 constexpr std::uint64_t kLibuvAll = bits({Mode::libuv_tcp_connect, Mode::libuv_pipe_connect});
 // libevent's connects: the two through a bufferevent, and evutil_socket_connect_ beneath them.
 constexpr std::uint64_t kLibeventBufferevent = bits({Mode::libevent_bufferevent, Mode::libevent_bufferevent_hostname});
@@ -87,6 +90,56 @@ constexpr KnownFinding kKnown[] = {
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::socket, Err::any_failure}},
     {"asio-async-range-open-failure", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}),
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::epoll_ctl, Err::any_failure}},
+    // curl's socket_connect_result (lib/cf-socket.c) takes a connect()'s EAGAIN for
+    // EINPROGRESS; nothing is in progress, SO_ERROR reads 0, and curl fails with
+    // CURLE_COULDNT_CONNECT and no OS errno. A full AF_UNIX backlog does it without injection.
+    // (An interrupted wait on the way makes it a still-connecting-failure.)
+    {"curl-eagain-as-in-progress", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}), kCurl, -1,
+     Shape::some_call,
+     {Call::connect, Err::equals, EAGAIN, By::anyone}},
+    // cf_tcp_connect (lib/cf-socket.c) tests SOCKET_WRITABLE's -1 (a failed poll) for
+    // CURL_CSELECT_ERR: every bit is set, so it closes the attempt still going on and
+    // fails with CURLE_COULDNT_CONNECT and no OS errno (an AF_UNIX socket connected at
+    // once is given up the same way: unexplained).
+    {"curl-poll-failure-as-socket-error", bits({Verdict::still_connecting_failure, Verdict::unexplained_failure}), kCurl, -1, Shape::some_call,
+     {Call::poll, Err::any_failure, 0, By::plan, "nfds=1, timeout=0ms"}},
+    // curl 7.88.1 ignores a failed fcntl(O_NONBLOCK) ((void)curlx_nonblock, lib/cf-socket.c):
+    // the connect then blocks, and a slow handshake runs past CURLOPT_CONNECTTIMEOUT_MS.
+    // (On that blocking socket a connect() interrupted by a signal is given up as a failure;
+    // the multi loop's own deadline, blocked behind that connect, comes late: unexplained.)
+    {"curl-nonblock-failure-ignored",
+     bits({Verdict::timeout_overrun, Verdict::still_connecting_failure, Verdict::abandoned, Verdict::unexplained_failure}),
+     kCurl, -1, Shape::some_call,
+     {Call::fcntl, Err::any_failure, 0, By::plan}},
+    // After a connect() that returned 0 (AF_UNIX), cf_tcp_connect reads SO_ERROR and drops a
+    // nonzero value: the error is consumed, and curl fails later with no OS errno.
+    {"curl-so-error-dropped-after-immediate-connect", bits({Verdict::unexplained_failure}), kCurl, -1,
+     Shape::some_call, {Call::so_error, Err::anything, 0, By::plan}},
+    // g_socket_condition_timed_wait (gio/gsocket.c) retries poll() on every EINTR and never
+    // looks at its timeout once it has run down to 0: a storm of signals outlasts the deadline.
+    {"glib-condition-wait-eintr-storm", bits({Verdict::timeout_overrun}), bits({Mode::glib_client_sync}), -1,
+     Shape::every_last_call, {Call::poll, Err::equals, EINTR, By::plan}},
+    // GLib 2.74's g_socket_constructed (gio/gsocket.c) only warns when fcntl(O_NONBLOCK)
+    // fails: the "blocking" GSocket's connect then blocks past the client's timeout.
+    // (The async client's loop is blocked inside that connect, so its own deadline comes
+    // late and it reports a timeout no wait ran out: unexplained.)
+    {"glib-nonblock-failure-ignored", bits({Verdict::timeout_overrun, Verdict::unexplained_failure}), kGlib, -1,
+     Shape::some_call, {Call::fcntl, Err::any_failure, 0, By::plan}},
+    // g_socket_connect (gio/gsocket.c) calls connect() again after EINTR, without bound.
+    {"glib-connect-eintr-retry", bits({Verdict::timeout_overrun}), kGlib, -1, Shape::every_last_call,
+     {Call::connect, Err::equals, EINTR, By::plan}},
+    // The retry gets EISCONN or EALREADY from the attempt the EINTR left going, and GIO fails with it.
+    {"glib-connect-eintr-retry", bits({Verdict::still_connecting_failure}), kGlib, -1, Shape::then_same_fd,
+     {Call::connect, Err::equals, EINTR, By::plan}, {Call::connect, Err::any_failure, 0, By::anyone}},
+    // GLib's g_socket_close (gio/gsocket.c) calls close() again after EINTR; Linux has
+    // freed the descriptor, so the second close finds it gone (or closes another's).
+    {"glib-socket-close-eintr-retry", bits({Verdict::bad_descriptor}), kGlib, -1, Shape::then_same_fd,
+     {Call::close, Err::equals, EINTR, By::plan}, {Call::close, Err::equals, EBADF, By::kernel}},
+    // GLib's g_socket_condition_timed_wait (gio/gsocket.c) returns TRUE when poll() fails
+    // with anything but EINTR; g_socket_connect then reads SO_ERROR (0: still pending)
+    // and reports the socket connected.
+    {"glib-condition-wait-poll-error-ignored", bits({Verdict::false_success}), bits({Mode::glib_client_sync}), -1,
+     Shape::some_call, {Call::poll, Err::other_than, EINTR, By::plan}},
     // hiredis 0.14.1's redisContextWaitReady takes poll()'s EINTR for the connect's failure
     // and closes the attempt (net.c:213-216); 1.3.0 retries it.
     {"hiredis-wait-poll-eintr", bits({Verdict::still_connecting_failure}), kHiredisBlocking, EINTR, Shape::reported_by,

@@ -204,14 +204,24 @@ std::optional<Finding> timeout_verdict(const InputRun& in, bool timed_out_wait, 
                                              (still.empty() ? "" : "; it gave up at: " + still)};
 }
 
+// A bad-request errno of connect (connect-contract.md: EINVAL, EAFNOSUPPORT, ...).
+bool calls_request_malformed(int err) {
+  return err > 0 && inject::find_row(Call::connect, err) != nullptr &&
+         inject::class_of(Call::connect, err) == ErrnoClass::BadRequest;
+}
+
 // A target that says no more than "failed" (a dial's -1 and errno) refused its input on
 // its own when it failed before any connect() with an errno that calls the request
-// malformed (connect-contract.md's bad request: EINVAL, EAFNOSUPPORT, ...).
+// malformed, or with its own code for one (a library's convention: GIO's
+// G_IO_ERROR_INVALID_ARGUMENT is its EINVAL).
 bool refused_before_connect(const InputRun& in) {
   bool connected_once = std::any_of(in.events.begin(), in.events.end(), [](const Event* e) { return e->call == Call::connect; });
+  if (connected_once) return false;
   int reported = in.result.error.value();
-  return !connected_once && reported > 0 && inject::find_row(Call::connect, reported) != nullptr &&
-         inject::class_of(Call::connect, reported) == ErrnoClass::BadRequest;
+  return calls_request_malformed(reported) ||
+         std::any_of(in.translations.begin(), in.translations.end(), [&](const Translation& t) {
+           return t.reported == reported && calls_request_malformed(t.from_errno);
+         });
 }
 
 // A mode=any plan may make up "connected" itself: an EISCONN on the returned socket's

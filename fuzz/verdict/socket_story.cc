@@ -119,7 +119,10 @@ void SocketStory::on_connect(const EventLine& e, Socket& s) {
     ErrnoClass klass = class_of(Call::connect, e.err);
     if (klass == ErrnoClass::StillConnecting) {
       s.phase = Socket::Phase::pending;
-      s.made_up_pending = options_.any_mode && e.mark == LineMark::injected;  // maybe no attempt at all
+      // Maybe no attempt at all: a mode=any fault, or the simulation's answer that
+      // follows one (EALREADY after a made-up EINTR) is made up as much.
+      s.made_up_pending = options_.any_mode && (e.mark == LineMark::injected ||
+                                                (e.mark == LineMark::simulated && s.made_up_pending));
       s.failed_by = call_text(e) + " said " + errno_text(e.err);
     } else if (!not_a_descriptor(e.err)) {
       failed(s, e, klass != ErrnoClass::OutOfResources);

@@ -414,3 +414,164 @@ TEST(KnownFindings, AnInputBoundForADocumentedEndlessLoopIsSteeredAroundIt) {
 
 }  // namespace
 }  // namespace connfuzz::fuzz
+
+// curl's two write-ups: connect()'s EAGAIN taken for EINPROGRESS, and a failed
+// zero-timeout poll (cf_tcp_connect's check) taken for an error on the socket.
+namespace connfuzz::fuzz {
+namespace {
+constexpr int kCurlCouldntConnect = -7;  // the curl targets report CURLE_COULDNT_CONNECT so
+
+TEST(KnownFindings, CurlEagainIsConnectsEagainInACurlMode) {
+  Calls eagain;
+  eagain.socket(16).injected(Call::connect, 16, EAGAIN).add(Call::poll, -1, 1).add(Call::so_error, 16, 0);
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), eagain, Verdict::unexplained_failure),
+            "curl-eagain-as-in-progress");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(kCurlCouldntConnect), eagain, Verdict::unexplained_failure),
+            "curl-eagain-as-in-progress");
+  Calls interrupted_wait;
+  interrupted_wait.socket(16).injected(Call::connect, 16, EAGAIN).injected(Call::poll, -1, EINTR);
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(kCurlCouldntConnect), interrupted_wait,
+                        Verdict::still_connecting_failure),
+            "curl-eagain-as-in-progress");
+  // One detail off: another errno of connect, another verdict, a POSIX caller.
+  Calls enobufs;
+  enobufs.socket(16).injected(Call::connect, 16, ENOBUFS);
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), enobufs, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), eagain, Verdict::socket_leak), "");
+  EXPECT_EQ(section_for(Mode::posix_nonblocking, failed_with(kCurlCouldntConnect), eagain, Verdict::unexplained_failure),
+            "");
+}
+
+TEST(KnownFindings, CurlPollFailureIsTheZeroTimeoutCheckOnly) {
+  Calls check;
+  check.socket(16).add(Call::connect, 16, -1, EINPROGRESS).injected(Call::poll, -1, EAGAIN, "nfds=1, timeout=0ms");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), check, Verdict::still_connecting_failure),
+            "curl-poll-failure-as-socket-error");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(kCurlCouldntConnect), check, Verdict::unexplained_failure),
+            "curl-poll-failure-as-socket-error");
+  // curl_multi_poll's own wait (two descriptors, a timeout) is handled: not this write-up.
+  Calls multi_poll;
+  multi_poll.socket(16).add(Call::connect, 16, -1, EINPROGRESS).injected(Call::poll, -1, EAGAIN, "nfds=2, timeout=200ms");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), multi_poll, Verdict::still_connecting_failure),
+            "");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(kCurlCouldntConnect), check, Verdict::abandoned), "");
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, failed_with(kCurlCouldntConnect), check, Verdict::still_connecting_failure),
+            "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
+
+// GLib's two write-ups: close() retried after EINTR, and a failed poll() taken for "ready".
+namespace connfuzz::fuzz {
+namespace {
+TEST(KnownFindings, GlibCloseRetryIsTheRetryAfterEintrOnly) {
+  Calls retry;
+  retry.socket(14).injected(Call::close, 14, EINTR).kernel_failed(Call::close, 14, EBADF);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, failed_with(-1039), retry, Verdict::bad_descriptor),
+            "glib-socket-close-eintr-retry");
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(-1039), retry, Verdict::bad_descriptor),
+            "glib-socket-close-eintr-retry");
+  Calls eio;
+  eio.socket(14).injected(Call::close, 14, EIO).kernel_failed(Call::close, 14, EBADF);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, failed_with(-1039), eio, Verdict::bad_descriptor), "");
+  EXPECT_EQ(section_for(Mode::curl_easy, failed_with(-1039), retry, Verdict::bad_descriptor), "");
+}
+
+TEST(KnownFindings, GlibPollErrorIsAFailedWaitInTheSyncClient) {
+  Calls failed_wait;
+  failed_wait.socket(14).add(Call::connect, 14, -1, EINPROGRESS).injected(Call::poll, -1, ENOMEM);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, connected_on(14), failed_wait, Verdict::false_success),
+            "glib-condition-wait-poll-error-ignored");
+  // EINTR is retried (not this write-up), the async client waits in its GMainContext, another verdict.
+  Calls interrupted;
+  interrupted.socket(14).add(Call::connect, 14, -1, EINPROGRESS).injected(Call::poll, -1, EINTR);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, connected_on(14), interrupted, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::glib_client_async, connected_on(14), failed_wait, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, connected_on(14), failed_wait, Verdict::abandoned), "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
+
+// Found by libFuzzer on the curl and glib fuzzers (mode=any plans, and an EINTR storm).
+namespace connfuzz::fuzz {
+namespace {
+TEST(KnownFindings, CurlNonblockFailureIsAFailedFcntlBeforeTheOverrun) {
+  targets::ConnectResult inside{};  // the overrun is stopped inside the target's call
+  Calls blocking;
+  blocking.socket(16).injected(Call::fcntl, 16, EBADF).add(Call::connect, 16, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::curl_easy, inside, blocking, Verdict::timeout_overrun), "curl-nonblock-failure-ignored");
+  Calls nonblocking;
+  nonblocking.socket(16).add(Call::fcntl, 16, 0).add(Call::connect, 16, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::curl_easy, inside, nonblocking, Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::posix_nonblocking, inside, blocking, Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::curl_easy, inside, blocking, Verdict::spin), "");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(ETIMEDOUT), blocking, Verdict::unexplained_failure),
+            "curl-nonblock-failure-ignored");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(ETIMEDOUT), nonblocking, Verdict::unexplained_failure), "");
+}
+
+TEST(KnownFindings, CurlSoErrorDroppedIsAnInjectedSoErrorValue) {
+  Calls dropped;
+  dropped.socket(16).add(Call::connect, 16, 0).add(Call::poll, -1, 1);
+  dropped.add(Call::so_error, 16, 0, ECONNREFUSED, inject::Mark::Injected).add(Call::close, 16, 0);
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(-7), dropped, Verdict::unexplained_failure),
+            "curl-so-error-dropped-after-immediate-connect");
+  Calls kernels;
+  kernels.socket(16).add(Call::connect, 16, 0).add(Call::so_error, 16, 0, ECONNRESET).add(Call::close, 16, 0);
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(-7), kernels, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, failed_with(-7), dropped, Verdict::unexplained_failure), "");
+  EXPECT_EQ(section_for(Mode::curl_multi, failed_with(-7), dropped, Verdict::socket_leak), "");
+}
+
+TEST(KnownFindings, GlibEintrStormIsEveryLastPollInterrupted) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun),
+            "glib-condition-wait-eintr-storm");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::poll, ENOMEM), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::glib_client_async, inside, storm(Call::poll, EINTR), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::poll, EINTR, inject::Mark::None),
+                        Verdict::timeout_overrun), "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
+
+// The glib fuzzer's second minute: a socket left blocking, and connect() retried after EINTR.
+namespace connfuzz::fuzz {
+namespace {
+TEST(KnownFindings, GlibNonblockFailureIsAFailedFcntlBeforeTheOverrun) {
+  targets::ConnectResult inside{};
+  Calls blocking;
+  blocking.socket(14).injected(Call::fcntl, 14, EINVAL).add(Call::connect, 14, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, blocking, Verdict::timeout_overrun),
+            "glib-nonblock-failure-ignored");
+  Calls nonblocking;
+  nonblocking.socket(14).add(Call::fcntl, 14, 0).add(Call::connect, 14, -1, EINPROGRESS);
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, nonblocking, Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, blocking, Verdict::false_success), "");
+}
+
+TEST(KnownFindings, GlibConnectEintrRetryIsEveryLastConnectInterrupted) {
+  targets::ConnectResult inside{};
+  EXPECT_EQ(section_for(Mode::glib_client_async, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun),
+            "glib-connect-eintr-retry");
+  EXPECT_EQ(section_for(Mode::glib_client_sync, inside, storm(Call::connect, EAGAIN), Verdict::timeout_overrun), "");
+  EXPECT_EQ(section_for(Mode::curl_easy, inside, storm(Call::connect, EINTR), Verdict::timeout_overrun), "");
+  // The retry's own failure (EISCONN from the attempt the EINTR left going), right after it.
+  Calls retried;
+  retried.socket(17).injected(Call::connect, 17, EINTR).kernel_failed(Call::connect, 17, EISCONN);
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(-1000), retried, Verdict::still_connecting_failure),
+            "glib-connect-eintr-retry");
+  Calls waited;
+  waited.socket(17).injected(Call::connect, 17, EINTR).add(Call::poll, -1, 1).kernel_failed(Call::connect, 17, EISCONN);
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(-1000), waited, Verdict::still_connecting_failure), "");
+  Calls blocked_async;
+  blocked_async.socket(17).injected(Call::fcntl, 17, EBADF).add(Call::connect, 17, 0);
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(ETIMEDOUT), blocked_async, Verdict::unexplained_failure),
+            "glib-nonblock-failure-ignored");
+  Calls unblocked_async;
+  unblocked_async.socket(17).add(Call::connect, 17, 0);
+  EXPECT_EQ(section_for(Mode::glib_client_async, failed_with(ETIMEDOUT), unblocked_async, Verdict::unexplained_failure),
+            "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz

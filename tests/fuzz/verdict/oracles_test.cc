@@ -33,6 +33,7 @@ struct Input {
   std::size_t addresses_to_try = 1;
   std::int64_t deadline_ns = 0, elapsed_ns = 0;
   bool asio = false;
+  std::vector<Translation> translations;  // a target's own convention (asio: Asio's)
   std::vector<int> still_open;
   int result_peer_errno = 0;  // getpeername's answer on the returned socket (0: connected)
   std::vector<Finding> findings() const {
@@ -41,6 +42,7 @@ struct Input {
     run.deadline_ns = deadline_ns;
     run.elapsed_ns = elapsed_ns;
     if (asio) run.translations = kAsioTranslations;
+    if (!translations.empty()) run.translations = translations;
     run.still_open = still_open;
     run.result_peer_errno = result_peer_errno;
     return check_input(run);
@@ -366,5 +368,71 @@ TEST(Oracles, AWaitThatCouldNotBeSetUpJustifiesClosing) {
   EXPECT_TRUE(in.verdicts().empty());
 }
 
+}  // namespace
+}  // namespace connfuzz::fuzz
+
+// A library with codes of its own (GIO's G_IO_ERROR codes, curl's CURLcodes; here -1013
+// for EINVAL): its code for a bad request before any connect is a refusal of its input,
+// and an errno no source documents (mode=any made it up) has no row to hold it to (main's
+// ended_on_undocumented_errno, which the curl and glib fuzzers needed as well).
+namespace connfuzz::fuzz {
+namespace {
+constexpr int kOwnInvalid = -1013, kOwnCouldntConnect = -7;
+
+TEST(Oracles, ALibrarysOwnCodeForABadRequestBeforeAnyConnectIsARefusal) {
+  Input refused;
+  refused.translations = {{EINVAL, kOwnInvalid}};
+  refused.result = failed_with(kOwnInvalid);
+  EXPECT_TRUE(refused.verdicts().empty());
+  // One detail off: a code that is no bad request's, or after a connect.
+  Input other_code = refused;
+  other_code.translations = {{ECONNREFUSED, kOwnInvalid}};
+  EXPECT_EQ(other_code.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+  Input after_connect = refused;
+  after_connect.calls.socket(4).add(Call::connect, 4, 0).add(Call::close, 4, 0);
+  EXPECT_EQ(after_connect.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+}
+
+TEST(Oracles, AnUndocumentedErrnoTheModeAnyPlanMadeUpHasNoTranslationToKeep) {
+  Input made_up;
+  made_up.plan = inject::parse_plan("socket@1=EKEYEXPIRED mode=any");
+  made_up.calls.injected(Call::socket, -1, EKEYEXPIRED);
+  made_up.translations = {{EMFILE, kOwnCouldntConnect}};
+  made_up.result = failed_with(kOwnCouldntConnect);
+  EXPECT_TRUE(made_up.verdicts().empty());
+  // A documented errno keeps its row: reported otherwise, it is unexplained.
+  Input documented = made_up;
+  documented.plan = inject::parse_plan("socket@1=ENFILE mode=any");
+  documented.calls = Calls();
+  documented.calls.injected(Call::socket, -1, ENFILE);
+  EXPECT_EQ(documented.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+  // Realistic mode never makes one up: the kernel's own undocumented errno is the target's to report.
+  Input kernels = made_up;
+  kernels.plan = inject::Plan{};
+  kernels.calls = Calls();
+  kernels.calls.kernel_failed(Call::socket, -1, EKEYEXPIRED);
+  EXPECT_EQ(kernels.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
+
+// The simulation's answers after a made-up "still connecting" are made up too: a
+// re-connect after mode=any's EINTR on a non-blocking socket gets a simulated EALREADY,
+// and closing then abandons no attempt (GIO's g_socket_connect retries after EINTR).
+namespace connfuzz::fuzz {
+namespace {
+TEST(Oracles, WhatFollowsAMadeUpStillConnectingIsMadeUpToo) {
+  Input made_up;
+  made_up.plan = inject::parse_plan("connect@1=EINTR mode=any");
+  made_up.result = failed_with(EALREADY);
+  made_up.calls.socket(4).injected(Call::connect, 4, EINTR);
+  made_up.calls.add(Call::connect, 4, -1, EALREADY, inject::Mark::Simulated).add(Call::close, 4, 0);
+  std::vector<std::string_view> any = made_up.verdicts();
+  EXPECT_EQ(std::count(any.begin(), any.end(), "abandoned"), 0);
+  // In realistic mode the same story abandons the attempt the EINTR left going.
+  made_up.plan = inject::parse_plan("connect@1=EINTR");
+  std::vector<std::string_view> realistic = made_up.verdicts();
+  EXPECT_EQ(std::count(realistic.begin(), realistic.end(), "abandoned"), 1);
+}
 }  // namespace
 }  // namespace connfuzz::fuzz

@@ -124,3 +124,32 @@ TEST(Decider, RefusesAnOutcomeNoPendingConnectHas) {
 }
 }  // namespace
 }  // namespace connfuzz::inject
+
+// An AF_UNIX stream connect never pends (it connects, or fails in connect() itself), and
+// the only error Linux ever leaves pending on an AF_UNIX socket is ECONNRESET
+// (unix_release_sock, unix_dgram_disconnected): a connect failure as SO_ERROR's value is
+// realistic on an inet socket only (curl's sweep read an injected ECONNREFUSED on a
+// connected AF_UNIX socket, which Linux never reports).
+namespace connfuzz::inject {
+namespace {
+TEST(Decider, RefusesAConnectFailureAsSoErrorOfAnAfUnixSocket) {
+  for (const char* plan : {"getsockopt.SO_ERROR@1=ECONNREFUSED", "getsockopt.SO_ERROR@1=EACCES",
+                           "getsockopt.SO_ERROR@1=EPERM", "getsockopt.SO_ERROR@1=ENOBUFS",
+                           "getsockopt.SO_ERROR@1=ENOSR"}) {
+    Decider decider;
+    decider.install(parse_plan(plan));
+    Facts facts;
+    facts.family = AF_UNIX;
+    facts.type = SOCK_STREAM;
+    facts.state = Nonblocking | Unix | Stream | Connected;
+    Decision on_unix = decider.decide(Call::so_error, facts);
+    EXPECT_TRUE(on_unix.refused) << plan;
+    EXPECT_STREQ(on_unix.why, kNotRealistic) << plan;
+    decider.install(parse_plan(plan));
+    facts.family = AF_INET;
+    facts.state = Nonblocking | Inet | Stream | Pending;
+    EXPECT_TRUE(decider.decide(Call::so_error, facts).fired()) << plan << " ends an inet attempt";
+  }
+}
+}  // namespace
+}  // namespace connfuzz::inject
