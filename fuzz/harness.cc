@@ -55,6 +55,7 @@ std::string calls_text(std::span<const inject::Event* const> events) {
   verdict.findings.push_back(std::move(finding));
   verdict.calls = "  ... (the last 20 calls)\n" + calls_text(last);
   std::cerr << Harness::report(verdict, *g_current);
+  g_inside_target = false;
   std::abort();
 }
 
@@ -65,6 +66,39 @@ void on_call_budget_exhausted(std::uint32_t calls, std::int64_t let_run_ns) {
 
 // A target still waiting long past its own deadline would wait for ever.
 void on_clock_limit(std::int64_t passed_ns) { stop_inside_call(overrun_finding(passed_ns, g_deadline_ns)); }
+
+// A target that aborts (a library's abort() on a failure it will not take back) dies
+// without a word of its own where no sanitizer reports it: the harness names it with the
+// call it made last, on one line that docs/findings' patterns can match, so that one
+// abort is told from another. Then the signal goes on as before (libFuzzer's handler,
+// or the default). A finding of the harness's own (stop_inside_call) is no target's abort.
+struct sigaction g_abort_before {};
+void on_target_abort(int sig, siginfo_t* info, void* context) {
+  const inject::EventLog& log = inject::runtime().log();
+  if (g_inside_target && g_current != nullptr) {
+    g_inside_target = false;
+    static const char kSaid[] = "connfuzz: the target aborted (SIGABRT) after: ";
+    char line[512];
+    std::size_t len = log.size() > 0 ? inject::format_event(log.at(log.size() - 1), line, sizeof(line)) : 0;
+    if (len == 0) len = static_cast<std::size_t>(std::snprintf(line, sizeof(line), "no call\n"));
+    [[maybe_unused]] ssize_t ignored = write(STDERR_FILENO, kSaid, sizeof(kSaid) - 1);
+    ignored = write(STDERR_FILENO, line, len);
+  }
+  sigaction(SIGABRT, &g_abort_before, nullptr);
+  if ((g_abort_before.sa_flags & SA_SIGINFO) != 0 && g_abort_before.sa_sigaction != nullptr)
+    g_abort_before.sa_sigaction(sig, info, context);
+  else if (g_abort_before.sa_handler != SIG_DFL && g_abort_before.sa_handler != SIG_IGN)
+    g_abort_before.sa_handler(sig);
+  // Returning: abort() raises SIGABRT again, now with the handler that was there before.
+}
+
+void name_target_aborts() {
+  struct sigaction action {};
+  action.sa_sigaction = on_target_abort;
+  action.sa_flags = SA_SIGINFO;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGABRT, &action, &g_abort_before);
+}
 
 // What a target sees when a plan signals it: SIGALRM without SA_RESTART (unless
 // libFuzzer handles it already, also without), SIGVTALRM with SA_RESTART.
@@ -149,6 +183,7 @@ void Harness::initialize(std::string_view family) {
   guard.allow_unix_dir(listeners_.directory().c_str());
   inject::runtime().set_call_budget(kCallBudget, on_call_budget_exhausted);
   handle_plan_signals();
+  name_target_aborts();
   if (!cancellation_unwinds()) g_no_unwinder = "a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out";
   inject::runtime().clear_plan();
 }
