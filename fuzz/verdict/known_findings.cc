@@ -183,11 +183,6 @@ constexpr KnownFinding kKnown[] = {
     {"libuv-so-error-unchecked",
      bits({Verdict::unexplained_failure, Verdict::false_success, Verdict::still_connecting_failure}), kLibuvAll, -1,
      Shape::some_call, {Call::getsockopt, Err::any_failure, 0, By::plan}},
-    // uv_pipe_connect keeps socket()'s error as the stream's delayed error, and
-    // uv__stream_connect takes a delayed EINPROGRESS for "not yet": the request never
-    // completes and only the deadline ends it. socket() never fails so but in mode=any.
-    {"libuv-pipe-delayed-einprogress", bits({Verdict::missed_completion}), bits({Mode::libuv_pipe_connect}), ETIMEDOUT,
-     Shape::some_call, {Call::socket, Err::equals, EINPROGRESS, By::plan}},
     // evutil_socket_connect_ and bufferevent_socket_connect close the socket of a failed
     // connect before returning -1, and the caller reads errno after: a failed close's
     // EINTR or EIO is what it hears, not the connect's error.

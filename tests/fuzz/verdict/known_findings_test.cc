@@ -237,20 +237,6 @@ TEST(KnownFindings, LibuvUncheckedSoErrorNeedsAFailedGetsockopt) {
   EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(EBADF), failed, Verdict::socket_leak), "");
 }
 
-TEST(KnownFindings, LibuvPipeDelayedEinprogressIsASocketThatSaidSo) {
-  Calls socket_failed;
-  socket_failed.injected(Call::socket, -1, EINPROGRESS);
-  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(ETIMEDOUT), socket_failed, Verdict::missed_completion),
-            "libuv-pipe-delayed-einprogress");
-  // One detail off: another socket error, uv_tcp_connect, another error reported, another verdict.
-  Calls emfile;
-  emfile.injected(Call::socket, -1, EMFILE);
-  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(ETIMEDOUT), emfile, Verdict::missed_completion), "");
-  EXPECT_EQ(section_for(Mode::libuv_tcp_connect, failed_with(ETIMEDOUT), socket_failed, Verdict::missed_completion), "");
-  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(EINPROGRESS), socket_failed, Verdict::missed_completion), "");
-  EXPECT_EQ(section_for(Mode::libuv_pipe_connect, failed_with(ETIMEDOUT), socket_failed, Verdict::early_timeout), "");
-}
-
 TEST(KnownFindings, LibeventCloseClobberIsTheCloseErrorReportedOnly) {
   Calls closed;
   closed.socket(17).kernel_failed(Call::connect, 17, EINVAL).injected(Call::close, 17, EINTR);
