@@ -1,6 +1,6 @@
 #!/bin/sh
 # The HTML report as a person sees it: Debian's Chromium, headless, loads the page; the
-# DOM it built must hold the grid (15 targets, every row of the table, the 29 connect()
+# DOM it built must hold the grid (a target per mode of the real fuzzers, every row of the table, the 29 connect()
 # rows) and the legend, and a screenshot is left in OUT_DIR for a look.
 #   html_report_test.sh CONNFUZZ OUT_DIR
 set -eu
@@ -19,9 +19,10 @@ browse --window-size=1400,2600 --screenshot="$out/report.png" >/dev/null
 
 count() { grep -o "$1" "$out/dom.html" | wc -l; }
 rows=$("$connfuzz" errnos --json | grep -c '"call"')
+targets=$("$connfuzz" fuzzers --kind real --json | sed -n 's/.*"modes": *\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n }')
 fail=0
 check() { if [ "$2" -eq "$3" ]; then echo "ok: $1 ($2)"; else echo "FAIL: $1: $2, expected $3"; fail=1; fi; }
-check "target columns in the grid" "$(count '<th class="target">')" 15
+check "target columns in the grid" "$(count '<th class="target">')" "$targets"
 check "rows of the errno table in the grid" "$(count '<tr class="connect">\|<tr class="other">')" "$rows"
 check "connect() rows" "$(count '<tr class="connect">')" 29
 check "legend entries" "$(count '<span class="\(handled\|documented\|finding\|untested\)">')" 4
