@@ -92,13 +92,21 @@ void on_target_abort(int sig, siginfo_t* info, void* context) {
   // Returning: abort() raises SIGABRT again, now with the handler that was there before.
 }
 
-void name_target_aborts() {
-  struct sigaction action {};
-  action.sa_sigaction = on_target_abort;
-  action.sa_flags = SA_SIGINFO;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGABRT, &action, &g_abort_before);
-}
+// Only while the target runs: an engine installs its own SIGABRT handler only where it
+// finds none (libFuzzer's keeps the crash file), so ours must not be there when it looks,
+// and it hands every abort on to the engine's.
+struct TargetAbortsNamed {
+  TargetAbortsNamed() {
+    struct sigaction action {};
+    action.sa_sigaction = on_target_abort;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGABRT, &action, &g_abort_before);
+  }
+  ~TargetAbortsNamed() { sigaction(SIGABRT, &g_abort_before, nullptr); }
+  TargetAbortsNamed(const TargetAbortsNamed&) = delete;
+  TargetAbortsNamed& operator=(const TargetAbortsNamed&) = delete;
+};
 
 // What a target sees when a plan signals it: SIGALRM without SA_RESTART (unless
 // libFuzzer handles it already, also without), SIGVTALRM with SA_RESTART.
@@ -183,7 +191,6 @@ void Harness::initialize(std::string_view family) {
   guard.allow_unix_dir(listeners_.directory().c_str());
   inject::runtime().set_call_budget(kCallBudget, on_call_budget_exhausted);
   handle_plan_signals();
-  name_target_aborts();
   if (!cancellation_unwinds()) g_no_unwinder = "a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out";
   inject::runtime().clear_plan();
 }
@@ -227,6 +234,7 @@ static void apply_traits(const Traits& traits) {
 // result): said by name, then let go on, so that it ends the fuzzer as it would end a
 // program that does not catch it (a crash, with the input kept).
 static connfuzz::Result call_target(const RegisteredTarget& target, const connfuzz::Request& request) {
+  TargetAbortsNamed named;
   g_inside_target = true;
   try {
     connfuzz::Result result = target.target.connect(request);
