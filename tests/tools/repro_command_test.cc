@@ -140,6 +140,16 @@ using Artifact = ScratchDir;
 // libFuzzer's crash-<sha1>, kept where no directory names its fuzzer: the asio fuzzer
 // found it (epoll_wait@*=EFAULT, a documented spin), but the bytes alone decode to a
 // mode of example_leak_on_refused (byte 0xa2 wraps), on which they find nothing.
+// nightly and the sweep name their files after the fuzzer: those bytes (the same artifact)
+// mean that fuzzer's mode, not the first other fuzzer's that finds something (an
+// example's bug fires on nearly any input).
+TEST_F(Artifact, AFileNamedAfterItsFuzzerIsReplayedOnThatFuzzer) {
+  write(dir / "example_leak_on_refused-connfuzz-socket-leak-1", std::string("\242\001\017\000\035\200\001\011\000\016\343", 11));
+  CommandResult out = connfuzz("repro " + quote(dir / "example_leak_on_refused-connfuzz-socket-leak-1"));
+  EXPECT_TRUE(out.says("on the example_leak_on_refused fuzzer, chosen by the file's name")) << out.output;
+  EXPECT_TRUE(out.says("mode=example_leak_on_refused")) << out.output;
+}
+
 TEST_F(Artifact, AnArtifactOfNoKnownFuzzerIsTriedOnEachUntilOneReproducesIt) {
   write(dir / "crash-5b807832cc701b29c4b34f050e8a4878567d0bf6",
         std::string("\242\001\017\000\035\200\001\011\000\016\343", 11));

@@ -115,6 +115,15 @@ FindingFile read_finding_file(const std::string& path, const std::string& target
       return file;
     }
   }
+  // A name that starts with its fuzzer's, as nightly and the sweep write theirs
+  // (findings/example_leak_on_refused-connfuzz-socket-leak-1): the bytes alone may mean
+  // another fuzzer's mode, and the first other fuzzer that finds something is a guess.
+  std::string stem = fs::path(path).filename().string();
+  if (std::string name = fuzzer_named(stem.substr(0, stem.find('-'))); !name.empty() && stem.find('-') != std::string::npos) {
+    file.fuzzer = name;
+    file.fuzzer_reason = "the file's name";
+    return file;
+  }
   // The nearest directory named after a fuzzer: corpus/posix/x, fuzz-work/asio/findings/crash-x.
   fs::path dir = fs::absolute(path).parent_path();
   for (fs::path d = dir; !d.empty() && d != d.root_path(); d = d.parent_path()) {
