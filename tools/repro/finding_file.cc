@@ -159,11 +159,11 @@ std::string not_built_reason(const std::string& fuzzer, const std::string& dir) 
 std::string fuzzer_binary(const std::string& fuzzer, const std::string& dir) {
   fs::path where = fuzzers_dir(dir);
   fs::path binary = where / (fuzzer + "_fuzzer");
-  if (std::string reason = not_built_reason(fuzzer, dir); !reason.empty() && access(binary.c_str(), X_OK) != 0)
-    throw UsageError(reason);
-  if (access(binary.c_str(), X_OK) != 0)
+  if (access(binary.c_str(), X_OK) != 0) {
+    if (std::string reason = not_built_reason(fuzzer, dir); !reason.empty()) throw UsageError(reason);
     throw UsageError("no " + fuzzer + "_fuzzer in " + where.string() +
                      ": build the fuzzers (cmake --build --preset dev) or name their directory with --fuzzers DIR");
+  }
   // Absolute: the fuzzer runs in a scratch directory of its own.
   return fs::absolute(binary).lexically_normal().string();
 }
