@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <stdexcept>
 
+#include "harness_directory.h"
 #include "real_calls.h"
 
 namespace connfuzz::fuzz {
@@ -53,13 +53,7 @@ Peer bound(int family, int type, const std::string& path, bool listening) {
 }  // namespace
 
 void Listeners::open() {
-  // $TMPDIR lets a caller (connfuzz repro) collect what a crashed run leaves; a long one
-  // would not leave room in sun_path for the socket names, so /tmp stands in for it.
-  const char* tmp = std::getenv("TMPDIR");
-  std::string base = tmp != nullptr && *tmp == '/' && std::strlen(tmp) <= 64 ? tmp : "/tmp";
-  std::string pattern = base + "/connfuzz-harness-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) fail("mkdtemp in " + base);
-  dir_ = pattern;
+  dir_ = make_harness_directory();
   stream_[kInet] = bound(AF_INET, SOCK_STREAM, "", true);
   stream_[kInet6] = bound(AF_INET6, SOCK_STREAM, "", true);
   stream_[kUnix] = bound(AF_UNIX, SOCK_STREAM, dir_ + "/stream", true);
@@ -102,11 +96,7 @@ void Listeners::drain() noexcept {
   }
 }
 
-void Listeners::remove_directory() noexcept {
-  if (dir_.empty()) return;
-  for (const char* name : {"/stream", "/dgram", "/seqpacket", "/refusing"}) unlink((dir_ + name).c_str());
-  rmdir(dir_.c_str());
-}
+void Listeners::remove_directory() noexcept { remove_harness_directory(dir_); }
 
 Listeners::Slot Listeners::slot_of(int family) noexcept {
   return family == AF_INET6 ? kInet6 : family == AF_UNIX ? kUnix : kInet;

@@ -20,7 +20,7 @@ class Listeners {
   void open();
   // Accepts and closes whatever connected meanwhile, so backlogs never fill.
   void drain() noexcept;
-  // Removes the sockets' paths and the directory (at exit; a crash leaves them in /tmp).
+  // Removes the sockets' paths and the directory (at exit; a later harness removes what a crash left).
   void remove_directory() noexcept;
   const std::string& directory() const noexcept { return dir_; }
 

@@ -161,6 +161,38 @@ TEST_F(Artifact, AnArtifactOfNoKnownFuzzerIsTriedOnEachUntilOneReproducesIt) {
   EXPECT_TRUE(out.says("documented in docs/FINDINGS.md as asio-reactor-epoll-error-ignored")) << out.output;
 }
 
+using LyingLength = ScratchDir;
+
+// The result of connect#1 in a run's call list: what follows " = " on its line.
+std::string first_connect_result(const std::string& output) {
+  std::size_t at = output.find("connect#1(");
+  if (at == std::string::npos) return "(no connect#1)";
+  std::size_t end = output.find('\n', at);
+  std::string line = output.substr(at, end - at);
+  std::size_t result = line.rfind(") = ");
+  return result == std::string::npos ? line : line.substr(result + 4);
+}
+
+// An AF_UNIX length of 40 covers the harness's stream path with its NUL (2 + 35 + 1
+// bytes) and cuts any longer one. repro gives the fuzzer a scratch $TMPDIR, ClusterFuzz
+// and users their own: the peers' paths must not follow it, or the same file connects
+// in one place and is refused in the other (a libuv file aborted on the fuzzer and came
+// out clean under repro).
+TEST_F(LyingLength, AnAfUnixPathCutByItsLengthMeansTheSameUnderReproAndOnTheFuzzer) {
+  write(dir / "cut.txt",
+        "# fuzzer: posix\nmode=posix_blocking\nsocket=AF_UNIX,SOCK_STREAM,0\naddress=listener,AF_UNIX,length=40\n");
+  CommandResult repro = connfuzz("repro " + quote(dir / "cut.txt"));
+  EXPECT_EQ(first_connect_result(repro.output), "0") << repro.output;
+  EXPECT_TRUE(repro.says("\"/tmp/connfuzz-harness-")) << repro.output;
+
+  fs::path long_tmp = dir / std::string(40, 't');
+  fs::create_directory(long_tmp);
+  fs::path fuzzer = fs::path(CONNFUZZ_BINARY).parent_path() / "posix_fuzzer";
+  CommandResult direct = connfuzz::testing::run_shell("TMPDIR=" + quote(long_tmp) + " CONNFUZZ_TRACE=1 " + quote(fuzzer) +
+                                                      " " + quote(dir / "cut.txt"));
+  EXPECT_EQ(first_connect_result(direct.output), "0") << direct.output;
+}
+
 TEST(Repro, AnUnknownTargetIsAUsersMistake) {
   CommandResult out = connfuzz("repro --target nonesuch " + quote(kSource / "corpus/posix/bad-request-einval"));
   EXPECT_EQ(out.status, 2) << out.output;

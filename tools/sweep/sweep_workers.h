@@ -18,7 +18,7 @@ struct WorkerOptions {
   std::string binary;
   int jobs = 1;
   double cell_timeout_seconds = 10;  // real time a cell may take before it is a hang
-  std::string scratch_dir;           // the workers' TMPDIR (their listeners' sockets)
+  std::string scratch_dir;           // the workers' TMPDIR (what their targets leave there)
 };
 
 class SweepWorkers {
