@@ -30,8 +30,9 @@ using fuzz::SweepOutcome;
 
 // Cells a worker holds at once: the one it runs and the next, so it never waits for us.
 constexpr std::size_t kWindow = 2;
-// Cells timed before the sweep trusts its measure of a cell's cost (the first runs of a
-// worker are slower than the rest) to decide on another worker.
+// Cells timed before the sweep trusts its measure of a cell's cost to decide on another
+// worker: the median of the latest this many (a worker's first cell, its runner's
+// fork, is not counted; a cell that waited for the scheduler would skew a mean).
 constexpr std::size_t kCellsToMeasure = 16;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
@@ -69,6 +70,7 @@ void start_worker(Worker& w, const WorkerOptions& o) {
   r.descriptors = {{fuzz::kSweepCellsFd, cells[1]}, {fuzz::kSweepOutcomesFd, outcomes[1]}, {1, errors[1]}, {2, errors[1]}};
   r.dies_with_parent = true;  // a killed sweep (or nightly) leaves no worker behind
   w = Worker{};
+  Clock::time_point spawned = Clock::now();  // its start-up includes the exec spawn_child waits for
   w.pid = spawn_child(r);
   close(cells[1]);
   close(outcomes[1]);
@@ -78,7 +80,8 @@ void start_worker(Worker& w, const WorkerOptions& o) {
   w.errors = errors[0];
   // Read as it comes, between outcomes, never waited for: most cells print only their marker.
   fcntl(w.errors, F_SETFL, O_NONBLOCK);
-  w.cell_started = w.spawned = Clock::now();
+  w.spawned = spawned;
+  w.cell_started = Clock::now();
 }
 
 void send(Worker& w, std::size_t index, const std::vector<std::uint8_t>& bytes) {
@@ -146,8 +149,21 @@ struct SweepWorkers::Pool {
   // What the sweep has measured: a worker's start-up (spawn to its first line) and the
   // cells' time, for deciding whether another worker pays for itself.
   Clock::duration startup{};
-  Clock::duration cells_time{};
+  std::vector<Clock::duration> recent_cells;  // a ring of the latest kCellsToMeasure
   std::size_t cells_timed = 0;
+
+  void time_cell(const Worker& w, Clock::duration took) {
+    if (w.finished == 0) return;
+    if (recent_cells.size() < kCellsToMeasure) recent_cells.push_back(took);
+    else recent_cells[cells_timed % kCellsToMeasure] = took;
+    ++cells_timed;
+  }
+
+  Clock::duration cell_cost() const {
+    std::vector<Clock::duration> sorted = recent_cells;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+    return sorted[sorted.size() / 2];
+  }
 
   void finish(std::size_t index, SweepOutcome outcome) {
     outcome.id = index;
@@ -162,7 +178,7 @@ struct SweepWorkers::Pool {
   bool worth_starting(std::size_t slot) const {
     if (slot == 0) return true;
     if (cells_timed < kCellsToMeasure || startup == Clock::duration{}) return false;
-    auto work_left = cells_time / cells_timed * static_cast<long>(queue.size());
+    auto work_left = cell_cost() * static_cast<long>(queue.size());
     return work_left > startup * static_cast<long>(slot * (slot + 1));
   }
 
@@ -227,8 +243,7 @@ struct SweepWorkers::Pool {
         throw std::runtime_error("the sweep worker wrote an outcome out of turn: " + line);
       w.in_flight.pop_front();
       Clock::time_point now = Clock::now();
-      cells_time += now - w.cell_started;
-      ++cells_timed;
+      time_cell(w, now - w.cell_started);
       w.cell_started = now;
       ++w.finished;
       finish(o->id, std::move(*o));
