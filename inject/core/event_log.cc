@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <type_traits>
 #include <cstring>
 
 namespace connfuzz::inject {
@@ -259,6 +261,17 @@ __attribute__((constructor)) void watch_pid() {
   pthread_atfork(nullptr, nullptr, refresh_pid);
 }
 }  // namespace
+
+static_assert(std::is_trivially_copyable_v<Event> && std::is_trivially_destructible_v<Event>);
+
+EventLog::EventLog() noexcept : events_(static_cast<Event*>(std::calloc(kCapacity, sizeof(Event)))) {
+  if (events_ != nullptr) return;
+  static const char message[] = "connfuzz: no memory for the event log\n";
+  (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
+  _exit(125);
+}
+
+EventLog::~EventLog() { std::free(events_); }
 
 void EventLog::record(Event& event) noexcept {
   event.pid = g_pid.load(std::memory_order_relaxed);

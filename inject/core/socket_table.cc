@@ -1,7 +1,20 @@
 // Packs a socket's state into one atomic word per descriptor.
 #include "socket_table.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 namespace connfuzz::inject {
+
+SocketTable::SocketTable() noexcept : slots_(static_cast<Slot*>(std::calloc(kMaxFd, sizeof(Slot)))) {
+  if (slots_ != nullptr) return;
+  static const char message[] = "connfuzz: no memory for the socket table\n";
+  (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
+  _exit(125);
+}
+
+SocketTable::~SocketTable() { std::free(slots_); }
 
 void SocketTable::account(const SocketInfo& before, const SocketInfo& after) noexcept {
   int delta = static_cast<int>(after.is_simulated()) - static_cast<int>(before.is_simulated());
@@ -10,9 +23,9 @@ void SocketTable::account(const SocketInfo& before, const SocketInfo& after) noe
 
 void SocketTable::set(int fd, const SocketInfo& info) noexcept {
   if (fd < 0 || fd >= kMaxFd) return;
-  SocketInfo before = unpack(slots_[fd].word.exchange(pack(info), std::memory_order_acq_rel));
+  SocketInfo before = unpack(__atomic_exchange_n(&slots_[fd].word, pack(info), __ATOMIC_ACQ_REL));
   account(before, info);
-  if (info.phase == Phase::Untracked) slots_[fd].epfd.store(-1, std::memory_order_relaxed);
+  if (info.phase == Phase::Untracked) __atomic_store_n(&slots_[fd].epfd_plus_one, 0, __ATOMIC_RELAXED);
   int high = high_water_.load(std::memory_order_relaxed);
   while (fd >= high && !high_water_.compare_exchange_weak(high, fd + 1, std::memory_order_relaxed)) {
   }
@@ -21,7 +34,8 @@ void SocketTable::set(int fd, const SocketInfo& info) noexcept {
 bool SocketTable::exchange(int fd, const SocketInfo& expected, const SocketInfo& desired) noexcept {
   if (fd < 0 || fd >= kMaxFd) return false;
   std::uint64_t want = pack(expected);
-  if (!slots_[fd].word.compare_exchange_strong(want, pack(desired), std::memory_order_acq_rel)) return false;
+  if (!__atomic_compare_exchange_n(&slots_[fd].word, &want, pack(desired), false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    return false;
   account(expected, desired);
   return true;
 }
@@ -29,22 +43,22 @@ bool SocketTable::exchange(int fd, const SocketInfo& expected, const SocketInfo&
 SocketTable::EpollRegistration SocketTable::registration(int fd) const noexcept {
   if (fd < 0 || fd >= kMaxFd) return {-1, 0, 0};
   const Slot& s = slots_[fd];
-  return {s.epfd.load(std::memory_order_relaxed), s.epoll_events.load(std::memory_order_relaxed),
-          s.epoll_data.load(std::memory_order_relaxed)};
+  return {__atomic_load_n(&s.epfd_plus_one, __ATOMIC_ACQUIRE) - 1, __atomic_load_n(&s.epoll_events, __ATOMIC_RELAXED),
+          __atomic_load_n(&s.epoll_data, __ATOMIC_RELAXED)};
 }
 
 void SocketTable::set_registration(int fd, int epfd, std::uint32_t events, std::uint64_t data) noexcept {
   if (fd < 0 || fd >= kMaxFd) return;
-  slots_[fd].epoll_events.store(events, std::memory_order_relaxed);
-  slots_[fd].epoll_data.store(data, std::memory_order_relaxed);
-  slots_[fd].epfd.store(epfd, std::memory_order_release);
+  __atomic_store_n(&slots_[fd].epoll_events, events, __ATOMIC_RELAXED);
+  __atomic_store_n(&slots_[fd].epoll_data, data, __ATOMIC_RELAXED);
+  __atomic_store_n(&slots_[fd].epfd_plus_one, epfd + 1, __ATOMIC_RELEASE);
 }
 
 void SocketTable::clear() noexcept {
   int high = high_water_.load(std::memory_order_relaxed);
   for (int fd = 0; fd < high; ++fd) {
-    slots_[fd].word.store(0, std::memory_order_relaxed);
-    slots_[fd].epfd.store(-1, std::memory_order_relaxed);
+    __atomic_store_n(&slots_[fd].word, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&slots_[fd].epfd_plus_one, 0, __ATOMIC_RELAXED);
   }
   simulated_.store(0, std::memory_order_relaxed);
   high_water_.store(0, std::memory_order_relaxed);

@@ -48,17 +48,22 @@ class SocketTable {
  public:
   static constexpr int kMaxFd = 65536;  // descriptors above are not tracked (documented)
 
+  SocketTable() noexcept;
+  ~SocketTable();
+  SocketTable(const SocketTable&) = delete;
+  SocketTable& operator=(const SocketTable&) = delete;
+
   SocketInfo get(int fd) const noexcept {
     if (fd < 0 || fd >= kMaxFd) return {};
-    return unpack(slots_[fd].word.load(std::memory_order_acquire));
+    return unpack(__atomic_load_n(&slots_[fd].word, __ATOMIC_ACQUIRE));
   }
   void set(int fd, const SocketInfo& info) noexcept;
   void forget(int fd) noexcept { set(fd, SocketInfo{}); }
   // Replaces `expected` with `desired` only if no other thread changed it meanwhile.
   bool exchange(int fd, const SocketInfo& expected, const SocketInfo& desired) noexcept;
 
-  std::int64_t due_ns(int fd) const noexcept { return slots_[fd].due_ns.load(std::memory_order_relaxed); }
-  void set_due_ns(int fd, std::int64_t t) noexcept { slots_[fd].due_ns.store(t, std::memory_order_relaxed); }
+  std::int64_t due_ns(int fd) const noexcept { return __atomic_load_n(&slots_[fd].due_ns, __ATOMIC_RELAXED); }
+  void set_due_ns(int fd, std::int64_t t) noexcept { __atomic_store_n(&slots_[fd].due_ns, t, __ATOMIC_RELAXED); }
 
   struct EpollRegistration {
     int epfd;
@@ -80,14 +85,19 @@ class SocketTable {
   static SocketInfo unpack(std::uint64_t word) noexcept { return std::bit_cast<SocketInfo>(word); }
   void account(const SocketInfo& before, const SocketInfo& after) noexcept;
 
+  // Plain words, read and written with the __atomic builtins, in memory that starts as
+  // zero pages: a slot of zeros is an untracked descriptor in no epoll set, so the
+  // table costs nothing until a descriptor is used. As an array of std::atomic (which
+  // C++20 initializes) its 2 MB were written at every start of every program connfuzz
+  // runs, and copied page by page by every fork.
   struct Slot {
-    std::atomic<std::uint64_t> word{0};
-    std::atomic<std::int64_t> due_ns{0};
-    std::atomic<std::int32_t> epfd{-1};
-    std::atomic<std::uint32_t> epoll_events{0};
-    std::atomic<std::uint64_t> epoll_data{0};
+    std::uint64_t word;
+    std::int64_t due_ns;
+    std::int32_t epfd_plus_one;  // 0: in no epoll set connfuzz knows of
+    std::uint32_t epoll_events;
+    std::uint64_t epoll_data;
   };
-  Slot slots_[kMaxFd];
+  Slot* slots_;
   std::atomic<int> high_water_{0};
   std::atomic<int> simulated_{0};
 };
