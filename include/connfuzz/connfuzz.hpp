@@ -42,6 +42,16 @@ struct Result {
   std::shared_ptr<void> owner;  // keeps what owns `fd` (an Asio socket and its io_context)
 
   bool connected() const noexcept { return fd >= 0; }
+
+  // The input refused before any connect, for a reason the target states (an address
+  // its API has no way to take): `err` is the errno it reports for it.
+  static Result rejected(int err, std::string message) {
+    Result result;
+    result.error = std::error_code(err, std::system_category());
+    result.message = std::move(message);
+    result.rejected_input = true;
+    return result;
+  }
 };
 
 // One row of the target's error convention: `from_errno` is reported as `reported`.

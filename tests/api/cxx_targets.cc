@@ -22,11 +22,7 @@ std::vector<connfuzz::Target> targets() {
 #ifdef THROWS
              throw std::runtime_error("no route table");
 #endif
-             connfuzz::Result result;
-             result.error = std::error_code(EINVAL, std::system_category());
-             result.message = "refused before connecting";
-             result.rejected_input = true;
-             return result;
+             return connfuzz::Result::rejected(EINVAL, "refused before connecting");
            },
            traits}};
 }

@@ -16,11 +16,7 @@ namespace connfuzz::libraries::curl {
 namespace {
 
 connfuzz::Result refused(int err, const char* why) {
-  connfuzz::Result r;
-  r.rejected_input = true;
-  r.error = std::error_code(err, std::system_category());
-  r.message = std::string("curl cannot be asked for this address: ") + why;
-  return r;
+  return connfuzz::Result::rejected(err, std::string("curl cannot be asked for this address: ") + why);
 }
 
 // A sockaddr shorter than its family's structure cannot be written as a URL: curl

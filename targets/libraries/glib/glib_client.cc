@@ -15,17 +15,13 @@ GSocketAddress* address_of(const connfuzz::Request& request, connfuzz::Result& r
   // connect() reads at most a sockaddr_storage and answers EINVAL past it, so a longer
   // claim is refused as the kernel would refuse it.
   if (a.len > sizeof(sockaddr_storage)) {
-    rejected.rejected_input = true;
-    rejected.error = std::error_code(EINVAL, std::system_category());
-    rejected.message = "an address longer than sockaddr_storage";
+    rejected = connfuzz::Result::rejected(EINVAL, "an address longer than sockaddr_storage");
     return nullptr;
   }
   GSocketAddress* address = g_socket_address_new_from_native(const_cast<sockaddr*>(a.addr), a.len);
   if (!address) {
     // GIO's own refusal: AF_UNSPEC, or shorter than its family's structure.
-    rejected.rejected_input = true;
-    rejected.error = std::error_code(EINVAL, std::system_category());
-    rejected.message = "g_socket_address_new_from_native refused the address";
+    rejected = connfuzz::Result::rejected(EINVAL, "g_socket_address_new_from_native refused the address");
   }
   return address;
 }

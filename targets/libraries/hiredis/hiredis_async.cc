@@ -108,7 +108,7 @@ std::optional<connfuzz::Result> wait_for_callback(redisAsyncContext* ac, const C
 connfuzz::Result connect_nonblock(const connfuzz::Request& request) {
   std::string why;
   std::optional<TcpAddress> to = tcp_address_of(request.addresses.front(), why);
-  if (!to) return rejected(EAFNOSUPPORT, why);
+  if (!to) return connfuzz::Result::rejected(EAFNOSUPPORT, why);
   redisAsyncContext* ac = redisAsyncConnect(to->host.c_str(), to->port);
   int errno_on_return = errno;
   if (ac == nullptr) return failure_of(REDIS_ERR_OOM, "out of memory", ENOMEM, "redisAsyncConnect");

@@ -37,12 +37,4 @@ connfuzz::Result failure_of(int redis_err, const char* errstr, int errno_on_retu
   return result;
 }
 
-connfuzz::Result rejected(int err, const std::string& why) {
-  connfuzz::Result result;
-  result.error = std::error_code(err, std::system_category());
-  result.message = why;
-  result.rejected_input = true;
-  return result;
-}
-
 }  // namespace connfuzz::hiredis

@@ -21,6 +21,5 @@ const std::vector<connfuzz::Translation>& tcp_convention();
 // redisContext::err as a Result. REDIS_ERR_IO's cause is the global errno (hiredis's
 // README, "Errors"), so the caller passes errno as it was when hiredis returned.
 connfuzz::Result failure_of(int redis_err, const char* errstr, int errno_on_return, const char* call);
-connfuzz::Result rejected(int err, const std::string& why);
 
 }  // namespace connfuzz::hiredis

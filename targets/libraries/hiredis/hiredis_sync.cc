@@ -38,7 +38,7 @@ connfuzz::Result outcome(redisContext* c, int errno_on_return, const char* call)
 connfuzz::Result connect_tcp(const connfuzz::Request& request) {
   std::string why;
   std::optional<TcpAddress> to = tcp_address_of(request.addresses.front(), why);
-  if (!to) return rejected(EAFNOSUPPORT, why);
+  if (!to) return connfuzz::Result::rejected(EAFNOSUPPORT, why);
   redisContext* c = redisConnectWithTimeout(to->host.c_str(), to->port, timeval_of(request.timeout_ms));
   int errno_on_return = errno;  // REDIS_ERR_IO's cause, as hiredis's README says to read it
   return outcome(c, errno_on_return, "redisConnectWithTimeout");
@@ -49,7 +49,7 @@ connfuzz::Result connect_tcp(const connfuzz::Request& request) {
 connfuzz::Result connect_unix(const connfuzz::Request& request) {
   std::string why;
   std::optional<std::string> path = unix_path_of(request.addresses.front(), why);
-  if (!path) return rejected(EAFNOSUPPORT, why);
+  if (!path) return connfuzz::Result::rejected(EAFNOSUPPORT, why);
   redisContext* c = redisConnectUnixWithTimeout(path->c_str(), timeval_of(request.timeout_ms));
   int errno_on_return = errno;
   return outcome(c, errno_on_return, "redisConnectUnixWithTimeout");

@@ -60,7 +60,7 @@ connfuzz::Result libevent_bufferevent(const connfuzz::Request& request) {
   const connfuzz::Address& to = request.addresses.front();
   // libevent reads sa_family and hands the length to connect() as given: an address
   // without a family is the one thing a caller cannot pass it.
-  if (to.len < sizeof(sa_family_t)) return inexpressible(EINVAL, "bufferevent_socket_connect: no family in the address");
+  if (to.len < sizeof(sa_family_t)) return connfuzz::Result::rejected(EINVAL, "bufferevent_socket_connect: no family in the address");
   auto attempt = bufferevent_attempt(request);
   if (!attempt) return ev_failure(ENOMEM, "bufferevent_socket_new");
   if (bufferevent_socket_connect(attempt->bev, to.addr, static_cast<int>(to.len)) < 0)
@@ -76,12 +76,12 @@ connfuzz::Result libevent_bufferevent_hostname(const connfuzz::Request& request)
   // no evdns_base libevent calls evutil_getaddrinfo, which on Linux is glibc's
   // getaddrinfo, and glibc parses a numeric host before any name service is asked.
   if (!host_and_port(to, host, port))
-    return inexpressible(EAFNOSUPPORT, "bufferevent_socket_connect_hostname takes a host and a port: no AF_INET or AF_INET6 address");
+    return connfuzz::Result::rejected(EAFNOSUPPORT, "bufferevent_socket_connect_hostname takes a host and a port: no AF_INET or AF_INET6 address");
   auto attempt = bufferevent_attempt(request);
   if (!attempt) return ev_failure(ENOMEM, "bufferevent_socket_new");
   // -1 without an errno: libevent refused the family or the port (1 to 65535) itself.
   if (bufferevent_socket_connect_hostname(attempt->bev, nullptr, AF_UNSPEC, host, port) < 0)
-    return inexpressible(EINVAL, "bufferevent_socket_connect_hostname refused port " + std::to_string(port));
+    return connfuzz::Result::rejected(EINVAL, "bufferevent_socket_connect_hostname refused port " + std::to_string(port));
   return await_connect(std::move(attempt), "bufferevent_socket_connect_hostname");
 }
 

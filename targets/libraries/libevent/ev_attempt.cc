@@ -66,12 +66,5 @@ connfuzz::Result ev_failure(int err, const std::string& how) {
   return result;
 }
 
-connfuzz::Result inexpressible(int err, const std::string& why) {
-  connfuzz::Result result;
-  result.error = std::error_code(err, std::system_category());
-  result.message = why;
-  result.rejected_input = true;
-  return result;
-}
 
 }  // namespace connfuzz::libraries::libevent

@@ -43,7 +43,5 @@ connfuzz::Result connected_on(std::shared_ptr<Attempt> attempt, evutil_socket_t 
 
 // An errno as libevent reports it (EVUTIL_SOCKET_ERROR() is errno on Unix).
 connfuzz::Result ev_failure(int err, const std::string& how);
-// A request libevent's API cannot express: refused before libevent is called.
-connfuzz::Result inexpressible(int err, const std::string& why);
 
 }  // namespace connfuzz::libraries::libevent

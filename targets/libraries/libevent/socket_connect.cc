@@ -46,7 +46,7 @@ bool arm(Attempt& attempt, int timeout_ms) {
 connfuzz::Result libevent_socket_connect(const connfuzz::Request& request) {
   const connfuzz::Address& to = request.addresses.front();
   // It reads sa_family to make the socket and hands the length to connect() as given.
-  if (to.len < sizeof(sa_family_t)) return inexpressible(EINVAL, "evutil_socket_connect_: no family in the address");
+  if (to.len < sizeof(sa_family_t)) return connfuzz::Result::rejected(EINVAL, "evutil_socket_connect_: no family in the address");
   auto attempt = new_attempt();
   if (!attempt) return ev_failure(ENOMEM, "event_base_new");
   int started = evutil_socket_connect_(&attempt->fd, to.addr, static_cast<int>(to.len));

@@ -77,12 +77,4 @@ connfuzz::Result uv_failure(int status, const std::string& call) {
   return result;
 }
 
-connfuzz::Result inexpressible(int err, const std::string& why) {
-  connfuzz::Result result;
-  result.error = std::error_code(err, std::system_category());
-  result.message = why;
-  result.rejected_input = true;
-  return result;
-}
-
 }  // namespace connfuzz::libraries::libuv

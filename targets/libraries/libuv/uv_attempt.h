@@ -42,7 +42,5 @@ connfuzz::Result await_connect(std::shared_ptr<Attempt> attempt, uv_stream_t* st
 
 // libuv's status (UV__ERR(errno), -errno on Unix) as the Result's error.
 connfuzz::Result uv_failure(int status, const std::string& call);
-// A request libuv's API cannot express: refused before libuv is called.
-connfuzz::Result inexpressible(int err, const std::string& why);
 
 }  // namespace connfuzz::libraries::libuv

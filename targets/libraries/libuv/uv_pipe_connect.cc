@@ -33,9 +33,9 @@ connfuzz::Result libuv_pipe_connect(const connfuzz::Request& request) {
   // anything but an AF_UNIX path, and abstract names (an empty C string; libuv 1.44 has
   // no uv_pipe_connect2).
   if (to.len <= kPathAt || to.addr->sa_family != AF_UNIX)
-    return inexpressible(EAFNOSUPPORT, "uv_pipe_connect takes a file system path: the address is no AF_UNIX path");
+    return connfuzz::Result::rejected(EAFNOSUPPORT, "uv_pipe_connect takes a file system path: the address is no AF_UNIX path");
   std::string path = path_of(to);
-  if (path.empty()) return inexpressible(EINVAL, "uv_pipe_connect takes a file system path: an abstract or empty name");
+  if (path.empty()) return connfuzz::Result::rejected(EINVAL, "uv_pipe_connect takes a file system path: an abstract or empty name");
   int status = 0;
   auto attempt = new_attempt(status);
   if (!attempt) return uv_failure(status, "uv_loop_init");

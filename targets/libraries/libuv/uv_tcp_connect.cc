@@ -26,11 +26,11 @@ connfuzz::Result libuv_tcp_connect(const connfuzz::Request& request) {
   const connfuzz::Address& to = request.addresses.front();
   // A caller cannot hand libuv an address shorter than what libuv reads (there is no
   // length to say so): such a request is refused here, as its caller would have to.
-  if (to.len < sizeof(sa_family_t)) return inexpressible(EINVAL, "uv_tcp_connect: no family in the address");
+  if (to.len < sizeof(sa_family_t)) return connfuzz::Result::rejected(EINVAL, "uv_tcp_connect: no family in the address");
   sockaddr_storage address{};
   std::memcpy(&address, to.addr, std::min<std::size_t>(to.len, sizeof(address)));
   std::size_t reads = size_libuv_reads(address.ss_family);
-  if (to.len < reads) return inexpressible(EINVAL, "uv_tcp_connect takes no length: the address is shorter than its family's");
+  if (to.len < reads) return connfuzz::Result::rejected(EINVAL, "uv_tcp_connect takes no length: the address is shorter than its family's");
   int status = 0;
   auto attempt = new_attempt(status);
   if (!attempt) return uv_failure(status, "uv_loop_init");
