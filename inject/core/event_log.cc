@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -262,16 +263,23 @@ __attribute__((constructor)) void watch_pid() {
 }
 }  // namespace
 
+// Straight from the kernel, not calloc: the log is made in the preload's constructor,
+// where a sanitizer's allocator may not be ready.
+static void* zero_pages(std::size_t size) noexcept {
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
 static_assert(std::is_trivially_copyable_v<Event> && std::is_trivially_destructible_v<Event>);
 
-EventLog::EventLog() noexcept : events_(static_cast<Event*>(std::calloc(kCapacity, sizeof(Event)))) {
+EventLog::EventLog() noexcept : events_(static_cast<Event*>(zero_pages(sizeof(Event) * kCapacity))) {
   if (events_ != nullptr) return;
   static const char message[] = "connfuzz: no memory for the event log\n";
   (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
   _exit(125);
 }
 
-EventLog::~EventLog() { std::free(events_); }
+EventLog::~EventLog() { munmap(events_, sizeof(Event) * kCapacity); }
 
 void EventLog::record(Event& event) noexcept {
   event.pid = g_pid.load(std::memory_order_relaxed);

@@ -124,7 +124,7 @@ class EventLog {
 
  private:
   void write_line(const Event& event) noexcept;
-  // Zero pages until events are kept (an Event is trivially copyable, so calloc's bytes
+  // Zero pages until events are kept (an Event is trivially copyable, so mmap's zero bytes
   // are Events): constructed as an array, its 1.5 MB were written at every start of
   // every program connfuzz runs.
   Event* events_;

@@ -3,6 +3,7 @@
 #include "runtime.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "environment.h"
@@ -145,8 +147,21 @@ bool Runtime::configure_from_environment() {
 
 Runtime* g_runtime = nullptr;
 
+// Not with operator new: the first intercepted call can come from inside a sanitizer's
+// allocator (ASan's asks clock_gettime while it holds its lock), and a malloc there
+// waits for that lock for ever. Pages from the kernel need no allocator.
+static Runtime* new_runtime() noexcept {
+  void* p = mmap(nullptr, sizeof(Runtime), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    static const char message[] = "connfuzz: no memory for the runtime\n";
+    (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
+    _exit(125);
+  }
+  return new (p) Runtime;
+}
+
 Runtime& make_runtime() noexcept {
-  static Runtime* instance = new Runtime;
+  static Runtime* instance = new_runtime();
   g_runtime = instance;
   return *instance;
 }
