@@ -54,6 +54,7 @@ Peer bound(int family, int type, const std::string& path, bool listening) {
 
 void Listeners::open() {
   dir_ = make_harness_directory();
+  owner_ = getpid();
   stream_[kInet] = bound(AF_INET, SOCK_STREAM, "", true);
   stream_[kInet6] = bound(AF_INET6, SOCK_STREAM, "", true);
   stream_[kUnix] = bound(AF_UNIX, SOCK_STREAM, dir_ + "/stream", true);
@@ -96,7 +97,9 @@ void Listeners::drain() noexcept {
   }
 }
 
-void Listeners::remove_directory() noexcept { remove_harness_directory(dir_); }
+void Listeners::remove_directory() noexcept {
+  if (getpid() == owner_) remove_harness_directory(dir_);
+}
 
 Listeners::Slot Listeners::slot_of(int family) noexcept {
   return family == AF_INET6 ? kInet6 : family == AF_UNIX ? kUnix : kInet;

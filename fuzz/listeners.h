@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include <string>
 
@@ -20,7 +21,9 @@ class Listeners {
   void open();
   // Accepts and closes whatever connected meanwhile, so backlogs never fill.
   void drain() noexcept;
-  // Removes the sockets' paths and the directory (at exit; a later harness removes what a crash left).
+  // Removes the sockets' paths and the directory (at exit; a later harness removes what
+  // a crash left). Only in the process that opened them: a forked child that exits
+  // (an AFL++ persistent child, a sweep's cell runner) leaves its parent's peers alone.
   void remove_directory() noexcept;
   const std::string& directory() const noexcept { return dir_; }
 
@@ -35,6 +38,7 @@ class Listeners {
   enum Slot { kInet, kInet6, kUnix, kSlots };
   static Slot slot_of(int family) noexcept;
   std::string dir_;
+  pid_t owner_ = -1;
   Peer stream_[kSlots], dgram_[kSlots], seqpacket_;
   Peer refusing_[kSlots];
 };

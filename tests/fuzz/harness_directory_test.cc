@@ -36,8 +36,13 @@ class HarnessDirectory : public ::testing::Test {
   // A directory as a harness leaves it: its lock file, a socket's name, made
   // `age_seconds` ago.
   fs::path left_behind(const std::string& name, int age_seconds, bool with_lock = true) {
-    fs::path dir = parent / name;
+    return left_behind_in(parent, name, age_seconds, with_lock);
+  }
+  static fs::path left_behind_in(const fs::path& where, const std::string& name, int age_seconds,
+                                 bool with_lock = true) {
+    fs::path dir = where / name;
     fs::create_directory(dir);
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
     std::ofstream(dir / "stream") << "";
     if (with_lock) {
       std::ofstream(dir / kHarnessLockName) << "";
@@ -46,6 +51,7 @@ class HarnessDirectory : public ::testing::Test {
     return dir;
   }
   static void age(const fs::path& file, int seconds) {
+    if (!fs::exists(file)) return;
     timespec times[2] = {{time(nullptr) - seconds, 0}, {time(nullptr) - seconds, 0}};
     ASSERT_EQ(utimensat(AT_FDCWD, file.c_str(), times, 0), 0);
   }
@@ -62,6 +68,7 @@ TEST_F(HarnessDirectory, IsUnderTmpWithTheSameLengthWhateverTmpdirSays) {
   saved != nullptr ? setenv("TMPDIR", before.c_str(), 1) : unsetenv("TMPDIR");
   EXPECT_EQ(dir.rfind("/tmp/connfuzz-harness-", 0), 0u) << dir;
   EXPECT_EQ(dir.size(), std::string("/tmp/connfuzz-harness-XXXXXX").size()) << dir;
+  EXPECT_EQ(fs::status(dir).permissions(), fs::perms::owner_all);
   EXPECT_TRUE(fs::is_empty(long_tmp));
   remove_harness_directory(dir);
   EXPECT_FALSE(fs::exists(dir));
@@ -111,6 +118,34 @@ TEST_F(HarnessDirectory, ADirectoryOutlivesItsHarnessOnlyUntilTheNextOne) {
   kill(harness, SIGKILL);
   waitpid(harness, nullptr, 0);
   EXPECT_EQ(remove_abandoned_harness_directories(parent), 1);
+  EXPECT_FALSE(fs::exists(dir));
+}
+
+// /tmp is everybody's: a name that is a symlink, or a directory others may write, is
+// not ours to empty, however old and unlocked what it leads to.
+TEST_F(HarnessDirectory, NeitherASymlinkNorADirectoryOthersMayWriteIsFollowed) {
+  fs::path elsewhere = parent / "elsewhere";
+  fs::create_directory(elsewhere);
+  fs::path target = left_behind_in(elsewhere, "connfuzz-harness-ffffff", 120);
+  fs::create_directory_symlink(target, parent / "connfuzz-harness-gggggg");
+  fs::path shared = left_behind("connfuzz-harness-hhhhhh", 120);
+  fs::permissions(shared, fs::perms::all, fs::perm_options::replace);
+
+  EXPECT_EQ(remove_abandoned_harness_directories(parent), 0);
+  EXPECT_TRUE(fs::exists(target / "stream"));
+  EXPECT_TRUE(fs::exists(shared / "stream"));
+}
+
+// The lock's descriptor is out of the targets' way: the next descriptor a target opens
+// is the one it would get without a harness directory.
+TEST_F(HarnessDirectory, TheLockTakesNoLowDescriptor) {
+  int before = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  close(before);
+  std::string dir = make_harness_directory(parent.string());
+  int after = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  close(after);
+  EXPECT_EQ(after, before);
+  remove_harness_directory(dir);
   EXPECT_FALSE(fs::exists(dir));
 }
 

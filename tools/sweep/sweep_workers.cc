@@ -32,11 +32,12 @@ using fuzz::SweepOutcome;
 // a dead cell printed: with 2, a crash-heavy example sweep (example_unknown_errno) took
 // 21.6-25.8 ms; with 8, 19.2-21.7 ms. A worker's cells past a hang are sent again.
 constexpr std::size_t kWindow = 8;
-// Cells timed before the sweep trusts its measure of a cell's cost to decide on another
-// worker: the mean of the latest this many but the slowest (a worker's first cell, its
-// runner's fork, is not counted; one that waited for the scheduler would skew it). A
-// cell that killed its runner counts, with the fork that replaced it: on a target that
-// crashes often, that is most of the work.
+// Cells a worker ends before the sweep trusts its measure of a cell's cost to decide on
+// another worker: the time its latest this many took, from the end of the one before
+// them (so not its first cell, which pays the runner's fork). Outcomes are read in
+// batches, so a cell's own interval means nothing; a span of them does. A cell that
+// killed its runner counts, with the fork that replaced it: on a target that crashes
+// often, that is most of the work.
 constexpr std::size_t kCellsToMeasure = 16;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
@@ -52,6 +53,7 @@ struct Worker {
   std::string partial;                // outcome bytes short of a line
   std::string output;                 // its stderr since the oldest cell in flight began
   std::size_t finished = 0;           // cells it gave an outcome for
+  std::deque<Clock::time_point> ended;  // when its latest cells ended, at most kCellsToMeasure + 1
   std::string family;                 // from its first line, which says which fuzzer it is
   Clock::time_point cell_started;
   Clock::time_point spawned;
@@ -153,20 +155,23 @@ struct SweepWorkers::Pool {
   // What the sweep has measured: a worker's start-up (spawn to its first line) and the
   // cells' time, for deciding whether another worker pays for itself.
   Clock::duration startup{};
-  std::vector<Clock::duration> recent_cells;  // a ring of the latest kCellsToMeasure
-  std::size_t cells_timed = 0;
 
-  void time_cell(const Worker& w, Clock::duration took) {
-    if (w.finished == 0) return;
-    if (recent_cells.size() < kCellsToMeasure) recent_cells.push_back(took);
-    else recent_cells[cells_timed % kCellsToMeasure] = took;
-    ++cells_timed;
+  static void cell_ended(Worker& w, Clock::time_point now) {
+    w.ended.push_back(now);
+    if (w.ended.size() > kCellsToMeasure + 1) w.ended.pop_front();
   }
 
+  // A worker's time per cell, averaged over the workers that have measured theirs;
+  // zero while none has.
   Clock::duration cell_cost() const {
-    Clock::duration sum{}, slowest{};
-    for (Clock::duration d : recent_cells) sum += d, slowest = std::max(slowest, d);
-    return (sum - slowest) / static_cast<long>(recent_cells.size() - 1);
+    Clock::duration sum{};
+    long measured = 0;
+    for (const Worker& w : workers) {
+      if (w.pid < 0 || w.ended.size() != kCellsToMeasure + 1) continue;
+      sum += (w.ended.back() - w.ended.front()) / static_cast<long>(kCellsToMeasure);
+      ++measured;
+    }
+    return measured ? sum / measured : Clock::duration{};
   }
 
   void finish(std::size_t index, SweepOutcome outcome) {
@@ -181,8 +186,9 @@ struct SweepWorkers::Pool {
   // work / (slot * (slot + 1)) of the wall time, against a start-up on a busy core.
   bool worth_starting(std::size_t slot) const {
     if (slot == 0) return true;
-    if (cells_timed < kCellsToMeasure || startup == Clock::duration{}) return false;
-    auto work_left = cell_cost() * static_cast<long>(queue.size());
+    Clock::duration cost = cell_cost();
+    if (cost == Clock::duration{} || startup == Clock::duration{}) return false;
+    auto work_left = cost * static_cast<long>(queue.size());
     return work_left > startup * static_cast<long>(slot * (slot + 1));
   }
 
@@ -209,7 +215,7 @@ struct SweepWorkers::Pool {
     w.in_flight.pop_front();
     w.output.erase(0, next == std::string::npos ? std::string::npos : next);
     Clock::time_point now = Clock::now();
-    if (!timed_out) time_cell(w, now - w.cell_started);
+    if (!timed_out) cell_ended(w, now);
     w.cell_started = now;
     ++restarts;
   }
@@ -249,7 +255,7 @@ struct SweepWorkers::Pool {
         throw std::runtime_error("the sweep worker wrote an outcome out of turn: " + line);
       w.in_flight.pop_front();
       Clock::time_point now = Clock::now();
-      time_cell(w, now - w.cell_started);
+      cell_ended(w, now);
       w.cell_started = now;
       ++w.finished;
       finish(o->id, std::move(*o));
