@@ -1,6 +1,7 @@
 // Formats and stores event-log records without allocating, so it can run inside
 // any intercepted call, in a signal handler, and in a forked child.
 #include "event_log.h"
+#include "zero_pages.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -263,21 +264,10 @@ __attribute__((constructor)) void watch_pid() {
 }
 }  // namespace
 
-// Straight from the kernel, not calloc: the log is made in the preload's constructor,
-// where a sanitizer's allocator may not be ready.
-static void* zero_pages(std::size_t size) noexcept {
-  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return p == MAP_FAILED ? nullptr : p;
-}
-
 static_assert(std::is_trivially_copyable_v<Event> && std::is_trivially_destructible_v<Event>);
 
-EventLog::EventLog() noexcept : events_(static_cast<Event*>(zero_pages(sizeof(Event) * kCapacity))) {
-  if (events_ != nullptr) return;
-  static const char message[] = "connfuzz: no memory for the event log\n";
-  (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
-  _exit(125);
-}
+EventLog::EventLog() noexcept
+    : events_(static_cast<Event*>(zero_pages(sizeof(Event) * kCapacity, "event log"))) {}
 
 EventLog::~EventLog() { munmap(events_, sizeof(Event) * kCapacity); }
 

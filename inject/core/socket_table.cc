@@ -1,29 +1,15 @@
 // Packs a socket's state into one atomic word per descriptor.
 #include "socket_table.h"
+#include "zero_pages.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
 
 
 namespace connfuzz::inject {
-namespace {
 
-// Straight from the kernel, not calloc: the table is made in the preload's constructor,
-// where a sanitizer's allocator may not be ready (calloc there hung every program
-// under the ASan build's preload).
-void* zero_pages(std::size_t size) noexcept {
-  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return p == MAP_FAILED ? nullptr : p;
-}
-
-}  // namespace
-
-SocketTable::SocketTable() noexcept : slots_(static_cast<Slot*>(zero_pages(sizeof(Slot) * kMaxFd))) {
-  if (slots_ != nullptr) return;
-  static const char message[] = "connfuzz: no memory for the socket table\n";
-  (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
-  _exit(125);
-}
+SocketTable::SocketTable() noexcept
+    : slots_(static_cast<Slot*>(zero_pages(sizeof(Slot) * kMaxFd, "socket table"))) {}
 
 SocketTable::~SocketTable() { munmap(slots_, sizeof(Slot) * kMaxFd); }
 

@@ -16,6 +16,7 @@
 
 #include "environment.h"
 #include "real_calls.h"
+#include "zero_pages.h"
 
 namespace connfuzz::inject {
 
@@ -149,16 +150,8 @@ Runtime* g_runtime = nullptr;
 
 // Not with operator new: the first intercepted call can come from inside a sanitizer's
 // allocator (ASan's asks clock_gettime while it holds its lock), and a malloc there
-// waits for that lock for ever. Pages from the kernel need no allocator.
-static Runtime* new_runtime() noexcept {
-  void* p = mmap(nullptr, sizeof(Runtime), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    static const char message[] = "connfuzz: no memory for the runtime\n";
-    (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
-    _exit(125);
-  }
-  return new (p) Runtime;
-}
+// waits for that lock for ever.
+static Runtime* new_runtime() noexcept { return new (zero_pages(sizeof(Runtime), "runtime")) Runtime; }
 
 Runtime& make_runtime() noexcept {
   static Runtime* instance = new_runtime();
