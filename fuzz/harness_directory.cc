@@ -48,6 +48,16 @@ bool is_harness_name(const char* name) {
   return std::strncmp(name, kPrefix, std::strlen(kPrefix)) == 0 && std::strlen(name) == kNameLength;
 }
 
+// A listing of the directory `dir_fd` (on its own descriptor: closedir() closes it,
+// and `dir_fd` stays open for the *at() calls); nullptr when it cannot be read.
+DIR* list_directory(int dir_fd) {
+  int listing = dup(dir_fd);
+  if (listing < 0) return nullptr;
+  DIR* d = fdopendir(listing);
+  if (d == nullptr) close(listing);
+  return d;
+}
+
 // `name` in `parent_fd` opened as a directory that is ours and only ours; -1 otherwise.
 int open_own_directory(int parent_fd, const char* name) {
   int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -63,12 +73,8 @@ int open_own_directory(int parent_fd, const char* name) {
 // Unlinks what is in the directory, the lock file last, so that a directory left with
 // anything in it still has its lock file (and is tried again by the next harness).
 void empty_directory(int dir_fd) {
-  int listing = dup(dir_fd);
-  DIR* d = listing < 0 ? nullptr : fdopendir(listing);
-  if (d == nullptr) {
-    if (listing >= 0) close(listing);
-    return;
-  }
+  DIR* d = list_directory(dir_fd);
+  if (d == nullptr) return;
   for (int n = 0; n < kMaxEntries; ++n) {
     const dirent* entry = readdir(d);
     if (entry == nullptr) break;
@@ -116,10 +122,8 @@ void remove_harness_directory(const std::string& dir) noexcept {
 int remove_abandoned_harness_directories(const std::string& parent) noexcept {
   int parent_fd = open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (parent_fd < 0) return 0;
-  int listing = dup(parent_fd);
-  DIR* d = listing < 0 ? nullptr : fdopendir(listing);
+  DIR* d = list_directory(parent_fd);
   if (d == nullptr) {
-    if (listing >= 0) close(listing);
     close(parent_fd);
     return 0;
   }

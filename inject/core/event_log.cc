@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
-#include <type_traits>
 #include <cstring>
+#include <type_traits>
 
 namespace connfuzz::inject {
 

@@ -3,8 +3,6 @@
 #include "zero_pages.h"
 
 #include <sys/mman.h>
-#include <unistd.h>
-
 
 namespace connfuzz::inject {
 

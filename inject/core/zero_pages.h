@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstddef>
+#include <cstring>
 
 namespace connfuzz::inject {
 
@@ -19,9 +20,7 @@ inline void* zero_pages(std::size_t size, const char* what) noexcept {
   if (p != MAP_FAILED) return p;
   static const char prefix[] = "connfuzz: no memory for the ";
   (void)!write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
-  std::size_t n = 0;
-  while (what[n] != '\0') ++n;
-  (void)!write(STDERR_FILENO, what, n);
+  (void)!write(STDERR_FILENO, what, std::strlen(what));
   (void)!write(STDERR_FILENO, "\n", 1);
   _exit(125);
 }

@@ -3,7 +3,6 @@
 #include "runtime.h"
 
 #include <pthread.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
