@@ -16,6 +16,7 @@
 #include "usage_error.h"
 #include "environment.h"
 #include "scenario.h"
+#include "required_literal.h"
 #include "text_lines.h"
 
 namespace connfuzz::tools {
@@ -199,6 +200,7 @@ namespace {
 struct ExpectPattern {
   std::string finding;  // docs/findings/<finding>.txt
   std::regex pattern;
+  std::string literal;  // in every line the pattern matches: the others are not searched
 };
 
 // Every documented finding's "# expect:" pattern, read and compiled once: a sweep asks
@@ -218,7 +220,8 @@ const std::vector<ExpectPattern>& expect_patterns() {
       for (std::string line; std::getline(in, line);) {
         if (!line.starts_with("# expect: ")) continue;
         try {
-          out.push_back({file.stem().string(), std::regex(line.substr(10), std::regex::extended)});
+          std::string text = line.substr(10);
+          out.push_back({file.stem().string(), std::regex(text, std::regex::extended), required_literal(text)});
         } catch (const std::regex_error&) {
           // A pattern grep -E takes and std::regex does not: that file cannot be matched here.
         }
@@ -238,7 +241,8 @@ std::string documented_finding_in(const std::string& output) {
   for (const ExpectPattern& p : expect_patterns()) {
     bool matched = false;
     for_each_line(output, [&](std::string_view text) {
-      matched = text.size() < kMaxMatchedLine && std::regex_search(text.begin(), text.end(), p.pattern);
+      matched = text.size() < kMaxMatchedLine && text.find(p.literal) != std::string_view::npos &&
+                std::regex_search(text.begin(), text.end(), p.pattern);
       return !matched;
     });
     if (matched) return p.finding;
