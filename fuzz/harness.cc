@@ -255,13 +255,14 @@ static connfuzz::Result call_target(const RegisteredTarget& target, const connfu
     return result;
   } catch (const std::exception& e) {
     g_inside_target = false;
-    std::cerr << "connfuzz: target " << target.target.name << " threw an exception instead of returning its result (the "
-              << "contract: a target returns): " << e.what() << "\n";
+    // One string, one write: std::cerr writes each << at once, and a sweep pays them per crash.
+    std::cerr << "connfuzz: target " + target.target.name + " threw an exception instead of returning its result (the " +
+                     "contract: a target returns): " + e.what() + "\n";
     throw;
   } catch (...) {
     g_inside_target = false;
-    std::cerr << "connfuzz: target " << target.target.name << " threw something that is no std::exception (the "
-              << "contract: a target returns)\n";
+    std::cerr << "connfuzz: target " + target.target.name + " threw something that is no std::exception (the " +
+                     "contract: a target returns)\n";
     throw;
   }
 }
