@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "connfuzz_command.h"
+#include "core_files.h"
 
 namespace {
 
@@ -214,6 +215,18 @@ TEST(SweepCommand, ACellThatCrashesOrHangsItsWorkerLosesNoOtherCell) {
   EXPECT_EQ(hangs, 10u);
   EXPECT_GT(ok, 500u);
   fs::remove_all(empty);
+}
+
+// Cells that crash are findings, not core dumps: none in the directory the sweep ran
+// from, whatever the user's core limit.
+TEST(SweepCommand, ACrashingCellLeavesNoCoreFile) {
+  std::string pattern;
+  if (!connfuzz::testing::cores_land_in_the_directory(pattern))
+    GTEST_SKIP() << "core_pattern '" << pattern << "' writes no core into the process's directory";
+  auto left = connfuzz::testing::run_with_core_dumps(quote(CONNFUZZ_BINARY) + " " + sweep_args(fuzzer("example_unknown_errno")));
+  EXPECT_EQ(left.result.status, 1) << left.result.output;
+  EXPECT_TRUE(left.result.says("new findings")) << left.result.output;
+  EXPECT_TRUE(left.files.empty()) << "left in the sweep's directory: " << left.files.front();
 }
 
 TEST(SweepCommand, BadInputExitsTwoWithAMessageNamingIt) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "connfuzz_command.h"
+#include "core_files.h"
 #include "loopback_http.h"
 
 namespace {
@@ -250,6 +251,19 @@ TEST(Matrix, AFaultFreeRunThatCrashesIsAFindingAlready) {
   EXPECT_EQ(result.status, 1) << result.output;
   EXPECT_TRUE(result.says("the fault-free run itself")) << result.output;
   EXPECT_TRUE(result.says("crash: killed by signal 6 (SIGABRT)")) << result.output;
+}
+
+// A cell that crashes the program is a finding, not a core dump: none where the matrix
+// ran, whatever the user's core limit.
+TEST(Matrix, ACrashingCellLeavesNoCoreFile) {
+  std::string pattern;
+  if (!connfuzz::testing::cores_land_in_the_directory(pattern))
+    GTEST_SKIP() << "core_pattern '" << pattern << "' writes no core into the process's directory";
+  auto left = connfuzz::testing::run_with_core_dumps(quote(CONNFUZZ_BINARY) + " matrix --timeout 2 -- " + kClient +
+                                                     " unknown_errno");
+  EXPECT_EQ(left.result.status, 1) << left.result.output;
+  EXPECT_TRUE(left.result.says("crash")) << left.result.output;
+  EXPECT_TRUE(left.files.empty()) << "left in the matrix's directory: " << left.files.front();
 }
 
 TEST(Matrix, CallsAndErrnosNarrowTheCells) {

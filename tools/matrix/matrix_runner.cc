@@ -42,6 +42,9 @@ RunRequest CellRunner::request(const std::string& plan, const std::string& name,
   request.private_network = !program_.no_netns;
   request.log_path = work_dir_ + "/" + name + ".log";
   request.output_path = work_dir_ + "/" + name + ".out";
+  // A cell's crash is its outcome, read off its exit: a core file per crashing cell would
+  // land in the program's directory (the user's) and cost more than the cell.
+  request.core_files = false;
   if (program_.seccomp)
     request.seccomp = SeccompSettings{plan, program_.unix_dirs, request.log_path, call_budget};
   else

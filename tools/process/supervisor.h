@@ -19,6 +19,7 @@ struct RunRequest {
   double timeout_seconds = 0;             // 0: none
   std::string output_path;                // the program's stdout and stderr go here ("": connfuzz's own)
   std::optional<SeccompSettings> seccomp;  // the kernel-level backend instead of the preload's environment
+  bool core_files = true;                 // false: a crash dumps no core, whatever the user's limit
 };
 
 // A program started and not yet waited for: the leader of its own process group.
