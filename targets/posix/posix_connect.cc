@@ -16,11 +16,19 @@ namespace {
 constexpr int kMaxWaits = 16;    // a wait interrupted this often is given up
 constexpr int kMaxRetries = 3;   // out-of-resources errors are retried this often
 
-long long now_ms() {
+long long now_us() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+  return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
+
+long long now_ms() { return now_us() / 1000; }
+
+// An interruption that ended a wait within this took no time: a storm of them never
+// brings the deadline nearer, so they are counted. (Compared as milliseconds, one that
+// straddled a tick counted as time passing, and how many waits a storm took varied
+// from run to run.)
+constexpr long long kInstantUs = 1000;
 
 ConnectResult fail_and_close(int fd, int err, const char* step) {
   close(fd);  // a failed socket's state is unspecified: never reused
@@ -81,12 +89,12 @@ int wait_connected(int fd, int timeout_ms) {
     // Past the deadline, one last look (timeout 0) before giving up.
     long long left = std::max(0LL, deadline - now_ms());
     pollfd p{fd, POLLOUT, 0};
-    long long before = now_ms();
+    long long before = now_us();
     int n = poll(&p, 1, static_cast<int>(left));
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
       // An interruption that took time brings the deadline nearer; a storm of
       // instant ones would never reach it, so those are counted.
-      if (now_ms() == before && ++instant_interruptions == kMaxWaits) return ETIMEDOUT;
+      if (now_us() - before < kInstantUs && ++instant_interruptions == kMaxWaits) return ETIMEDOUT;
       if (left == 0) return ETIMEDOUT;
       continue;
     }

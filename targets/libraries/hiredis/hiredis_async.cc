@@ -30,11 +30,17 @@ namespace {
 
 constexpr int kMaxRounds = 16;  // waits interrupted at once, or hiredis's "not yet" answers, before giving up
 
-long long now_ms() {
+long long now_us() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+  return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
+
+long long now_ms() { return now_us() / 1000; }
+
+// A wait an interruption ended within this took no time (timed in microseconds: a
+// millisecond tick inside an instant wait made the count vary from run to run).
+constexpr long long kInstantUs = 1000;
 
 // What the callbacks saw: hiredis frees a context that failed right after the connect
 // callback, and one it drops later (a write that fails) after the disconnect callback.
@@ -84,7 +90,7 @@ std::optional<connfuzz::Result> wait_for_callback(redisAsyncContext* ac, const C
   for (int quick_interruptions = 0, not_yet = 0; !seen.called;) {
     long long left = std::max(0LL, deadline - now_ms());
     pollfd p{ac->c.fd, POLLOUT, 0};
-    long long before = now_ms();
+    long long before = now_us();
     int n = poll(&p, 1, static_cast<int>(left));
     if (n < 0 && errno != EINTR && errno != EAGAIN) return give_up(ac, errno, "poll failed");
     if (n == 0) return give_up(ac, ETIMEDOUT, "the caller's deadline passed");
@@ -97,7 +103,7 @@ std::optional<connfuzz::Result> wait_for_callback(redisAsyncContext* ac, const C
       continue;
     }
     // Interrupted: again with the time left, unless no time passes at all.
-    if (now_ms() == before && ++quick_interruptions == kMaxRounds) return give_up(ac, ETIMEDOUT, "interrupted again and again");
+    if (now_us() - before < kInstantUs && ++quick_interruptions == kMaxRounds) return give_up(ac, ETIMEDOUT, "interrupted again and again");
     if (left == 0) return give_up(ac, ETIMEDOUT, "the caller's deadline passed");
   }
   return std::nullopt;
