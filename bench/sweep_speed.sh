@@ -25,7 +25,8 @@ measure() {
     "$@" >"$err.out" 2>"$err.$i" || true
     end=$EPOCHREALTIME
     cells=$(sed -n 's/^\([0-9]*\) cells[: ].*/\1/p' "$err.out" | head -1)
-    times="$times $(( (${end/./} - ${start/./}) * 1000 )):$i"
+    # seconds, the locale's decimal point, six digits: its digits alone are microseconds
+    times="$times $(( (${end//[!0-9]/} - ${start//[!0-9]/}) * 1000 )):$i"
     i=$((i + 1))
   done
   median=$(echo $times | tr ' ' '\n' | sort -n | sed -n "$(( (reps + 1) / 2 ))p")
