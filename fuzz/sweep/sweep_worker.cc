@@ -160,8 +160,8 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
   // reads the sites, rows and reach of every cell off them.
   setenv("CONNFUZZ_TRACE", "1", 1);
   inject::warn_unknown_environment(family);
-  harness().initialize(family);
   no_core_files();
+  harness().initialize(family);
   write_all(outcomes, identity_line(family) + "\n");  // who answers, before any cell
   for (;;) {
     pid_t runner = fork();

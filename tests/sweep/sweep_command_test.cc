@@ -128,20 +128,6 @@ TEST(SweepCommand, TwoRunsGiveTheSameTableWhateverTheWorkers) {
   EXPECT_EQ(first.output, again.output);
 }
 
-// The JSON report also has every cell's calls and rows: the same too, storms included
-// (posix and hiredis counted a storm's instant interruptions on a millisecond clock,
-// and a wait that straddled a tick made one run's storm a poll longer).
-TEST(SweepCommand, TwoRunsGiveTheSameCallsInEveryCell) {
-  for (const char* name : {"posix", "hiredis"}) {
-    std::string binary = fuzzer(name);
-    if (!fs::exists(binary)) continue;  // a library fuzzer not built here (its -dev package missing)
-    CommandResult first = connfuzz_stdout(sweep_args(binary, "--depth 2 --format json"));
-    CommandResult again = connfuzz_stdout("sweep --fuzzer " + quote(binary) + " --depth 2 --jobs 1 --format json");
-    ASSERT_GT(first.output.size(), 1000u) << name;
-    EXPECT_EQ(json::parse(first.output)["cells"], json::parse(again.output)["cells"]) << name;
-  }
-}
-
 fs::path fresh_dir(const std::string& name) {
   fs::path dir = fs::temp_directory_path() / ("sweep-test-" + name + "-" + std::to_string(getpid()));
   fs::remove_all(dir);
@@ -234,9 +220,8 @@ TEST(SweepCommand, ACellThatCrashesOrHangsItsWorkerLosesNoOtherCell) {
 // Cells that crash are findings, not core dumps: none in the directory the sweep ran
 // from, whatever the user's core limit.
 TEST(SweepCommand, ACrashingCellLeavesNoCoreFile) {
-  std::string pattern;
-  if (!connfuzz::testing::cores_land_in_the_directory(pattern))
-    GTEST_SKIP() << "core_pattern '" << pattern << "' writes no core into the process's directory";
+  std::string why;
+  if (!connfuzz::testing::cores_land_in_the_directory(why)) GTEST_SKIP() << why;
   auto left = connfuzz::testing::run_with_core_dumps(quote(CONNFUZZ_BINARY) + " " + sweep_args(fuzzer("example_unknown_errno")));
   EXPECT_EQ(left.result.status, 1) << left.result.output;
   EXPECT_TRUE(left.result.says("new findings")) << left.result.output;

@@ -47,6 +47,12 @@ TEST(RequiredLiteral, ClassEscapesAreNotText) {
   EXPECT_EQ(required_literal("^at\\.line$"), "at.line");
 }
 
+TEST(RequiredLiteral, AQuantifiedEscapeOrBracketIsNotRequired) {
+  EXPECT_EQ(required_literal("ab\\.*c"), "ab");
+  EXPECT_EQ(required_literal("xa\\\\*"), "xa");
+  EXPECT_EQ(required_literal("[^]x]yz"), "yz");
+}
+
 // Every documented finding's pattern, on every line of every finding file and of the
 // examples' expected outputs: wherever the regex matches, the literal is there.
 TEST(RequiredLiteral, HoldsForEveryDocumentedPattern) {
@@ -65,7 +71,12 @@ TEST(RequiredLiteral, HoldsForEveryDocumentedPattern) {
   ASSERT_GT(patterns.size(), 20u);
   std::size_t matched = 0;
   for (const std::string& p : patterns) {
-    std::regex re(p, std::regex::extended);
+    std::regex re;
+    try {
+      re = std::regex(p, std::regex::extended);
+    } catch (const std::regex_error&) {
+      continue;  // documented_finding_in skips it too
+    }
     std::string literal = required_literal(p);
     for (std::string line : lines) {
       // The pattern's own line matches it only by accident; its quoted text stands in for output.

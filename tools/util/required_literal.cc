@@ -61,7 +61,7 @@ std::string required_literal(std::string_view re) {
     }
     char literal = escaped ? re[i + 1] : c;
     std::size_t next = i + (escaped ? 2 : 1);
-    if (escaped && !is_special(literal)) {  // "\w", "\d" and the like: a class, not a character
+    if (escaped && !is_special(literal)) {  // "\w", "\]": std::regex rejects some, reads others as the letter: no text
       end_run();
       i = next;
       continue;
