@@ -4,7 +4,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 
 #include "address_bytes.h"
 #include "contract.h"
+#include "core_limit.h"
 #include "environment.h"
 #include "errno_table.h"
 #include "private_network.h"
@@ -135,8 +135,7 @@ void handle_plan_signals() {
 pid_t start_cancellation_probe() {
   pid_t child = fork();
   if (child != 0) return child;
-  rlimit no_core{0, 0};  // nor a core file: its crash is an answer, not a finding
-  setrlimit(RLIMIT_CORE, &no_core);
+  inject::disable_core_files();  // nor a core file: its crash is an answer, not a finding
   int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (null >= 0) dup2(null, STDERR_FILENO), dup2(null, STDOUT_FILENO);
   pthread_t thread;

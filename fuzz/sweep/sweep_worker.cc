@@ -6,7 +6,6 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include <set>
 #include <string>
 
+#include "core_limit.h"
 #include "environment.h"
 #include "event_line.h"
 #include "harness.h"
@@ -117,17 +117,6 @@ bool leaves_process_stuck(const SweepOutcome& o) {
                      [](const SweepFinding& f) { return f.verdict == verdict_name(Verdict::deadlock_after_cancel); });
 }
 
-// A cell that kills its runner is a finding read off its output: a core file for each
-// would land in the user's directory and cost more than the cell (example_unknown_errno's
-// sweep with `ulimit -c unlimited`: 0.108 s instead of 0.020 s). `connfuzz repro` of
-// the cell's file dumps one, when the user's limit asks for it.
-void no_core_files() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_CORE, &limit) != 0) return;
-  limit.rlim_cur = 0;
-  setrlimit(RLIMIT_CORE, &limit);
-}
-
 // How a cell runner ends: the cells ran out, or it stopped between cells to be replaced.
 constexpr int kCellsEnded = 0;
 constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
@@ -160,7 +149,11 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
   // reads the sites, rows and reach of every cell off them.
   setenv("CONNFUZZ_TRACE", "1", 1);
   inject::warn_unknown_environment(family);
-  no_core_files();
+  // A cell that kills its runner is a finding read off its output: a core file for each
+  // would land in the user's directory and cost more than the cell (example_unknown_errno's
+  // sweep with `ulimit -c unlimited`: 0.108 s instead of 0.020 s). `connfuzz repro` of the
+  // cell's file dumps one, when the user's limit asks for it.
+  inject::disable_core_files();
   harness().initialize(family);
   write_all(outcomes, identity_line(family) + "\n");  // who answers, before any cell
   for (;;) {

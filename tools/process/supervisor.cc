@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,6 +19,7 @@
 #include <fstream>
 
 #include "usage_error.h"
+#include "core_limit.h"
 #include "private_network.h"
 
 extern char** environ;
@@ -138,11 +138,7 @@ StartPipes open_start_pipes(bool seccomp) {
                              SeccompFilter* filter, const StartPipes& p) {
   setpgid(0, 0);
   if (output >= 0) dup2(output, 1), dup2(output, 2);
-  rlimit core{};
-  if (!request.core_files && getrlimit(RLIMIT_CORE, &core) == 0) {
-    core.rlim_cur = 0;
-    setrlimit(RLIMIT_CORE, &core);
-  }
+  if (!request.core_files) inject::disable_core_files();
   std::string network = request.private_network ? inject::enter_private_network() : "not requested (--no-netns)";
   (void)!write(p.network_note[1], network.data(), network.size());
   close(p.network_note[1]);
