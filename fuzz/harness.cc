@@ -151,7 +151,7 @@ pid_t start_cancellation_probe() {
 }
 
 // Only a target with threads of its own is ever cancelled: without one, the question
-// is never asked and its fork is not paid (0.5 ms of every fuzzer's start, and of a sweep's).
+// is never asked and its fork is not paid (on every fuzzer's start, and a sweep's).
 bool any_target_has_threads() {
   auto targets = registered_targets();
   return std::any_of(targets.begin(), targets.end(), [](const RegisteredTarget& t) { return t.target.traits.threads; });

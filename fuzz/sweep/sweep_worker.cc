@@ -150,9 +150,8 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
   setenv("CONNFUZZ_TRACE", "1", 1);
   inject::warn_unknown_environment(family);
   // A cell that kills its runner is a finding read off its output: a core file for each
-  // would land in the user's directory and cost more than the cell (example_unknown_errno's
-  // sweep with `ulimit -c unlimited`: 0.108 s instead of 0.020 s). `connfuzz repro` of the
-  // cell's file dumps one, when the user's limit asks for it.
+  // would land in the user's directory and cost more than the cell. `connfuzz repro` of
+  // the cell's file dumps one, when the user's limit asks for it.
   inject::disable_core_files();
   harness().initialize(family);
   write_all(outcomes, identity_line(family) + "\n");  // who answers, before any cell

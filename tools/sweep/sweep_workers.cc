@@ -71,9 +71,9 @@ void start_worker(Worker& w, const WorkerOptions& o) {
     throw std::runtime_error(std::string("socketpair/pipe2: ") + std::strerror(errno));
   SpawnRequest r;
   r.argv = {o.binary, "/dev/null"};  // the replay driver wants an input before it starts
-  // LD_BIND_NOW: the worker binds every symbol as it starts (0.01 ms more, measured with
-  // LD_DEBUG=statistics), where lazy binding would leave each forked runner to bind them
-  // again: a tenth of the worker's time on a target that crashes often.
+  // LD_BIND_NOW: the worker binds every symbol once, as it starts, where lazy binding
+  // would leave each forked runner to bind them again (and fault in the pages that
+  // takes): on a target that crashes often, a runner per crash.
   r.set_environment = {"CONNFUZZ_SWEEP=1", "TMPDIR=" + o.scratch_dir, "LD_BIND_NOW=1"};
   r.unset_environment = {"CONNFUZZ_IDENTIFY", "CONNFUZZ_STATS", "CONNFUZZ_REPRO", "CONNFUZZ_TRACE"};
   r.descriptors = {{fuzz::kSweepCellsFd, cells[1]}, {fuzz::kSweepOutcomesFd, outcomes[1]}, {1, errors[1]}, {2, errors[1]}};
