@@ -147,15 +147,17 @@ bool failure_justified(const InputRun& in, int reported) {
 }
 
 // mode=any also makes up errnos that no source documents for the call (socket()'s
-// ENOPKG). A target's written convention (its translations) covers the documented errnos:
-// a failure reported right after such a made-up errno, the last call that failed, is the
+// ENOPKG, or ENONET as SO_ERROR's value). A target's written convention (its
+// translations) covers the documented errnos: a failure reported right after such a
+// made-up errno, the last call that failed (or the last SO_ERROR that said why), is the
 // target's own reading of it, whatever code it reports.
 bool ended_on_undocumented_errno(const InputRun& in) {
   if (in.plan.mode != inject::Mode::Any) return false;
   for (auto it = in.events.rbegin(); it != in.events.rend(); ++it) {
     const Event& e = **it;
-    if (e.call == Call::close || e.result >= 0) continue;
-    return e.mark == Mark::Injected && inject::find_row(e.call, e.err) == nullptr;
+    int err = reported_error(e);
+    if (e.call == Call::close || err == 0) continue;
+    return e.mark == Mark::Injected && inject::find_row(e.call, err) == nullptr;
   }
   return false;
 }

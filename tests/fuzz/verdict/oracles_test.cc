@@ -125,6 +125,30 @@ TEST(Oracles, AFailureRightAfterAnUndocumentedMadeUpErrnoIsTheTargetsReading) {
   EXPECT_EQ(later.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
 }
 
+// The made-up errno may be SO_ERROR's value: getsockopt succeeds and says why the attempt
+// failed (GLib then reports ENONET's text under its catch-all code).
+TEST(Oracles, AFailureRightAfterAnUndocumentedMadeUpSoErrorIsTheTargetsReading) {
+  Input made_up;
+  made_up.plan = inject::parse_plan("getsockopt.SO_ERROR@1=ENONET mode=any");
+  made_up.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
+  made_up.calls.add(Call::so_error, 17, 0, ENONET, inject::Mark::Injected).add(Call::close, 17, 0);
+  made_up.result = failed_with(-1000);
+  EXPECT_TRUE(made_up.verdicts().empty());
+  // A documented value needs the target's convention to report it; the kernel's own value
+  // is judged as before.
+  Input documented = made_up;
+  documented.plan = inject::parse_plan("getsockopt.SO_ERROR@1=ENOSR mode=any");
+  documented.calls = Calls{};
+  documented.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
+  documented.calls.add(Call::so_error, 17, 0, ENOSR, inject::Mark::Injected).add(Call::close, 17, 0);
+  EXPECT_EQ(documented.verdicts(), std::vector<std::string_view>{"still-connecting-failure"});
+  Input kernel = made_up;
+  kernel.calls = Calls{};
+  kernel.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
+  kernel.calls.add(Call::so_error, 17, 0, ENONET).add(Call::close, 17, 0);
+  EXPECT_EQ(kernel.verdicts(), std::vector<std::string_view>{"still-connecting-failure"});
+}
+
 TEST(Oracles, AnEndlessLoopBreaksTheDeadlineItHadOrNoneAtAll) {
   constexpr std::int64_t kHour = 3600'000'000'000;
   Finding with_deadline = endless_loop_finding(2100, kHour, 2'000'000'000);
