@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <iterator>
 
@@ -12,8 +13,8 @@ namespace connfuzz::inject {
 namespace {
 
 constexpr ActionInfo kActions[] = {
-#define CONNFUZZ_ACTION(id, syntax, on_connect, on_waits, when, what) \
-  {Action::id, #id, syntax, on_connect, on_waits, static_cast<std::uint16_t>(when), what},
+#define CONNFUZZ_ACTION(id, syntax, on_connect, on_waits, when, answer, what) \
+  {Action::id, #id, syntax, on_connect, on_waits, static_cast<std::uint16_t>(when), answer, what},
 #include "actions.def"
 #undef CONNFUZZ_ACTION
 };

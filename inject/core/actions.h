@@ -14,7 +14,7 @@ namespace connfuzz::inject {
 
 enum class Action : std::uint8_t {
   errno_value,  // the call returns the rule's errno: the plain fault
-#define CONNFUZZ_ACTION(id, syntax, on_connect, on_waits, when, what) id,
+#define CONNFUZZ_ACTION(id, syntax, on_connect, on_waits, when, answer, what) id,
 #include "actions.def"
 #undef CONNFUZZ_ACTION
 };
@@ -26,6 +26,7 @@ struct ActionInfo {
   bool on_connect;
   bool on_waits;
   std::uint16_t when;       // When bits for connect (realistic mode)
+  int nonblocking_answer;   // what a non-blocking connect returns for it at once, or 0
   std::string_view what;
 };
 

@@ -122,6 +122,8 @@ void Decider::install(const Plan& plan) {
     rule_rows_[i] = find_row(plan.rules[i].call, plan.rules[i].err);
     const ActionInfo* action = find_action(plan.rules[i].action);
     rule_when_[i] = action ? action->when : 0;
+    const ErrnoRow* answer = action && action->nonblocking_answer != 0 ? find_row(Call::connect, action->nonblocking_answer) : nullptr;
+    rule_when_nonblocking_[i] = rule_when_[i] | (answer ? answer->when : 0);
   }
   reset_counts();
 }
@@ -150,7 +152,9 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
     d.delay_ns = rule.delay_ns;
     if (plan_.mode == Mode::Realistic) {
       std::uint16_t when = Never;
-      if (rule.action != Action::errno_value) when = call == Call::connect ? rule_when_[i] : std::uint16_t{Anytime};
+      if (rule.action != Action::errno_value && call == Call::connect)
+        when = (facts.state & Nonblocking) ? rule_when_nonblocking_[i] : rule_when_[i];
+      else if (rule.action != Action::errno_value) when = Anytime;
       else if (const ErrnoRow* row = rule_rows_[i]) when = row->when;
       d.refused = (when & Never) || (when & facts.state) != when || says_still_connecting_after_the_end(rule, facts) ||
                   ends_as_no_attempt_can(rule);

@@ -99,6 +99,8 @@ class Decider {
   char rule_texts_[Plan::kMaxRules][96] = {};
   const ErrnoRow* rule_rows_[Plan::kMaxRules] = {};  // each rule's row of the table, looked up once
   std::uint16_t rule_when_[Plan::kMaxRules] = {};    // an action's When bits, for connect
+  // ... on a non-blocking socket: also those of the errno the action answers there at once
+  std::uint16_t rule_when_nonblocking_[Plan::kMaxRules] = {};
   SharedCounter rule_counts_[Plan::kMaxRules];
   SharedCounter call_counts_[kCallCount];
 };

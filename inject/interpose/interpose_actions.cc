@@ -98,6 +98,16 @@ int hold_for_signal_or_cancel(int fd, SocketInfo info, const sockaddr* addr, soc
 
 int slow_network(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, Event& ev, const Decision& d) {
   Runtime& rt = runtime();
+  // A slow AF_UNIX connect is a listener's full backlog: Linux waits for room until
+  // SO_SNDTIMEO runs out, then fails with EAGAIN, the socket unconnected and no attempt
+  // going on (unix_stream_connect). mode=any keeps the network's answer, EINPROGRESS.
+  if (info.domain == AF_UNIX && !info.nonblocking && rt.mode() == Mode::Realistic) {
+    std::int64_t timeout = send_timeout_ns(fd);
+    if (timeout > 0 && timeout < d.delay_ns) {
+      rt.advance_clock_by(timeout);
+      return static_cast<int>(finish(note_rule(ev, d, "SO_SNDTIMEO ran out first: EAGAIN, and an AF_UNIX attempt does not go on"), -1, EAGAIN, Mark::Injected));
+    }
+  }
   std::int64_t due = rt.now_ns() + d.delay_ns;
   if (d.eventual == 0) {
     int err = 0;

@@ -153,3 +153,30 @@ TEST(Decider, RefusesAConnectFailureAsSoErrorOfAnAfUnixSocket) {
 }
 }  // namespace
 }  // namespace connfuzz::inject
+
+// A delay on a non-blocking socket is answered at once with EINPROGRESS, which no AF_UNIX
+// connect returns: realistic mode declines it there as it declines the errno (a delayed
+// AF_UNIX connect made Asio's async range report a connection the kernel never pends).
+// A blocking AF_UNIX connect does wait, on a full backlog; mode=any delays anything.
+namespace connfuzz::inject {
+namespace {
+TEST(Decider, ADelayOnANonBlockingConnectNeedsWhatEinprogressNeeds) {
+  auto decide_delay = [](const char* plan, int family, std::uint16_t blocking) {
+    Decider decider;
+    decider.install(parse_plan(plan));
+    Facts facts;
+    facts.family = family;
+    facts.type = SOCK_STREAM;
+    facts.state = static_cast<std::uint16_t>(blocking | Stream | (family == AF_UNIX ? Unix : Inet));
+    return decider.decide(Call::connect, facts);
+  };
+  Decision unix_nonblocking = decide_delay("connect@1=+3s", AF_UNIX, Nonblocking);
+  EXPECT_TRUE(unix_nonblocking.refused);
+  EXPECT_STREQ(unix_nonblocking.why, kNotRealistic);
+  EXPECT_TRUE(decide_delay("connect@1=+3s>ECONNREFUSED", AF_UNIX, Nonblocking).refused);
+  EXPECT_TRUE(decide_delay("connect@1=+3s", AF_UNIX, Blocking).fired()) << "a full backlog";
+  EXPECT_TRUE(decide_delay("connect@1=+3s", AF_INET, Nonblocking).fired());
+  EXPECT_TRUE(decide_delay("connect@1=+3s mode=any", AF_UNIX, Nonblocking).fired());
+}
+}  // namespace
+}  // namespace connfuzz::inject

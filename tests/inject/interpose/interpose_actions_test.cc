@@ -6,9 +6,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/select.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 
 #include "injector_fixture.h"
@@ -241,6 +244,72 @@ TEST_F(ActionTest, ABlockingConnectWithALongerSendTimeoutWaitsTheDelayOut) {
   std::int64_t start = monotonic_ns();
   EXPECT_EQ(connect(fd, server.addr(), server.len()), 0);
   EXPECT_GE(monotonic_ns() - start, 250'000'000);
+  EXPECT_TRUE(connected(fd));
+  close(fd);
+}
+
+// An AF_UNIX listener in a directory of the test's own (the guard allows /tmp).
+class UnixListener {
+ public:
+  UnixListener() {
+    if (mkdtemp(dir_) == nullptr) return;
+    addr_.sun_family = AF_UNIX;
+    std::snprintf(addr_.sun_path, sizeof(addr_.sun_path), "%s/s", dir_);
+    fd_ = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (bind(fd_, addr(), sizeof(addr_)) != 0 || listen(fd_, 8) != 0) fd_ = -1;
+  }
+  ~UnixListener() {
+    if (fd_ >= 0) close(fd_);
+    unlink(addr_.sun_path);
+    rmdir(dir_);
+  }
+  bool ok() const { return fd_ >= 0; }
+  const sockaddr* addr() const { return reinterpret_cast<const sockaddr*>(&addr_); }
+  socklen_t len() const { return sizeof(addr_); }
+
+ private:
+  char dir_[32] = "/tmp/connfuzz-unix-XXXXXX";
+  sockaddr_un addr_{};
+  int fd_ = -1;
+};
+
+// Linux never pends an AF_UNIX connect: a non-blocking one connects or fails at once, so
+// realistic mode declines a delay there (the kernel's answer stands), as it declines EINPROGRESS.
+TEST_F(ActionTest, ANonBlockingAfUnixConnectIsNeverSlowInRealisticMode) {
+  UnixListener server;
+  ASSERT_TRUE(server.ok());
+  use_plan("connect@1=+250ms");
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  EXPECT_EQ(connect(fd, server.addr(), server.len()), 0);
+  EXPECT_TRUE(connected(fd));
+  EXPECT_NE(log_text().find("(NOT INJECTED connect@1=+250ms: the kernel cannot return this here"), std::string::npos)
+      << log_text();
+  close(fd);
+  use_plan("connect@1=+250ms mode=any");
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  EXPECT_EQ(connect(fd, server.addr(), server.len()), -1);
+  EXPECT_EQ(errno, EINPROGRESS) << "mode=any keeps the network's answer";
+  close(fd);
+}
+
+// A blocking AF_UNIX connect waits for room in a full backlog; when SO_SNDTIMEO runs out
+// first Linux fails it with EAGAIN (unix_stream_connect) and nothing goes on.
+TEST_F(ActionTest, ABlockingAfUnixConnectWhoseSendTimeoutRunsOutFirstSaysEagain) {
+  UnixListener server;
+  ASSERT_TRUE(server.ok());
+  use_plan("connect@1=+250ms");
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  set_send_timeout(fd, 100'000);
+  std::int64_t start = monotonic_ns();
+  EXPECT_EQ(connect(fd, server.addr(), server.len()), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  EXPECT_GE(monotonic_ns() - start, 100'000'000);
+  EXPECT_FALSE(connected(fd)) << "no attempt goes on";
+  EXPECT_EQ(connect(fd, server.addr(), server.len()), 0) << "a new connect starts afresh";
+  close(fd);
+  use_plan("connect@1=+250ms");
+  fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  EXPECT_EQ(connect(fd, server.addr(), server.len()), 0) << "no send timeout: it waits the delay out";
   EXPECT_TRUE(connected(fd));
   close(fd);
 }
