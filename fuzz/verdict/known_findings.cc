@@ -91,6 +91,11 @@ constexpr KnownFinding kKnown[] = {
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::socket, Err::any_failure}},
     {"asio-async-range-open-failure", bits({Verdict::unexplained_failure, Verdict::still_connecting_failure}),
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::epoll_ctl, Err::any_failure}},
+    // socket_ops::non_blocking_connect checks a connect the reactor called ready with
+    // poll(fd, POLLOUT, 0) and takes anything but 0 for "done": a failed poll (EINTR: a
+    // signal) on an attempt still going on reads SO_ERROR 0 and completes as connected.
+    {"asio-nonblocking-connect-poll-failure", bits({Verdict::false_success}), kAsioAsync, -1, Shape::some_call,
+     {Call::poll, Err::any_failure, 0, By::plan, "nfds=1, timeout=0ms"}},
     // curl's socket_connect_result (lib/cf-socket.c) takes a connect()'s EAGAIN for
     // EINPROGRESS; nothing is in progress, SO_ERROR reads 0, and curl fails with
     // CURLE_COULDNT_CONNECT and no OS errno. A full AF_UNIX backlog does it without injection.

@@ -450,6 +450,37 @@ TEST(KnownFindings, CurlPollFailureIsTheZeroTimeoutCheckOnly) {
 }  // namespace
 }  // namespace connfuzz::fuzz
 
+// Asio's async connect takes a failed zero-timeout poll for a finished attempt.
+namespace connfuzz::fuzz {
+namespace {
+TEST(KnownFindings, AsioNonBlockingConnectPollFailureIsTheCheckOfAnAsyncConnect) {
+  sockaddr_in6 to{};
+  to.sin6_family = AF_INET6;
+  to.sin6_port = htons(80);
+  to.sin6_addr = in6addr_loopback;
+  auto attempt = [&to](Calls& calls) -> Calls& {
+    return calls.socket(17).connect_to(17, reinterpret_cast<sockaddr*>(&to), sizeof(to), -1, EINPROGRESS);
+  };
+  Calls check;
+  attempt(check).injected(Call::poll, -1, EINTR, "nfds=1, timeout=0ms").add(Call::so_error, 17, 0, 0, inject::Mark::Simulated);
+  EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(17), check, Verdict::false_success),
+            "asio-nonblocking-connect-poll-failure");
+  EXPECT_EQ(section_for(Mode::asio_async_connect, connected_on(17), check, Verdict::false_success),
+            "asio-nonblocking-connect-poll-failure");
+  // The synchronous connects wait in poll_connect (a timeout of their own); another verdict,
+  // or a zero-timeout poll that did not fail, or a wait with a timeout, is not this write-up.
+  EXPECT_EQ(section_for(Mode::asio_connect_ec, connected_on(17), check, Verdict::false_success), "");
+  EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(17), check, Verdict::socket_leak), "");
+  Calls ready;
+  attempt(ready).add(Call::poll, -1, 1, 0, inject::Mark::None, "nfds=1, timeout=0ms");
+  EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(17), ready, Verdict::false_success), "");
+  Calls waited;
+  attempt(waited).injected(Call::poll, -1, EINTR, "nfds=1, timeout=250ms");
+  EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(17), waited, Verdict::false_success), "");
+}
+}  // namespace
+}  // namespace connfuzz::fuzz
+
 // GLib's two write-ups: close() retried after EINTR, and a failed poll() taken for "ready".
 namespace connfuzz::fuzz {
 namespace {
