@@ -93,9 +93,10 @@ constexpr KnownFinding kKnown[] = {
      bits({Mode::asio_async_range}), ECANCELED, Shape::some_call, {Call::epoll_ctl, Err::any_failure}},
     // socket_ops::non_blocking_connect checks a connect the reactor called ready with
     // poll(fd, POLLOUT, 0) and takes anything but 0 for "done": a failed poll (EINTR: a
-    // signal) on an attempt still going on reads SO_ERROR 0 and completes as connected.
-    {"asio-nonblocking-connect-poll-failure", bits({Verdict::false_success}), kAsioAsync, -1, Shape::some_call,
-     {Call::poll, Err::any_failure, 0, By::plan, "nfds=1, timeout=0ms"}},
+    // signal, the plan's or a real one) on an attempt still going on reads SO_ERROR 0 on
+    // the socket it then returns as connected.
+    {"asio-nonblocking-connect-poll-failure", bits({Verdict::false_success}), kAsioAsync, -1, Shape::then_on_result,
+     {Call::poll, Err::any_failure, 0, By::anyone, "nfds=1, timeout=0ms"}, {Call::so_error, Err::clean}},
     // curl's socket_connect_result (lib/cf-socket.c) takes a connect()'s EAGAIN for
     // EINPROGRESS; nothing is in progress, SO_ERROR reads 0, and curl fails with
     // CURLE_COULDNT_CONNECT and no OS errno. A full AF_UNIX backlog does it without injection.
@@ -221,6 +222,7 @@ bool matches(const CallPattern& p, const Event& e) {
     case Err::equals: if (!failed || e.err != p.err) return false; break;
     case Err::other_than: if (!failed || e.err == p.err) return false; break;
     case Err::succeeded: if (failed) return false; break;
+    case Err::clean: if (failed || e.err != 0) return false; break;
     case Err::anything: break;
   }
   return p.args_contain.empty() || std::string_view(e.args).find(p.args_contain) != std::string_view::npos;
@@ -240,6 +242,10 @@ bool shape_holds(const KnownFinding& k, const targets::ConnectResult& result, Ev
     case Shape::then_same_fd:
       for (std::size_t i = 0; i + 1 < events.size(); ++i)
         if (matches(k.first, *events[i]) && matches(k.then, *events[i + 1]) && events[i]->fd == events[i + 1]->fd) return true;
+      return false;
+    case Shape::then_on_result:
+      for (std::size_t i = 0; i + 1 < events.size(); ++i)
+        if (matches(k.first, *events[i]) && matches(k.then, *events[i + 1]) && events[i + 1]->fd == result.fd) return true;
       return false;
     case Shape::every_last_call: {
       if (events.size() < kTail) return false;

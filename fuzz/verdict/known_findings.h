@@ -21,7 +21,8 @@ namespace connfuzz::fuzz {
 struct CallPattern {
   inject::Call call = inject::Call::connect;
   // anything: whatever it returned (a close frees the descriptor on Linux whatever it returns).
-  enum class Err : std::uint8_t { any_failure, equals, other_than, succeeded, anything } err_test = Err::any_failure;
+  // clean: it succeeded and, an SO_ERROR read, read no error.
+  enum class Err : std::uint8_t { any_failure, equals, other_than, succeeded, clean, anything } err_test = Err::any_failure;
   int err = 0;
   enum class By : std::uint8_t { anyone, plan, kernel } by = By::anyone;  // injected, or the kernel's own answer
   std::string_view args_contain = {};  // a word of the logged arguments ("EPOLL_CTL_MOD")
@@ -35,6 +36,8 @@ enum class Shape : std::uint8_t {
   reported_by,          // the last call but a close that failed with the reported error matches `first`
                         // (a close comes after the failure it would report: the caller closes what failed)
   last_connect_of_result,  // the last connect on the returned descriptor matches `first`, to `destination`
+  then_on_result,       // a call matches `first` (a poll carries no descriptor) and the very next one
+                        // matches `then`, on the returned descriptor
 };
 
 // A destination a write-up names: its family, and (for AF_INET) port 0.

@@ -146,18 +146,32 @@ bool failure_justified(const InputRun& in, int reported) {
   return false;
 }
 
+// An errno no source documents for the call. SO_ERROR's value is a connect's outcome:
+// what connect() itself is documented to fail with is documented there too.
+bool undocumented_for(Call call, int err) {
+  if (inject::find_row(call, err) != nullptr) return false;
+  return call != Call::so_error || inject::find_row(Call::connect, err) == nullptr;
+}
+
 // mode=any also makes up errnos that no source documents for the call (socket()'s
 // ENOPKG, or ENONET as SO_ERROR's value). A target's written convention (its
 // translations) covers the documented errnos: a failure reported right after such a
 // made-up errno, the last call that failed (or the last SO_ERROR that said why), is the
-// target's own reading of it, whatever code it reports.
+// target's own reading of it, whatever code it reports; unless a later connect or
+// SO_ERROR said the attempt went well, or addresses were left to try.
 bool ended_on_undocumented_errno(const InputRun& in) {
   if (in.plan.mode != inject::Mode::Any) return false;
-  for (auto it = in.events.rbegin(); it != in.events.rend(); ++it) {
-    const Event& e = **it;
+  std::size_t attempts = 0;
+  std::size_t last_start = last_attempt_start(in.events, &attempts);
+  bool tried_all = attempts >= in.addresses_to_try;
+  for (std::size_t i = in.events.size(); i-- > 0;) {
+    const Event& e = *in.events[i];
     int err = reported_error(e);
-    if (e.call == Call::close || err == 0) continue;
-    return e.mark == Mark::Injected && inject::find_row(e.call, err) == nullptr;
+    if (e.call == Call::close) continue;
+    if (err == 0 && (e.call == Call::connect || e.call == Call::so_error)) return false;
+    if (err == 0) continue;
+    if (in.addresses_to_try > 1 && !(tried_all && i >= last_start)) return false;
+    return e.mark == Mark::Injected && undocumented_for(e.call, err);
   }
   return false;
 }

@@ -124,6 +124,9 @@ void Decider::install(const Plan& plan) {
     rule_when_[i] = action ? action->when : 0;
     const ErrnoRow* answer = action && action->nonblocking_answer != 0 ? find_row(Call::connect, action->nonblocking_answer) : nullptr;
     rule_when_nonblocking_[i] = rule_when_[i] | (answer ? answer->when : 0);
+    const Rule& rule = plan.rules[i];
+    const ErrnoRow* outcome = rule.call == Call::connect && rule.eventual != 0 ? find_row(Call::connect, rule.eventual) : nullptr;
+    rule_eventual_when_[i] = outcome ? outcome->when : 0;
   }
   reset_counts();
 }
@@ -156,6 +159,8 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
         when = (facts.state & Nonblocking) ? rule_when_nonblocking_[i] : rule_when_[i];
       else if (rule.action != Action::errno_value) when = Anytime;
       else if (const ErrnoRow* row = rule_rows_[i]) when = row->when;
+      // An attempt ends only as the socket's kind can (no AF_UNIX connect times out).
+      if (call == Call::connect) when |= rule_eventual_when_[i];
       d.refused = (when & Never) || (when & facts.state) != when || says_still_connecting_after_the_end(rule, facts) ||
                   ends_as_no_attempt_can(rule);
       if (d.refused) d.why = kNotRealistic;

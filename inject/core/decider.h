@@ -101,6 +101,8 @@ class Decider {
   std::uint16_t rule_when_[Plan::kMaxRules] = {};    // an action's When bits, for connect
   // ... on a non-blocking socket: also those of the errno the action answers there at once
   std::uint16_t rule_when_nonblocking_[Plan::kMaxRules] = {};
+  // A connect rule's planned outcome (>ERRNO): the states connect can end that way in
+  std::uint16_t rule_eventual_when_[Plan::kMaxRules] = {};
   SharedCounter rule_counts_[Plan::kMaxRules];
   SharedCounter call_counts_[kCallCount];
 };

@@ -475,8 +475,20 @@ TEST(KnownFindings, AsioNonBlockingConnectPollFailureIsTheCheckOfAnAsyncConnect)
   attempt(ready).add(Call::poll, -1, 1, 0, inject::Mark::None, "nfds=1, timeout=0ms");
   EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(17), ready, Verdict::false_success), "");
   Calls waited;
-  attempt(waited).injected(Call::poll, -1, EINTR, "nfds=1, timeout=250ms");
+  attempt(waited).injected(Call::poll, -1, EINTR, "nfds=1, timeout=250ms").add(Call::so_error, 17, 0, 0, inject::Mark::Simulated);
   EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(17), waited, Verdict::false_success), "");
+  // A real signal's EINTR is the same finding; the failed check must be the returned
+  // socket's, read as no error right after it.
+  Calls real_signal;
+  attempt(real_signal).add(Call::poll, -1, -1, EINTR, inject::Mark::None, "nfds=1, timeout=0ms");
+  real_signal.add(Call::so_error, 17, 0, 0, inject::Mark::Simulated);
+  EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(17), real_signal, Verdict::false_success),
+            "asio-nonblocking-connect-poll-failure");
+  EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(18), check, Verdict::false_success), "") << "another socket's check";
+  Calls read_error;
+  attempt(read_error).injected(Call::poll, -1, EINTR, "nfds=1, timeout=0ms").add(Call::so_error, 17, 0, ECONNREFUSED);
+  EXPECT_EQ(section_for(Mode::asio_async_range, connected_on(17), read_error, Verdict::false_success), "")
+      << "SO_ERROR said why: not a success read off a pending attempt";
 }
 }  // namespace
 }  // namespace connfuzz::fuzz

@@ -147,6 +147,21 @@ TEST(Oracles, AFailureRightAfterAnUndocumentedMadeUpSoErrorIsTheTargetsReading) 
   kernel.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
   kernel.calls.add(Call::so_error, 17, 0, ENONET).add(Call::close, 17, 0);
   EXPECT_EQ(kernel.verdicts(), std::vector<std::string_view>{"still-connecting-failure"});
+  // An errno connect() is documented to fail with is documented as SO_ERROR's value too.
+  Input connect_errno = documented;
+  connect_errno.plan = inject::parse_plan("getsockopt.SO_ERROR@1=EAGAIN mode=any");
+  connect_errno.calls = Calls{};
+  connect_errno.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
+  connect_errno.calls.add(Call::so_error, 17, 0, EAGAIN, inject::Mark::Injected).add(Call::close, 17, 0);
+  EXPECT_EQ(connect_errno.verdicts(), std::vector<std::string_view>{"still-connecting-failure"});
+  // Addresses left to try, or a later attempt that connected: the made-up errno is not
+  // what the target ended on.
+  Input left = made_up;
+  left.addresses_to_try = 2;
+  EXPECT_FALSE(left.verdicts().empty());
+  Input later = made_up;
+  later.calls.socket(18).add(Call::connect, 18, 0);
+  EXPECT_FALSE(later.verdicts().empty());
 }
 
 TEST(Oracles, AnEndlessLoopBreaksTheDeadlineItHadOrNoneAtAll) {

@@ -177,6 +177,11 @@ TEST(Decider, ADelayOnANonBlockingConnectNeedsWhatEinprogressNeeds) {
   EXPECT_TRUE(decide_delay("connect@1=+3s", AF_UNIX, Blocking).fired()) << "a full backlog";
   EXPECT_TRUE(decide_delay("connect@1=+3s", AF_INET, Nonblocking).fired());
   EXPECT_TRUE(decide_delay("connect@1=+3s mode=any", AF_UNIX, Nonblocking).fired());
+  // The planned outcome must be one the socket's kind can end with: an AF_UNIX connect
+  // is refused, never timed out or unreachable.
+  EXPECT_TRUE(decide_delay("connect@1=+3s>ECONNREFUSED", AF_UNIX, Blocking).fired());
+  EXPECT_TRUE(decide_delay("connect@1=+3s>ETIMEDOUT", AF_UNIX, Blocking).refused);
+  EXPECT_TRUE(decide_delay("connect@1=+3s>ETIMEDOUT", AF_INET, Blocking).fired());
 }
 }  // namespace
 }  // namespace connfuzz::inject
