@@ -125,35 +125,29 @@ TEST(Oracles, AFailureRightAfterAnUndocumentedMadeUpErrnoIsTheTargetsReading) {
   EXPECT_EQ(later.verdicts(), std::vector<std::string_view>{"unexplained-failure"});
 }
 
+// An attempt whose SO_ERROR read `value`, marked `mark` (Mark::None: the kernel's own).
+Input so_error_read(const char* plan, int value, inject::Mark mark) {
+  Input in;
+  in.plan = inject::parse_plan(plan);
+  in.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
+  in.calls.add(Call::so_error, 17, 0, value, mark).add(Call::close, 17, 0);
+  in.result = failed_with(-1000);
+  return in;
+}
+
 // The made-up errno may be SO_ERROR's value: getsockopt succeeds and says why the attempt
 // failed (GLib then reports ENONET's text under its catch-all code).
 TEST(Oracles, AFailureRightAfterAnUndocumentedMadeUpSoErrorIsTheTargetsReading) {
-  Input made_up;
-  made_up.plan = inject::parse_plan("getsockopt.SO_ERROR@1=ENONET mode=any");
-  made_up.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
-  made_up.calls.add(Call::so_error, 17, 0, ENONET, inject::Mark::Injected).add(Call::close, 17, 0);
-  made_up.result = failed_with(-1000);
+  constexpr auto kInjected = inject::Mark::Injected;
+  Input made_up = so_error_read("getsockopt.SO_ERROR@1=ENONET mode=any", ENONET, kInjected);
   EXPECT_TRUE(made_up.verdicts().empty());
-  // A documented value needs the target's convention to report it; the kernel's own value
+  // A documented value needs the target's convention to report it (an errno connect() is
+  // documented to fail with is documented as SO_ERROR's value too); the kernel's own value
   // is judged as before.
-  Input documented = made_up;
-  documented.plan = inject::parse_plan("getsockopt.SO_ERROR@1=ENOSR mode=any");
-  documented.calls = Calls{};
-  documented.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
-  documented.calls.add(Call::so_error, 17, 0, ENOSR, inject::Mark::Injected).add(Call::close, 17, 0);
-  EXPECT_EQ(documented.verdicts(), std::vector<std::string_view>{"still-connecting-failure"});
-  Input kernel = made_up;
-  kernel.calls = Calls{};
-  kernel.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
-  kernel.calls.add(Call::so_error, 17, 0, ENONET).add(Call::close, 17, 0);
-  EXPECT_EQ(kernel.verdicts(), std::vector<std::string_view>{"still-connecting-failure"});
-  // An errno connect() is documented to fail with is documented as SO_ERROR's value too.
-  Input connect_errno = documented;
-  connect_errno.plan = inject::parse_plan("getsockopt.SO_ERROR@1=EAGAIN mode=any");
-  connect_errno.calls = Calls{};
-  connect_errno.calls.socket(17).kernel_failed(Call::connect, 17, EINPROGRESS);
-  connect_errno.calls.add(Call::so_error, 17, 0, EAGAIN, inject::Mark::Injected).add(Call::close, 17, 0);
-  EXPECT_EQ(connect_errno.verdicts(), std::vector<std::string_view>{"still-connecting-failure"});
+  const std::vector<std::string_view> judged{"still-connecting-failure"};
+  EXPECT_EQ(so_error_read("getsockopt.SO_ERROR@1=ENOSR mode=any", ENOSR, kInjected).verdicts(), judged);
+  EXPECT_EQ(so_error_read("getsockopt.SO_ERROR@1=EAGAIN mode=any", EAGAIN, kInjected).verdicts(), judged);
+  EXPECT_EQ(so_error_read("getsockopt.SO_ERROR@1=ENONET mode=any", ENONET, inject::Mark::None).verdicts(), judged);
   // Addresses left to try, or a later attempt that connected: the made-up errno is not
   // what the target ended on.
   Input left = made_up;
