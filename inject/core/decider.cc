@@ -75,6 +75,27 @@ bool is_eintr(const Rule& rule, Call call) noexcept {
   return rule.action == Action::delay && call != Call::connect && rule.eventual == EINTR;
 }
 
+// The socket states (When bits) in which Linux can answer the rule's call as it says, on
+// a blocking or a non-blocking socket: its errno's row, or its action's (on a non-blocking
+// socket also the row of the errno the action answers there at once: a delay's
+// EINPROGRESS); a connect's planned outcome (>ERRNO) must be one its kind of socket can
+// end with (no AF_UNIX connect times out).
+std::uint16_t realistic_when(const Rule& rule, bool nonblocking) noexcept {
+  std::uint16_t when = Never;
+  if (rule.action == Action::errno_value) {
+    if (const ErrnoRow* row = find_row(rule.call, rule.err)) when = row->when;
+  } else if (rule.call != Call::connect) {
+    when = Anytime;
+  } else if (const ActionInfo* action = find_action(rule.action)) {
+    when = action->when;
+    const ErrnoRow* answer = nonblocking && action->nonblocking_answer != 0 ? find_row(Call::connect, action->nonblocking_answer) : nullptr;
+    if (answer != nullptr) when |= answer->when;
+  }
+  if (rule.call == Call::connect && rule.eventual != 0)
+    if (const ErrnoRow* outcome = find_row(Call::connect, rule.eventual)) when |= outcome->when;
+  return when;
+}
+
 }  // namespace
 
 // signal(7): a handler's signal interrupts a blocked socket call, which SA_RESTART
@@ -119,14 +140,8 @@ void Decider::install(const Plan& plan) {
     std::size_t n = std::min(text.size(), sizeof(rule_texts_[i]) - 1);
     std::memcpy(rule_texts_[i], text.data(), n);
     rule_texts_[i][n] = '\0';
-    rule_rows_[i] = find_row(plan.rules[i].call, plan.rules[i].err);
-    const ActionInfo* action = find_action(plan.rules[i].action);
-    rule_when_[i] = action ? action->when : 0;
-    const ErrnoRow* answer = action && action->nonblocking_answer != 0 ? find_row(Call::connect, action->nonblocking_answer) : nullptr;
-    rule_when_nonblocking_[i] = rule_when_[i] | (answer ? answer->when : 0);
-    const Rule& rule = plan.rules[i];
-    const ErrnoRow* outcome = rule.call == Call::connect && rule.eventual != 0 ? find_row(Call::connect, rule.eventual) : nullptr;
-    rule_eventual_when_[i] = outcome ? outcome->when : 0;
+    rule_when_[i][0] = realistic_when(plan.rules[i], false);
+    rule_when_[i][1] = realistic_when(plan.rules[i], true);
   }
   reset_counts();
 }
@@ -154,13 +169,7 @@ Decision Decider::decide(Call call, const Facts& facts) noexcept {
     d.signal = rule.signal;
     d.delay_ns = rule.delay_ns;
     if (plan_.mode == Mode::Realistic) {
-      std::uint16_t when = Never;
-      if (rule.action != Action::errno_value && call == Call::connect)
-        when = (facts.state & Nonblocking) ? rule_when_nonblocking_[i] : rule_when_[i];
-      else if (rule.action != Action::errno_value) when = Anytime;
-      else if (const ErrnoRow* row = rule_rows_[i]) when = row->when;
-      // An attempt ends only as the socket's kind can (no AF_UNIX connect times out).
-      if (call == Call::connect) when |= rule_eventual_when_[i];
+      std::uint16_t when = rule_when_[i][(facts.state & Nonblocking) ? 1 : 0];
       d.refused = (when & Never) || (when & facts.state) != when || says_still_connecting_after_the_end(rule, facts) ||
                   ends_as_no_attempt_can(rule);
       if (d.refused) d.why = kNotRealistic;

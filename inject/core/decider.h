@@ -97,12 +97,8 @@ class Decider {
  private:
   Plan plan_;
   char rule_texts_[Plan::kMaxRules][96] = {};
-  const ErrnoRow* rule_rows_[Plan::kMaxRules] = {};  // each rule's row of the table, looked up once
-  std::uint16_t rule_when_[Plan::kMaxRules] = {};    // an action's When bits, for connect
-  // ... on a non-blocking socket: also those of the errno the action answers there at once
-  std::uint16_t rule_when_nonblocking_[Plan::kMaxRules] = {};
-  // A connect rule's planned outcome (>ERRNO): the states connect can end that way in
-  std::uint16_t rule_eventual_when_[Plan::kMaxRules] = {};
+  // Each rule's realistic When bits, worked out once: [0] on a blocking socket, [1] a non-blocking one.
+  std::uint16_t rule_when_[Plan::kMaxRules][2] = {};
   SharedCounter rule_counts_[Plan::kMaxRules];
   SharedCounter call_counts_[kCallCount];
 };

@@ -98,15 +98,15 @@ int hold_for_signal_or_cancel(int fd, SocketInfo info, const sockaddr* addr, soc
 
 int slow_network(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, Event& ev, const Decision& d) {
   Runtime& rt = runtime();
+  // A blocking connect sleeps until the attempt ends, or until its send timeout runs out.
+  std::int64_t timeout = info.nonblocking ? 0 : send_timeout_ns(fd);
+  bool times_out = timeout > 0 && timeout < d.delay_ns;
   // A slow AF_UNIX connect is a listener's full backlog: Linux waits for room until
   // SO_SNDTIMEO runs out, then fails with EAGAIN, the socket unconnected and no attempt
   // going on (unix_stream_connect). mode=any keeps the network's answer, EINPROGRESS.
-  if (info.domain == AF_UNIX && !info.nonblocking && rt.mode() == Mode::Realistic) {
-    std::int64_t timeout = send_timeout_ns(fd);
-    if (timeout > 0 && timeout < d.delay_ns) {
-      rt.advance_clock_by(timeout);
-      return static_cast<int>(finish(note_rule(ev, d, "SO_SNDTIMEO ran out first: EAGAIN, and an AF_UNIX attempt does not go on"), -1, EAGAIN, Mark::Injected));
-    }
+  if (times_out && info.domain == AF_UNIX && rt.mode() == Mode::Realistic) {
+    rt.advance_clock_by(timeout);
+    return static_cast<int>(finish(note_rule(ev, d, "SO_SNDTIMEO ran out first: EAGAIN, and an AF_UNIX attempt does not go on"), -1, EAGAIN, Mark::Injected));
   }
   std::int64_t due = rt.now_ns() + d.delay_ns;
   if (d.eventual == 0) {
@@ -121,10 +121,7 @@ int slow_network(int fd, SocketInfo info, const sockaddr* addr, socklen_t len, E
   rt.sockets().set(fd, info);
   rt.sockets().set_due_ns(fd, due);
   if (info.nonblocking) return static_cast<int>(finish(ev, -1, EINPROGRESS, Mark::Injected, rt.rule_text(d.rule)));
-  // A blocking connect sleeps until the attempt ends, or until its send timeout runs out
-  // (Linux: EINPROGRESS, and the attempt goes on).
-  std::int64_t timeout = send_timeout_ns(fd);
-  if (timeout > 0 && timeout < d.delay_ns) {
+  if (times_out) {  // Linux: EINPROGRESS, and the attempt goes on
     rt.advance_clock_by(timeout);
     return static_cast<int>(finish(note_rule(ev, d, "SO_SNDTIMEO ran out first: EINPROGRESS, the attempt goes on"), -1, EINPROGRESS, Mark::Injected));
   }
