@@ -48,9 +48,8 @@ class NightlyTest : public ::testing::Test {
     copy_seeds(CONNFUZZ_SOURCE_DIR "/corpus", dir_ / "corpus");
   }
   // The seeds, not the errno sweeps' files (sweep-*, two thirds of corpus/): the nightly's
-  // coverage report replays every input in a process of its own, and an ASan libFuzzer
-  // process takes a few hundred ms to start, so the whole corpus took this test past its
-  // timeout on a loaded CI machine. What is tested (every fuzzer, nothing lost, the
+  // coverage report replays every input in an ASan libFuzzer process of its own, and the
+  // whole corpus took this test past its timeout on a loaded CI machine. What is tested (every fuzzer, nothing lost, the
   // corpus grows) holds for any corpus.
   static void copy_seeds(const fs::path& from, const fs::path& to) {
     for (const auto& e : fs::recursive_directory_iterator(from)) {
