@@ -19,6 +19,7 @@
 #include <string>
 
 #include "core_limit.h"
+#include "crash_undo.h"
 #include "environment.h"
 #include "event_line.h"
 #include "harness.h"
@@ -122,9 +123,12 @@ constexpr int kCellsEnded = 0;
 constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
 
 // One cell a message (SOCK_SEQPACKET): a runner never reads past its own cell, so the
-// cells after one that kills it wait, unread, for the next runner.
+// cells after one that kills it wait, unread, for the next runner. A crash the runner
+// can undo in place brings it back here, as it was before its first cell.
 [[noreturn]] void run_cells(const char* family, int cells, int outcomes) {
   static char message[1 << 16];
+  sigjmp_buf after_crash;
+  if (undo_crashes_in_place(&after_crash, outcomes)) (void)sigsetjmp(after_crash, 1);
   for (;;) {
     ssize_t n = inject::real().read(cells, message, sizeof(message));
     if (n < 0 && errno == EINTR) continue;
@@ -133,14 +137,16 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
     if (!cell) fail("not a cell: " + std::string(message, std::min<std::size_t>(static_cast<std::size_t>(n), 80)));
     // What a cell that kills the runner printed follows its marker.
     std::fprintf(stderr, "connfuzz: sweep: cell %llu\n", static_cast<unsigned long long>(cell->first));
+    cell_begins();
     SweepOutcome outcome = run_cell(family, cell->first, cell->second);
+    cell_ends();
     write_all(outcomes, outcome_line(outcome) + "\n");
     if (leaves_process_stuck(outcome)) _exit(kReplaceMe);
   }
 }
 
 // The worker initializes the harness once, then forks a cell runner from that state,
-// and another when one dies: a crash costs a fork, not a new process. The death of a
+// and another when one dies (a crash it could not undo): a crash costs a fork at most. The death of a
 // runner inside a cell is one line on the outcomes: "died\t<wait status>".
 [[noreturn]] void run_worker(const char* family) {
   int cells = move_out_of_the_way(kSweepCellsFd);

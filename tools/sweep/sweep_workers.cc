@@ -38,7 +38,7 @@ constexpr std::size_t kWindow = 8;
 // batches, so a cell's own interval means nothing; a span of them does. A cell that
 // killed its runner counts, with the fork that replaced it: on a target that crashes
 // often, that is most of the work.
-constexpr std::size_t kCellsToMeasure = 16;
+constexpr std::size_t kCellsToMeasure = 32;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
 

@@ -1,0 +1,486 @@
+// Raw system calls and fixed buffers throughout: a restore runs in a crash handler, maybe
+// with the heap's lock held, and every byte it keeps lives in mappings of its own, which
+// it neither saves nor puts back.
+#include "process_snapshot.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+
+namespace connfuzz::fuzz {
+namespace {
+
+constexpr std::uintptr_t kPage = 4096;
+constexpr int kMostMappings = 4096;
+constexpr int kMostDescriptors = 4096;
+constexpr std::size_t kMapsTextBytes = 1 << 20;
+constexpr std::uint64_t kMostWritableBytes = std::uint64_t{1} << 31;
+constexpr int kSignals = 65;  // 1..64
+
+struct Mapping {
+  std::uintptr_t start = 0, end = 0;
+  char perms[4] = {};
+  std::uint64_t offset = 0, inode = 0;
+  bool stack = false, heap = false;
+  bool ours = false;           // the snapshot's own storage: neither saved nor unmapped
+  std::size_t first_bit = 0;   // its pages' bits in the saved-page bitmap
+  bool private_writable() const { return perms[1] == 'w' && perms[3] == 'p' && !stack && !ours; }
+  std::size_t pages() const { return (end - start) / kPage; }
+};
+
+struct Descriptor {
+  int fd;
+  dev_t dev;
+  ino_t ino;
+};
+
+// What /proc/self/status says of the threads and the signals: one read for both.
+struct Status {
+  int threads = -1;
+  std::uint64_t ignored = 0, caught = 0;  // bit n-1: signal n
+};
+
+// Everything the snapshot keeps, in a mapping of its own (zeroed by mmap); the page
+// copies in a second.
+struct Store {
+  bool ready;
+  int mapping_count, descriptor_count;
+  Mapping mappings[kMostMappings];
+  Descriptor descriptors[kMostDescriptors];
+  struct sigaction actions[kSignals];
+  bool action_kept[kSignals];
+  Status status;
+  stack_t altstack;
+  mode_t umask;
+  std::uintptr_t brk;
+  char cwd[4096];
+  // the pages: a bit per page of each private writable mapping, then the saved pages
+  unsigned char* bits;
+  unsigned char* pages;
+  std::size_t page_capacity, bits_bytes, pages_bytes;
+  // scratch for a restore
+  int current_count;
+  Mapping current[kMostMappings];
+  char text[kMapsTextBytes];
+  char cwd_now[4096];
+};
+
+Store* g_store = nullptr;  // set before any page is saved, so that a restore finds it
+
+long sys(long number, long a = 0, long b = 0, long c = 0, long d = 0) { return syscall(number, a, b, c, d); }
+
+// The whole of a /proc file into `into`, NUL-ended; -1 when it is larger or unreadable.
+long read_proc(const char* path, char* into, std::size_t size) {
+  int fd = static_cast<int>(sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>(path), O_RDONLY | O_CLOEXEC));
+  if (fd < 0) return -1;
+  std::size_t done = 0;
+  for (long n; done + 1 < size && (n = sys(SYS_read, fd, reinterpret_cast<long>(into + done), static_cast<long>(size - 1 - done))) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      done = size;
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  sys(SYS_close, fd);
+  if (done + 1 >= size) return -1;
+  into[done] = '\0';
+  return static_cast<long>(done);
+}
+
+const char* hex(const char* p, std::uint64_t& value) {
+  value = 0;
+  for (;; ++p) {
+    char c = *p;
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return p;
+    value = value * 16 + static_cast<std::uint64_t>(digit);
+  }
+}
+
+const char* dec(const char* p, std::uint64_t& value) {
+  value = 0;
+  for (; *p >= '0' && *p <= '9'; ++p) value = value * 10 + static_cast<std::uint64_t>(*p - '0');
+  return p;
+}
+
+bool starts_with(const char* p, const char* word) { return std::strncmp(p, word, std::strlen(word)) == 0; }
+
+// /proc/self/maps into `out`; false when it does not fit. "start-end perms offset dev inode path"
+bool read_mappings(Store& s, Mapping* out, int& count) {
+  if (read_proc("/proc/self/maps", s.text, sizeof(s.text)) < 0) return false;
+  count = 0;
+  for (const char* p = s.text; *p != '\0';) {
+    if (count == kMostMappings) return false;
+    Mapping& m = out[count++];
+    m = Mapping{};
+    std::uint64_t v = 0, ignored = 0;
+    p = hex(p, v), m.start = v;
+    p = hex(p + 1, v), m.end = v;
+    std::memcpy(m.perms, p + 1, 4);
+    p = hex(p + 6, m.offset);
+    p = hex(p + 1, ignored);  // device major
+    p = hex(p + 1, ignored);  // minor
+    p = dec(p + 1, m.inode);
+    while (*p == ' ') ++p;
+    m.stack = starts_with(p, "[stack]");
+    m.heap = starts_with(p, "[heap]");
+    while (*p != '\0' && *p != '\n') ++p;
+    if (*p == '\n') ++p;
+  }
+  return true;
+}
+
+std::uint64_t status_field(const char* text, const char* name, bool hexadecimal) {
+  const char* p = std::strstr(text, name);
+  if (p == nullptr) return ~std::uint64_t{0};
+  p += std::strlen(name);
+  while (*p == '\t' || *p == ' ') ++p;
+  std::uint64_t value = 0;
+  hexadecimal ? hex(p, value) : dec(p, value);
+  return value;
+}
+
+Status read_status(char* text, std::size_t size) {
+  Status st;
+  if (read_proc("/proc/self/status", text, size) < 0) return st;
+  st.threads = static_cast<int>(status_field(text, "\nThreads:", false));
+  st.ignored = status_field(text, "\nSigIgn:", true);
+  st.caught = status_field(text, "\nSigCgt:", true);
+  return st;
+}
+
+// Unreadable counts as "maybe": refused.
+bool has_children() {
+  char text[256];
+  return read_proc("/proc/thread-self/children", text, sizeof(text)) != 0;
+}
+
+bool has_posix_timers() {
+  char text[256];
+  return read_proc("/proc/self/timers", text, sizeof(text)) != 0;
+}
+
+// Every open descriptor's number, by getdents64 on /proc/self/fd; -1 when too many.
+int list_descriptors(int* into, int most) {
+  int dir = static_cast<int>(sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/fd"), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir < 0) return -1;
+  alignas(8) char buffer[8192];
+  int count = 0;
+  for (long n; (n = sys(SYS_getdents64, dir, reinterpret_cast<long>(buffer), sizeof(buffer))) > 0;) {
+    for (long at = 0; at < n;) {
+      auto* reclen = reinterpret_cast<unsigned short*>(buffer + at + 16);
+      const char* name = buffer + at + 19;
+      at += *reclen;
+      if (name[0] < '0' || name[0] > '9') continue;
+      std::uint64_t fd = 0;
+      dec(name, fd);
+      if (static_cast<int>(fd) == dir) continue;
+      if (count == most) count = -1;
+      if (count < 0) break;
+      into[count++] = static_cast<int>(fd);
+    }
+  }
+  sys(SYS_close, dir);
+  return count;
+}
+
+bool identity(int fd, dev_t& dev, ino_t& ino) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return false;
+  dev = st.st_dev, ino = st.st_ino;
+  return true;
+}
+
+// pagemap: bit 63 present, bit 61 file page (a private page never written reads its file).
+// `each(page, kept)`: kept when the page differs from what a fault would give it.
+template <typename Each>
+bool for_each_page(int pagemap, const Mapping& m, Each each) {
+  std::uint64_t entries[512];
+  for (std::uintptr_t page = m.start; page < m.end;) {
+    std::size_t want = std::min<std::size_t>(512, (m.end - page) / kPage);
+    long n = pread(pagemap, entries, want * 8, static_cast<off_t>(page / kPage * 8));
+    if (n <= 0) return false;
+    for (long i = 0; i < n / 8; ++i, page += kPage) each(page, (entries[i] >> 63 & 1) != 0 && (entries[i] >> 61 & 1) == 0);
+  }
+  return true;
+}
+
+int open_pagemap() {
+  return static_cast<int>(sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/pagemap"), O_RDONLY | O_CLOEXEC));
+}
+
+void set_bit(unsigned char* bits, std::size_t i) { bits[i / 8] = static_cast<unsigned char>(bits[i / 8] | 1u << (i % 8)); }
+bool bit(const unsigned char* bits, std::size_t i) { return (bits[i / 8] >> (i % 8) & 1) != 0; }
+
+// Between two inaccessible pages: the kernel merges a mapping with a neighbour of the same
+// kind, and the snapshot must tell its own from the program's.
+void* map_own(std::size_t bytes) {
+  void* p = mmap(nullptr, bytes + 2 * kPage, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  auto* inside = static_cast<char*>(p) + kPage;
+  if (mprotect(inside, bytes, PROT_READ | PROT_WRITE) != 0) {
+    munmap(p, bytes + 2 * kPage);
+    return nullptr;
+  }
+  return inside;
+}
+
+void unmap_own(void* inside, std::size_t bytes) { munmap(static_cast<char*>(inside) - kPage, bytes + 2 * kPage); }
+
+void mark_ours(Store& s) {
+  auto own = [](std::uintptr_t at, std::size_t bytes, const Mapping& m) { return m.start < at + bytes && at < m.end; };
+  for (int i = 0; i < s.mapping_count; ++i) {
+    Mapping& m = s.mappings[i];
+    m.ours = own(reinterpret_cast<std::uintptr_t>(&s), sizeof(Store), m) ||
+             (s.bits != nullptr && own(reinterpret_cast<std::uintptr_t>(s.bits), s.bits_bytes + s.pages_bytes, m));
+  }
+}
+
+// The first pass: how many pages there are to keep, and room for them.
+bool make_room(Store& s, int pagemap) {
+  if (!read_mappings(s, s.mappings, s.mapping_count)) return false;
+  mark_ours(s);
+  std::uint64_t writable = 0;
+  std::size_t present = 0;
+  for (int i = 0; i < s.mapping_count; ++i) {
+    const Mapping& m = s.mappings[i];
+    if (!m.private_writable()) continue;
+    writable += m.end - m.start;
+    if (writable > kMostWritableBytes) return false;
+    if (!for_each_page(pagemap, m, [&](std::uintptr_t, bool kept) { present += kept; })) return false;
+  }
+  s.bits_bytes = (writable / kPage + 7) / 8 + kPage;  // room for a mapping or two more
+  s.page_capacity = present + present / 4 + 64;
+  s.pages_bytes = s.page_capacity * kPage;
+  s.bits = static_cast<unsigned char*>(map_own(s.bits_bytes + s.pages_bytes));
+  s.pages = s.bits == nullptr ? nullptr : s.bits + s.bits_bytes;
+  return s.bits != nullptr;
+}
+
+// The second pass, with the room mapped: every page that differs from what a fault would give.
+bool save_pages(Store& s, int pagemap) {
+  if (!read_mappings(s, s.mappings, s.mapping_count)) return false;
+  mark_ours(s);
+  std::size_t next_bit = 0, saved = 0;
+  for (int i = 0; i < s.mapping_count; ++i) {
+    Mapping& m = s.mappings[i];
+    if (!m.private_writable()) continue;
+    m.first_bit = next_bit;
+    if ((next_bit + m.pages() + 7) / 8 > s.bits_bytes) return false;
+    std::size_t b = next_bit;
+    bool ok = m.perms[0] == 'r' && for_each_page(pagemap, m, [&](std::uintptr_t page, bool kept) {
+      if (kept && saved < s.page_capacity) {
+        std::memcpy(s.pages + saved * kPage, reinterpret_cast<const void*>(page), kPage);
+        set_bit(s.bits, b);
+      }
+      saved += kept;  // past the capacity: out of room, no snapshot
+      ++b;
+    });
+    if (!ok || saved > s.page_capacity) return false;
+    next_bit += m.pages();
+  }
+  return true;
+}
+
+bool save_descriptors(Store& s) {
+  int fds[kMostDescriptors];
+  int n = list_descriptors(fds, kMostDescriptors);
+  if (n < 0) return false;
+  s.descriptor_count = 0;
+  for (int i = 0; i < n; ++i) {
+    Descriptor& d = s.descriptors[s.descriptor_count];
+    d.fd = fds[i];
+    if (identity(d.fd, d.dev, d.ino)) ++s.descriptor_count;
+  }
+  return true;
+}
+
+void save_process_state(Store& s) {
+  s.status = read_status(s.text, sizeof(s.text));
+  for (int sig = 1; sig < kSignals; ++sig) s.action_kept[sig] = sigaction(sig, nullptr, &s.actions[sig]) == 0;
+  sigaltstack(nullptr, &s.altstack);
+  s.umask = umask(0);
+  umask(s.umask);
+  s.brk = static_cast<std::uintptr_t>(sys(SYS_brk, 0));
+  if (sys(SYS_getcwd, reinterpret_cast<long>(s.cwd), sizeof(s.cwd)) < 0) s.cwd[0] = '\0';
+}
+
+void drop_store(Store* s) {
+  if (s->bits != nullptr) unmap_own(s->bits, s->bits_bytes + s->pages_bytes);
+  unmap_own(s, sizeof(Store));
+}
+
+// ---- restore ----
+
+bool same_mapping_at(const Mapping& was, const Mapping& now) {
+  if (std::memcmp(was.perms, now.perms, 4) != 0 || was.inode != now.inode) return false;
+  if (was.inode == 0) return true;  // an anonymous mapping's offset follows its merges
+  std::uintptr_t from = was.start > now.start ? was.start : now.start;
+  return was.offset + (from - was.start) == now.offset + (from - now.start);
+}
+
+// Every byte of the snapshot's mappings is still mapped as it was (a stack may have grown;
+// the break is put back apart).
+bool mappings_still_there(const Store& s) {
+  int j = 0;
+  for (int i = 0; i < s.mapping_count; ++i) {
+    const Mapping& was = s.mappings[i];
+    if (was.heap) continue;
+    std::uintptr_t at = was.start;
+    while (j < s.current_count && s.current[j].end <= at) ++j;
+    for (int k = j; at < was.end; ++k) {
+      if (k == s.current_count || s.current[k].start > at || !same_mapping_at(was, s.current[k])) return false;
+      at = s.current[k].end;
+    }
+  }
+  return true;
+}
+
+// Unmaps what no snapshot mapping covers: mappings made since, and what grew onto old ones.
+void unmap_new(const Store& s) {
+  int i = 0;
+  for (int k = 0; k < s.current_count; ++k) {
+    const Mapping& now = s.current[k];
+    if (now.stack || now.heap) continue;  // a stack grows down by itself; the break was put back
+    std::uintptr_t at = now.start;
+    while (at < now.end) {
+      while (i < s.mapping_count && s.mappings[i].end <= at) ++i;
+      std::uintptr_t covered_from = i < s.mapping_count ? s.mappings[i].start : now.end;
+      if (covered_from > at) {
+        std::uintptr_t to = covered_from < now.end ? covered_from : now.end;
+        munmap(reinterpret_cast<void*>(at), to - at);
+        at = to;
+      } else {
+        at = s.mappings[i].end;
+      }
+    }
+  }
+}
+
+bool descriptors_kept(const Store& s) {
+  for (int i = 0; i < s.descriptor_count; ++i) {
+    dev_t dev;
+    ino_t ino;
+    if (!identity(s.descriptors[i].fd, dev, ino) || dev != s.descriptors[i].dev || ino != s.descriptors[i].ino) return false;
+  }
+  return true;
+}
+
+bool close_new_descriptors(const Store& s) {
+  int fds[kMostDescriptors];
+  int n = list_descriptors(fds, kMostDescriptors);
+  if (n < 0) return false;
+  for (int i = 0; i < n; ++i) {
+    bool kept = false;
+    for (int j = 0; j < s.descriptor_count && !kept; ++j) kept = s.descriptors[j].fd == fds[i];
+    if (!kept) sys(SYS_close, fds[i]);
+  }
+  return true;
+}
+
+void put_pages_back(const Store& s) {
+  std::size_t saved = 0;
+  for (int i = 0; i < s.mapping_count; ++i) {
+    const Mapping& m = s.mappings[i];
+    if (!m.private_writable()) continue;
+    std::uintptr_t drop_from = 0;
+    for (std::size_t p = 0; p <= m.pages(); ++p) {
+      bool kept = p < m.pages() && bit(s.bits, m.first_bit + p);
+      std::uintptr_t page = m.start + p * kPage;
+      if ((kept || p == m.pages()) && drop_from != 0) {
+        madvise(reinterpret_cast<void*>(drop_from), page - drop_from, MADV_DONTNEED);
+        drop_from = 0;
+      }
+      if (p == m.pages()) break;
+      if (!kept) {
+        if (drop_from == 0) drop_from = page;
+        continue;
+      }
+      const unsigned char* copy = s.pages + saved++ * kPage;
+      // Compared first: a page the cells never wrote is still shared with the worker.
+      if (std::memcmp(reinterpret_cast<void*>(page), copy, kPage) != 0) std::memcpy(reinterpret_cast<void*>(page), copy, kPage);
+    }
+  }
+}
+
+// A signal neither caught then nor now, and ignored then as now, has the disposition it had
+// (SIGCHLD's flags aside): a system call each for the others only.
+void put_process_state_back(const Store& s, const Status& now) {
+  for (int sig = 1; sig < kSignals; ++sig) {
+    std::uint64_t bit = std::uint64_t{1} << (sig - 1);
+    bool same = ((s.status.caught | now.caught) & bit) == 0 && ((s.status.ignored ^ now.ignored) & bit) == 0;
+    if (s.action_kept[sig] && (!same || sig == SIGCHLD)) sigaction(sig, &s.actions[sig], nullptr);
+  }
+  umask(s.umask);
+  if (s.cwd[0] != '\0' && sys(SYS_getcwd, reinterpret_cast<long>(const_cast<Store&>(s).cwd_now), sizeof(s.cwd_now)) >= 0 &&
+      std::strcmp(s.cwd, s.cwd_now) != 0)
+    sys(SYS_chdir, reinterpret_cast<long>(s.cwd));
+  itimerval off{};
+  for (int which : {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF}) setitimer(which, &off, nullptr);
+}
+
+bool quiet_process(const Status& now) {
+  sigset_t pending;
+  sigemptyset(&pending);
+  if (sigpending(&pending) != 0 || !sigisemptyset(&pending)) return false;
+  return now.threads == 1 && !has_children() && !has_posix_timers();
+}
+
+// A handler running on a stack of the target's own (a coroutine's, on the heap) would have
+// it rewritten or unmapped under its feet.
+bool running_on_main_stack(const Store& s) {
+  char here = 0;
+  auto at = reinterpret_cast<std::uintptr_t>(&here);
+  for (int i = 0; i < s.current_count; ++i)
+    if (s.current[i].stack) return at >= s.current[i].start && at < s.current[i].end;
+  return false;
+}
+
+}  // namespace
+
+bool take_process_snapshot() noexcept {
+  char text[4096];
+  if (g_store != nullptr || read_status(text, sizeof(text)).threads != 1) return false;
+  auto* s = static_cast<Store*>(map_own(sizeof(Store)));
+  if (s == nullptr) return false;
+  g_store = s;
+  int pagemap = open_pagemap();
+  bool kept = pagemap >= 0 && make_room(*s, pagemap) && save_pages(*s, pagemap);
+  if (pagemap >= 0) sys(SYS_close, pagemap);
+  if (!kept || !save_descriptors(*s)) {
+    g_store = nullptr;
+    drop_store(s);
+    return false;
+  }
+  save_process_state(*s);
+  s->ready = true;
+  return true;
+}
+
+bool restore_process_snapshot() noexcept {
+  Store* s = g_store;
+  if (s == nullptr || !s->ready) return false;
+  Status now = read_status(s->text, sizeof(s->text));
+  if (!quiet_process(now) || !descriptors_kept(*s)) return false;
+  if (!read_mappings(*s, s->current, s->current_count) || !running_on_main_stack(*s) || !mappings_still_there(*s)) return false;
+  if (static_cast<std::uintptr_t>(sys(SYS_brk, 0)) != s->brk &&
+      static_cast<std::uintptr_t>(sys(SYS_brk, static_cast<long>(s->brk))) != s->brk)
+    return false;
+  if (!close_new_descriptors(*s)) return false;
+  unmap_new(*s);
+  put_pages_back(*s);
+  put_process_state_back(*s, now);
+  return true;
+}
+
+}  // namespace connfuzz::fuzz
