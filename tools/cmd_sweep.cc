@@ -68,10 +68,10 @@ int sweep(SweepCommand& c) {
     std::snprintf(line, sizeof(line), "; %s: %zu in %.1f ms", p.name.c_str(), p.cells, p.seconds * 1e3);
     phases += line;
   }
-  std::fprintf(stderr, "connfuzz: sweep: %zu cells in %.3f s (%.0f cells/s, %zu of %d workers, %zu restarted after a cell ended one%s): "
+  std::fprintf(stderr, "connfuzz: sweep: %zu cells in %.3f s (%.0f cells/s, %zu of %d workers, %zu restarted after a cell ended one, %zu crashes undone in place%s): "
                "%zu new findings, %zu documented%s%s\n",
                result.cells.size(), result.seconds, static_cast<double>(result.cells.size()) / std::max(result.seconds, 1e-9),
-               result.workers, c.sweep.jobs, result.restarts, phases.c_str(), t.new_findings, t.documented,
+               result.workers, c.sweep.jobs, result.restarts, result.undone, phases.c_str(), t.new_findings, t.documented,
                saved.empty() ? "" : ("; " + std::to_string(saved.size()) + " files in ").c_str(),
                saved.empty() ? "" : c.save.c_str());
   return t.new_findings > 0 ? 1 : 0;

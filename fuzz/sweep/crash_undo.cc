@@ -8,6 +8,7 @@
 
 #include "environment.h"
 #include "process_snapshot.h"
+#include "sweep_protocol.h"
 
 namespace connfuzz::fuzz {
 namespace {
@@ -33,10 +34,13 @@ volatile sig_atomic_t g_in_cell = 0;
 void on_crash(int sig, siginfo_t*, void*) {
   if (g_in_cell == 0 || !restore_process_snapshot()) die_of(sig);
   // The wait status of a death by `sig` without a core file (the worker allows none).
-  char line[16] = "died\t";
+  char line[32] = "died\t";
   std::size_t len = std::strlen(line);
   if (sig >= 10) line[len++] = static_cast<char>('0' + sig / 10);
   line[len++] = static_cast<char>('0' + sig % 10);
+  line[len++] = '\t';
+  std::memcpy(line + len, kUndoneWord.data(), kUndoneWord.size());
+  len += kUndoneWord.size();
   line[len++] = '\n';
   for (std::size_t done = 0; done < len;) {
     ssize_t n = write(g_outcomes, line + done, len - done);

@@ -20,8 +20,10 @@ namespace connfuzz::fuzz {
 // targets' way at once.
 inline constexpr int kSweepCellsFd = 3;
 inline constexpr int kSweepOutcomesFd = 4;
-// The outcome line that says the cell runner died inside its cell: "died\t<wait status>".
+// The outcome line that says the cell runner died inside its cell: "died\t<wait status>";
+// "died\t<wait status>\tundone" when it undid the crash in place and reads on.
 inline constexpr std::string_view kDiedWord = "died";
+inline constexpr std::string_view kUndoneWord = "undone";
 
 // The line a fuzzer prints when asked who it is (CONNFUZZ_IDENTIFY): "connfuzz-fuzzer
 // <family> <format>"; `format` names the input its engine reads.

@@ -1,5 +1,6 @@
 // The worker: the harness initialized once, then a forked cell runner: a cell in, the
-// harness's verdict on it, the outcome out, the process reset for the next. A runner a
+// harness's verdict on it, the outcome out, the process reset for the next. A crash the
+// runner can undo puts it back as it was before its first cell (crash_undo.h); a runner a
 // cell kills is forked again from the initialized state; `connfuzz sweep` records the cell.
 #include "sweep_worker.h"
 #include "registry.h"

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -215,6 +216,39 @@ TEST(SweepCommand, ACellThatCrashesOrHangsItsWorkerLosesNoOtherCell) {
   EXPECT_EQ(hangs, 10u);
   EXPECT_GT(ok, 500u);
   fs::remove_all(empty);
+}
+
+// The summary's count of runners replaced and of crashes undone in place.
+std::pair<int, int> replaced_and_undone(const std::string& output) {
+  std::smatch m;
+  static const std::regex counts("([0-9]+) restarted after a cell ended one, ([0-9]+) crashes undone in place");
+  if (!std::regex_search(output, m, counts)) return {-1, -1};
+  return {std::stoi(m[1]), std::stoi(m[2])};
+}
+
+// A crash undone in place leaves the runner as a newly forked one would start: every
+// cell after it gets the outcome it gets from a fresh runner, and the table is the same.
+TEST(SweepCommand, ACrashUndoneInPlaceGivesTheTableAFreshRunnerGives) {
+  std::string command = quote(CONNFUZZ_BINARY) + " sweep --fuzzer " + quote(fuzzer("example_unknown_errno")) + " --jobs 1";
+  fs::path in_place = fresh_dir("undone-in-place"), forking = fresh_dir("undone-forking");
+  CommandResult undone = connfuzz::testing::run_shell(command + " --out " + quote(in_place.string()));
+  CommandResult forked = connfuzz::testing::run_shell("CONNFUZZ_SWEEP_RESTORE=0 " + command + " --out " + quote(forking.string()));
+  auto [replaced_in_place, undone_in_place] = replaced_and_undone(undone.output);
+  auto [replaced_forking, undone_forking] = replaced_and_undone(forked.output);
+  EXPECT_EQ(undone_forking, 0) << forked.output;
+  EXPECT_GT(replaced_forking, 10) << forked.output;  // most of its crashing cells
+  if (std::string(CONNFUZZ_SANITIZE).empty()) {
+    EXPECT_EQ(replaced_in_place, 0) << undone.output;
+    EXPECT_EQ(undone_in_place, replaced_forking) << undone.output;
+  }
+  auto text_of = [](const fs::path& file) {
+    std::ifstream in(file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string in_place_table = text_of(in_place), forked_table = text_of(forking);
+  EXPECT_GT(in_place_table.size(), 1000u);
+  EXPECT_EQ(in_place_table, forked_table);
+  fs::remove(in_place), fs::remove(forking);
 }
 
 // Cells that crash are findings, not core dumps: none in the directory the sweep ran

@@ -178,6 +178,7 @@ class Sweep {
     bool finished = workers_.run(bytes, outcomes, on_done);
     r_.phases.push_back({what, cells.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
     r_.restarts = workers_.restarts();
+    r_.undone = workers_.undone_in_place();
     r_.workers = workers_.started();
     r_.interrupted = !finished;
     for (std::size_t i = 0; finished && i < cells.size(); ++i) {

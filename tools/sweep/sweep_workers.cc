@@ -148,6 +148,7 @@ struct SweepWorkers::Pool {
   WorkerOptions options;
   std::vector<Worker> workers;
   std::size_t restarts = 0;
+  std::size_t undone_in_place = 0;
   std::size_t started = 0;  // slots that have had a worker
   // One run's cells:
   const std::vector<std::vector<std::uint8_t>>* cells = nullptr;
@@ -204,7 +205,7 @@ struct SweepWorkers::Pool {
   }
 
   // The oldest cell in flight ended its runner (or its worker): what it printed says how.
-  void record_killer(Worker& w, int status, bool timed_out) {
+  void record_killer(Worker& w, int status, bool timed_out, bool undone = false) {
     std::size_t killer = w.in_flight.front();
     std::size_t at = w.output.rfind(marker(killer));
     if (at == std::string::npos && w.finished == 0)
@@ -220,15 +221,17 @@ struct SweepWorkers::Pool {
     Clock::time_point now = Clock::now();
     if (!timed_out) cell_ended(w, now);
     w.cell_started = now;
-    ++restarts;
+    ++(undone ? undone_in_place : restarts);
   }
 
-  // "died\t<status>": the worker forks a new runner, which reads the cells after it.
+  // "died\t<status>": the worker forks a new runner, which reads the cells after it;
+  // "died\t<status>\tundone": the runner undid the crash and reads on.
   void runner_died(Worker& w, std::string_view status_text) {
     int status = 0;
     std::from_chars(status_text.data(), status_text.data() + status_text.size(), status);
+    bool undone = status_text.ends_with("\t" + std::string(fuzz::kUndoneWord));
     drain_errors(w, 0);
-    if (!w.in_flight.empty()) record_killer(w, status, false);
+    if (!w.in_flight.empty()) record_killer(w, status, false, undone);
   }
 
   void introduce(Worker& w, const std::string& line) {
@@ -383,6 +386,7 @@ SweepWorkers::SweepWorkers(WorkerOptions options) : pool_(std::make_unique<Pool>
 SweepWorkers::~SweepWorkers() { pool_->end_all(1000); }
 
 std::size_t SweepWorkers::restarts() const noexcept { return pool_->restarts; }
+std::size_t SweepWorkers::undone_in_place() const noexcept { return pool_->undone_in_place; }
 std::size_t SweepWorkers::started() const noexcept { return pool_->started; }
 
 std::string SweepWorkers::family() { return pool_->family(); }
