@@ -6,12 +6,15 @@
 
 namespace connfuzz::fuzz {
 
-// Installs the crash handlers and takes the process snapshot. From then on a crash
-// signal (an abort, a fault) between cell_begins and cell_ends puts the process back as it
-// was here, writes on `outcomes` the line a forked runner's death would have made the
-// worker write ("died\t<wait status>"), and jumps to `back`, which the caller sets with
-// sigsetjmp(back, 1) at once. False, with nothing installed, when the process can have no
-// snapshot (process_snapshot.h) or CONNFUZZ_SWEEP_RESTORE is 0: a crash kills the runner.
+// Installs the crash handlers and takes the process snapshot; call it right after
+// sigsetjmp(*back, 1) returned 0, in the frame that runs the cells, with `back` in static
+// storage (the snapshot then holds it as set). From then on a crash signal (an abort, a
+// fault) between cell_begins and cell_ends puts the process back as it was here, writes on
+// `outcomes` "died\t<wait status>\tundone" (the line a forked runner's death makes its
+// worker write, and "undone") and jumps to `back`. A crash it cannot undo goes to the
+// handler that was there before (the default: the runner dies, and its worker forks
+// another). False, with nothing installed, when the process can have no snapshot
+// (process_snapshot.h) or CONNFUZZ_SWEEP_RESTORE is 0.
 bool undo_crashes_in_place(sigjmp_buf* back, int outcomes);
 
 void cell_begins() noexcept;

@@ -29,7 +29,7 @@ constexpr int kSignals = 65;  // 1..64
 struct Mapping {
   std::uintptr_t start = 0, end = 0;
   char perms[4] = {};
-  std::uint64_t offset = 0, inode = 0;
+  std::uint64_t offset = 0, inode = 0, major = 0, minor = 0;
   bool stack = false, heap = false;
   bool ours = false;           // the snapshot's own storage: neither saved nor unmapped
   std::size_t first_bit = 0;   // its pages' bits in the saved-page bitmap
@@ -53,6 +53,7 @@ struct Status {
 // copies in a second.
 struct Store {
   bool ready;
+  long pid;  // a process a cell forked inherits the snapshot, and is no runner
   int mapping_count, descriptor_count;
   Mapping mappings[kMostMappings];
   Descriptor descriptors[kMostDescriptors];
@@ -123,13 +124,13 @@ bool read_mappings(Store& s, Mapping* out, int& count) {
     if (count == kMostMappings) return false;
     Mapping& m = out[count++];
     m = Mapping{};
-    std::uint64_t v = 0, ignored = 0;
+    std::uint64_t v = 0;
     p = hex(p, v), m.start = v;
     p = hex(p + 1, v), m.end = v;
     std::memcpy(m.perms, p + 1, 4);
     p = hex(p + 6, m.offset);
-    p = hex(p + 1, ignored);  // device major
-    p = hex(p + 1, ignored);  // minor
+    p = hex(p + 1, m.major);
+    p = hex(p + 1, m.minor);
     p = dec(p + 1, m.inode);
     while (*p == ' ') ++p;
     m.stack = starts_with(p, "[stack]");
@@ -201,7 +202,8 @@ bool identity(int fd, dev_t& dev, ino_t& ino) {
   return true;
 }
 
-// pagemap: bit 63 present, bit 61 file page (a private page never written reads its file).
+// pagemap: bit 63 present, bit 62 swapped out, bit 61 file page (a private page never
+// written reads its file).
 // `each(page, kept)`: kept when the page differs from what a fault would give it.
 template <typename Each>
 bool for_each_page(int pagemap, const Mapping& m, Each each) {
@@ -210,7 +212,7 @@ bool for_each_page(int pagemap, const Mapping& m, Each each) {
     std::size_t want = std::min<std::size_t>(512, (m.end - page) / kPage);
     long n = pread(pagemap, entries, want * 8, static_cast<off_t>(page / kPage * 8));
     if (n <= 0) return false;
-    for (long i = 0; i < n / 8; ++i, page += kPage) each(page, (entries[i] >> 63 & 1) != 0 && (entries[i] >> 61 & 1) == 0);
+    for (long i = 0; i < n / 8; ++i, page += kPage) each(page, (entries[i] >> 62 & 3) != 0 && (entries[i] >> 61 & 1) == 0);
   }
   return true;
 }
@@ -323,7 +325,8 @@ void drop_store(Store* s) {
 // ---- restore ----
 
 bool same_mapping_at(const Mapping& was, const Mapping& now) {
-  if (std::memcmp(was.perms, now.perms, 4) != 0 || was.inode != now.inode) return false;
+  if (std::memcmp(was.perms, now.perms, 4) != 0 || was.inode != now.inode || was.major != now.major || was.minor != now.minor)
+    return false;
   if (was.inode == 0) return true;  // an anonymous mapping's offset follows its merges
   std::uintptr_t from = was.start > now.start ? was.start : now.start;
   return was.offset + (from - was.start) == now.offset + (from - now.start);
@@ -335,7 +338,7 @@ bool mappings_still_there(const Store& s) {
   int j = 0;
   for (int i = 0; i < s.mapping_count; ++i) {
     const Mapping& was = s.mappings[i];
-    if (was.heap) continue;
+    if (was.heap || was.ours) continue;  // ours are read-only between restores
     std::uintptr_t at = was.start;
     while (j < s.current_count && s.current[j].end <= at) ++j;
     for (int k = j; at < was.end; ++k) {
@@ -346,25 +349,27 @@ bool mappings_still_there(const Store& s) {
   return true;
 }
 
-// Unmaps what no snapshot mapping covers: mappings made since, and what grew onto old ones.
-void unmap_new(const Store& s) {
+// Unmaps what no snapshot mapping covers: mappings made since, and what grew onto old ones
+// (the break, put back already, leaves nothing past the snapshot's heap).
+bool unmap_new(const Store& s) {
   int i = 0;
   for (int k = 0; k < s.current_count; ++k) {
     const Mapping& now = s.current[k];
-    if (now.stack || now.heap) continue;  // a stack grows down by itself; the break was put back
+    if (now.stack) continue;  // a stack grows down by itself
     std::uintptr_t at = now.start;
     while (at < now.end) {
       while (i < s.mapping_count && s.mappings[i].end <= at) ++i;
       std::uintptr_t covered_from = i < s.mapping_count ? s.mappings[i].start : now.end;
       if (covered_from > at) {
         std::uintptr_t to = covered_from < now.end ? covered_from : now.end;
-        munmap(reinterpret_cast<void*>(at), to - at);
+        if (munmap(reinterpret_cast<void*>(at), to - at) != 0) return false;
         at = to;
       } else {
         at = s.mappings[i].end;
       }
     }
   }
+  return true;
 }
 
 bool descriptors_kept(const Store& s) {
@@ -388,7 +393,7 @@ bool close_new_descriptors(const Store& s) {
   return true;
 }
 
-void put_pages_back(const Store& s) {
+bool put_pages_back(const Store& s) {
   std::size_t saved = 0;
   for (int i = 0; i < s.mapping_count; ++i) {
     const Mapping& m = s.mappings[i];
@@ -398,7 +403,7 @@ void put_pages_back(const Store& s) {
       bool kept = p < m.pages() && bit(s.bits, m.first_bit + p);
       std::uintptr_t page = m.start + p * kPage;
       if ((kept || p == m.pages()) && drop_from != 0) {
-        madvise(reinterpret_cast<void*>(drop_from), page - drop_from, MADV_DONTNEED);
+        if (madvise(reinterpret_cast<void*>(drop_from), page - drop_from, MADV_DONTNEED) != 0) return false;
         drop_from = 0;
       }
       if (p == m.pages()) break;
@@ -411,6 +416,7 @@ void put_pages_back(const Store& s) {
       if (std::memcmp(reinterpret_cast<void*>(page), copy, kPage) != 0) std::memcpy(reinterpret_cast<void*>(page), copy, kPage);
     }
   }
+  return true;
 }
 
 // A signal neither caught then nor now, and ignored then as now, has the disposition it had
@@ -420,6 +426,13 @@ void put_process_state_back(const Store& s, const Status& now) {
     std::uint64_t bit = std::uint64_t{1} << (sig - 1);
     bool same = ((s.status.caught | now.caught) & bit) == 0 && ((s.status.ignored ^ now.ignored) & bit) == 0;
     if (s.action_kept[sig] && (!same || sig == SIGCHLD)) sigaction(sig, &s.actions[sig], nullptr);
+  }
+  if (s.altstack.ss_flags & SS_DISABLE) {
+    stack_t off{};
+    off.ss_flags = SS_DISABLE;
+    sigaltstack(&off, nullptr);
+  } else {
+    sigaltstack(&s.altstack, nullptr);
   }
   umask(s.umask);
   if (s.cwd[0] != '\0' && sys(SYS_getcwd, reinterpret_cast<long>(const_cast<Store&>(s).cwd_now), sizeof(s.cwd_now)) >= 0 &&
@@ -463,23 +476,27 @@ bool take_process_snapshot() noexcept {
     return false;
   }
   save_process_state(*s);
+  s->pid = sys(SYS_getpid);
   s->ready = true;
+  // Read-only between restores: a wild write of the target's faults, and is undone.
+  mprotect(s->bits, s->bits_bytes + s->pages_bytes, PROT_READ);
+  mprotect(s, sizeof(Store), PROT_READ);
   return true;
 }
 
 bool restore_process_snapshot() noexcept {
   Store* s = g_store;
-  if (s == nullptr || !s->ready) return false;
+  if (s == nullptr || !s->ready || s->pid != sys(SYS_getpid) || mprotect(s, sizeof(Store), PROT_READ | PROT_WRITE) != 0)
+    return false;
   Status now = read_status(s->text, sizeof(s->text));
   if (!quiet_process(now) || !descriptors_kept(*s)) return false;
   if (!read_mappings(*s, s->current, s->current_count) || !running_on_main_stack(*s) || !mappings_still_there(*s)) return false;
   if (static_cast<std::uintptr_t>(sys(SYS_brk, 0)) != s->brk &&
       static_cast<std::uintptr_t>(sys(SYS_brk, static_cast<long>(s->brk))) != s->brk)
     return false;
-  if (!close_new_descriptors(*s)) return false;
-  unmap_new(*s);
-  put_pages_back(*s);
+  if (!close_new_descriptors(*s) || !unmap_new(*s) || !put_pages_back(*s)) return false;
   put_process_state_back(*s, now);
+  mprotect(s, sizeof(Store), PROT_READ);
   return true;
 }
 

@@ -126,10 +126,14 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
 // One cell a message (SOCK_SEQPACKET): a runner never reads past its own cell, so the
 // cells after one that kills it wait, unread, for the next runner. A crash the runner
 // can undo in place brings it back here, as it was before its first cell.
-[[noreturn]] void run_cells(const char* family, int cells, int outcomes) {
+// Its state in statics, set before the snapshot: a cell that smashed the stack may have
+// reached this frame, and a restore puts the statics back.
+[[noreturn]] void run_cells(const char* family_name, int cells_fd, int outcomes_fd) {
   static char message[1 << 16];
-  sigjmp_buf after_crash;
-  if (undo_crashes_in_place(&after_crash, outcomes)) (void)sigsetjmp(after_crash, 1);
+  static const char* family = family_name;
+  static int cells = cells_fd, outcomes = outcomes_fd;
+  static sigjmp_buf after_crash;
+  if (sigsetjmp(after_crash, 1) == 0) undo_crashes_in_place(&after_crash, outcomes);
   for (;;) {
     ssize_t n = inject::real().read(cells, message, sizeof(message));
     if (n < 0 && errno == EINTR) continue;

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,40 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "in_child.h"
 #include "process_snapshot.h"
 
 namespace {
 
-// A sanitizer's shadow memory is more than a snapshot walks: under one, sweeps fork a
-// runner for each crash, and there is nothing here to test.
-bool sanitized() { return std::string(CONNFUZZ_SANITIZE).size() > 0; }
-#define SKIP_UNDER_A_SANITIZER() \
-  if (sanitized()) GTEST_SKIP() << "built with " CONNFUZZ_SANITIZE ": no snapshot is taken"
-
 using connfuzz::fuzz::restore_process_snapshot;
 using connfuzz::fuzz::take_process_snapshot;
-
-// What `body` reports wrong (empty: nothing), from a child; its exit must be clean too.
-std::string in_child(const std::function<std::string()>& body) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) return "pipe failed";
-  pid_t child = fork();
-  if (child == 0) {
-    close(pipe_fds[0]);
-    std::string wrong = body();
-    if (write(pipe_fds[1], wrong.data(), wrong.size()) < 0) _exit(3);
-    _exit(0);
-  }
-  close(pipe_fds[1]);
-  std::string said;
-  char buffer[512];
-  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof(buffer))) > 0;) said.append(buffer, static_cast<std::size_t>(n));
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(child, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) said += " (the child ended with wait status " + std::to_string(status) + ")";
-  return said;
-}
+using connfuzz::testing::in_child;
 
 int g_data = 17;          // .data
 int g_bss = 0;            // .bss
@@ -60,7 +35,7 @@ bool is_open(int fd) { return fcntl(fd, F_GETFD) >= 0; }
 bool is_mapped(void* page) { return msync(page, 4096, MS_ASYNC) == 0; }
 
 TEST(ProcessSnapshot, PutsTheMemoryBackAsItWas) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               g_heap = static_cast<char*>(std::malloc(64));
               std::strcpy(g_heap, "before");
@@ -82,7 +57,7 @@ TEST(ProcessSnapshot, PutsTheMemoryBackAsItWas) {
 }
 
 TEST(ProcessSnapshot, PutsTheBreakBackAndDropsPagesTouchedSince) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               void* before = sbrk(0);
               if (!take_process_snapshot()) return std::string("no snapshot taken");
@@ -100,7 +75,7 @@ TEST(ProcessSnapshot, PutsTheBreakBackAndDropsPagesTouchedSince) {
 }
 
 TEST(ProcessSnapshot, ClosesDescriptorsOpenedSinceAndPutsSignalHandlersBack) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               if (!take_process_snapshot()) return std::string("no snapshot taken");
               int fd = open("/dev/null", O_RDONLY);
@@ -119,9 +94,44 @@ TEST(ProcessSnapshot, ClosesDescriptorsOpenedSinceAndPutsSignalHandlersBack) {
             "");
 }
 
+TEST(ProcessSnapshot, PutsTheUmaskDirectoryAltStackAndTimersBack) {
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
+  EXPECT_EQ(in_child([] {
+              mode_t mask = umask(022);
+              umask(mask);
+              char cwd[4096];
+              if (getcwd(cwd, sizeof(cwd)) == nullptr) return std::string("getcwd failed");
+              if (!take_process_snapshot()) return std::string("no snapshot taken");
+              umask(077);
+              if (chdir("/") != 0) return std::string("chdir failed");
+              static std::vector<char> alt_memory(1 << 16);
+              stack_t alt{};
+              alt.ss_sp = alt_memory.data();
+              alt.ss_size = alt_memory.size();
+              sigaltstack(&alt, nullptr);
+              itimerval in_an_hour{};
+              in_an_hour.it_value.tv_sec = 3600;
+              setitimer(ITIMER_REAL, &in_an_hour, nullptr);
+              if (!restore_process_snapshot()) return std::string("refused");
+              std::string wrong;
+              mode_t now = umask(0);
+              if (now != mask) wrong += "umask " + std::to_string(now) + "; ";
+              char here[4096];
+              if (getcwd(here, sizeof(here)) == nullptr || std::string(here) != cwd) wrong += "directory " + std::string(here) + "; ";
+              stack_t current{};
+              sigaltstack(nullptr, &current);
+              if (!(current.ss_flags & SS_DISABLE)) wrong += "the alternate stack set since is still there; ";
+              itimerval timer{};
+              getitimer(ITIMER_REAL, &timer);
+              if (timer.it_value.tv_sec != 0) wrong += "the alarm set since still runs; ";
+              return wrong;
+            }),
+            "");
+}
+
 // Each change below is one a restore cannot undo: it must say so and leave the process be.
 TEST(ProcessSnapshot, RefusesWhenADescriptorOfTheSnapshotWasClosedOrReplaced) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               int fd = open("/dev/null", O_RDONLY);
               if (!take_process_snapshot()) return std::string("no snapshot taken");
@@ -134,7 +144,7 @@ TEST(ProcessSnapshot, RefusesWhenADescriptorOfTheSnapshotWasClosedOrReplaced) {
 }
 
 TEST(ProcessSnapshot, RefusesWhenAMappingOfTheSnapshotWasUnmapped) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               void* p = mmap(nullptr, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
               if (p == MAP_FAILED) return std::string("mmap failed");
@@ -167,7 +177,7 @@ class SecondThread {
 };
 
 TEST(ProcessSnapshot, RefusesWhileASecondThreadRuns) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               if (!take_process_snapshot()) return std::string("no snapshot taken");
               SecondThread thread;
@@ -178,7 +188,7 @@ TEST(ProcessSnapshot, RefusesWhileASecondThreadRuns) {
 }
 
 TEST(ProcessSnapshot, RefusesWhileASignalIsPending) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               if (!take_process_snapshot()) return std::string("no snapshot taken");
               sigset_t usr1;
@@ -192,7 +202,7 @@ TEST(ProcessSnapshot, RefusesWhileASignalIsPending) {
 }
 
 TEST(ProcessSnapshot, RefusesWithAChildProcessAlive) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               if (!take_process_snapshot()) return std::string("no snapshot taken");
               pid_t grandchild = fork();
@@ -211,7 +221,7 @@ TEST(ProcessSnapshot, RefusesWithAChildProcessAlive) {
 // A handler on a stack of the program's own (a coroutine's, say, on the heap) would have
 // that stack rewritten under its feet.
 TEST(ProcessSnapshot, RefusesFromAHandlerRunningOnAnotherStack) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               static std::vector<char> heap_stack(1 << 16);
               static bool restored = false;
@@ -231,7 +241,7 @@ TEST(ProcessSnapshot, RefusesFromAHandlerRunningOnAnotherStack) {
 }
 
 TEST(ProcessSnapshot, IsTakenOnceAndNeverWithASecondThread) {
-  SKIP_UNDER_A_SANITIZER();
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
   EXPECT_EQ(in_child([] {
               if (!take_process_snapshot()) return std::string("no snapshot taken");
               return std::string(take_process_snapshot() ? "a second snapshot was taken" : "");

@@ -73,7 +73,8 @@ void start_worker(Worker& w, const WorkerOptions& o) {
   r.argv = {o.binary, "/dev/null"};  // the replay driver wants an input before it starts
   // LD_BIND_NOW: the worker binds every symbol once, as it starts, where lazy binding
   // would leave each forked runner to bind them again (and fault in the pages that
-  // takes): on a target that crashes often, a runner per crash.
+  // takes): on a target that crashes often, a runner per crash. And a restore that puts
+  // the runner's memory back (crash_undo.h) never calls through a half-restored binder.
   r.set_environment = {"CONNFUZZ_SWEEP=1", "TMPDIR=" + o.scratch_dir, "LD_BIND_NOW=1"};
   r.unset_environment = {"CONNFUZZ_IDENTIFY", "CONNFUZZ_STATS", "CONNFUZZ_REPRO", "CONNFUZZ_TRACE"};
   r.descriptors = {{fuzz::kSweepCellsFd, cells[1]}, {fuzz::kSweepOutcomesFd, outcomes[1]}, {1, errors[1]}, {2, errors[1]}};
