@@ -125,9 +125,9 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
 
 // One cell a message (SOCK_SEQPACKET): a runner never reads past its own cell, so the
 // cells after one that kills it wait, unread, for the next runner. A crash the runner
-// can undo in place brings it back here, as it was before its first cell.
-// Its state in statics, set before the snapshot: a cell that smashed the stack may have
-// reached this frame, and a restore puts the statics back.
+// can undo in place brings it back here, as it was before its first cell; its state is
+// in statics set before the snapshot, which a restore puts back, since a cell that
+// smashed the stack may have reached this frame.
 [[noreturn]] void run_cells(const char* family_name, int cells_fd, int outcomes_fd) {
   static char message[1 << 16];
   static const char* family = family_name;
@@ -151,8 +151,9 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
 }
 
 // The worker initializes the harness once, then forks a cell runner from that state,
-// and another when one dies (a crash it could not undo): a crash costs a fork at most. The death of a
-// runner inside a cell is one line on the outcomes: "died\t<wait status>".
+// and another when one dies (of a crash it could not undo): a crash costs a fork at
+// most. The death of a runner inside a cell is one line on the outcomes:
+// "died\t<wait status>".
 [[noreturn]] void run_worker(const char* family) {
   int cells = move_out_of_the_way(kSweepCellsFd);
   int outcomes = move_out_of_the_way(kSweepOutcomesFd);

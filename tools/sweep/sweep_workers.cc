@@ -36,8 +36,10 @@ constexpr std::size_t kWindow = 8;
 // another worker: the time its latest this many took, from the end of the one before
 // them (so not its first cell, which pays the runner's fork). Outcomes are read in
 // batches, so a cell's own interval means nothing; a span of them does. A cell that
-// killed its runner counts, with the fork that replaced it: on a target that crashes
-// often, that is most of the work.
+// killed its runner counts, with the undo or the fork that followed: on a target that
+// crashes often, that is most of the work. 32, not 16: a runner's first cells pay its
+// page faults, and 16 of them made a second worker look worth its start-up on a
+// 115-cell sweep that it only slowed.
 constexpr std::size_t kCellsToMeasure = 32;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
