@@ -346,6 +346,9 @@ std::map<std::string, Group> merge_and_group(const NightlyOptions& o, std::vecto
       if (g.files.empty()) g = Group{f.name, signature, stack, run.documented_as, run.summary, {}, {}};
       g.files.push_back(file);
     }
+    // A crash file is judged in a process of its own: minutes, on a night with many.
+    std::fprintf(stderr, "connfuzz: nightly: %s: corpus merged (%d inputs added), %d crash files judged\n", f.name.c_str(),
+                 f.added, f.crash_files);
   }
   return groups;
 }
@@ -384,7 +387,10 @@ void write_coverage_reports(const NightlyOptions& o, const NightlySetup& s, cons
   coverage.fuzzers_dir = fs::path(nights.front().binary).parent_path().string();
   coverage.fuzzer = o.fuzzer;
   coverage.with_examples = !o.with.empty();
-  coverage.progress = false;
+  // Every input replayed in a process of its own: the night's longest phase after the
+  // fuzzing, said as it goes.
+  coverage.progress = true;
+  std::fprintf(stderr, "connfuzz: nightly: the coverage report replays the corpus and the findings\n");
   Coverage report = collect_coverage(coverage);
   write_file_atomically((s.out / "report.md").string(), report_markdown(report));
   write_file_atomically((s.out / "report.html").string(), report_html(report, s.out));

@@ -78,6 +78,9 @@ TEST_F(NightlyTest, RunsEveryFuzzerMergesTheCorpusAndWritesTheReports) {
   for (const std::string& fuzzer : fuzzers)
     EXPECT_TRUE(result.says("| " + fuzzer + " | ")) << fuzzer << "\n" << result.output;
   EXPECT_TRUE(result.says("connfuzz: nightly: ")) << "no progress line";
+  // The phases after the fuzzing say how far they are, a fuzzer at a time.
+  EXPECT_TRUE(result.says("connfuzz: nightly: posix: corpus merged (")) << result.output;
+  EXPECT_TRUE(result.says("connfuzz report: posix: ")) << result.output;
   for (const char* report : {"report.md", "report.html", "report.json", "nightly.md"})
     EXPECT_TRUE(fs::file_size(dir_ / "out" / report) > 100) << report;
   // Every old input is still there, unchanged, and the corpus grew.
