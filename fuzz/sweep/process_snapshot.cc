@@ -160,15 +160,10 @@ Status read_status(char* text, std::size_t size) {
   return st;
 }
 
-// Unreadable counts as "maybe": refused.
-bool has_children() {
+// A /proc list that holds anything; unreadable counts as "maybe", and is refused.
+bool lists_anything(const char* path) {
   char text[256];
-  return read_proc("/proc/thread-self/children", text, sizeof(text)) != 0;
-}
-
-bool has_posix_timers() {
-  char text[256];
-  return read_proc("/proc/self/timers", text, sizeof(text)) != 0;
+  return read_proc(path, text, sizeof(text)) != 0;
 }
 
 // Every open descriptor's number, by getdents64 on /proc/self/fd; -1 when too many.
@@ -446,7 +441,7 @@ bool quiet_process(const Status& now) {
   sigset_t pending;
   sigemptyset(&pending);
   if (sigpending(&pending) != 0 || !sigisemptyset(&pending)) return false;
-  return now.threads == 1 && !has_children() && !has_posix_timers();
+  return now.threads == 1 && !lists_anything("/proc/thread-self/children") && !lists_anything("/proc/self/timers");
 }
 
 // A handler running on a stack of the target's own (a coroutine's, on the heap) would have

@@ -5,6 +5,9 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace connfuzz::testing {
@@ -33,6 +36,12 @@ inline CommandResult run_shell(const std::string& command, bool stderr_too = tru
   int raw = pclose(pipe);
   out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return out;
+}
+
+// A file a command wrote, byte for byte (empty when there is none).
+inline std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 inline CommandResult connfuzz(const std::string& args) { return run_shell(quote(CONNFUZZ_BINARY) + " " + args); }

@@ -20,15 +20,9 @@ namespace {
 using connfuzz::fuzz::cell_begins;
 using connfuzz::fuzz::undo_crashes_in_place;
 using connfuzz::testing::in_child;
+using connfuzz::testing::read_all;
 
 int g_written_by_the_cell = 0;
-
-std::string read_all(int fd) {
-  std::string text;
-  char buffer[256];
-  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) text.append(buffer, static_cast<std::size_t>(n));
-  return text;
-}
 
 TEST(CrashUndo, AFaultInACellIsUndoneAndTheRunnerGoesOnFromItsLoop) {
   SKIP_UNDER_A_SANITIZER_WITH_SHADOW();

@@ -11,6 +11,14 @@
 
 namespace connfuzz::testing {
 
+// Everything there is to read from `fd`, to its end (or, non-blocking, to what is there).
+inline std::string read_all(int fd) {
+  std::string text;
+  char buffer[512];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+  return text;
+}
+
 // What `body` reports wrong (empty: nothing), from a child; its exit must be clean too.
 inline std::string in_child(const std::function<std::string()>& body) {
   int pipe_fds[2];
@@ -23,9 +31,7 @@ inline std::string in_child(const std::function<std::string()>& body) {
     _exit(0);
   }
   close(pipe_fds[1]);
-  std::string said;
-  char buffer[512];
-  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof(buffer))) > 0;) said.append(buffer, static_cast<std::size_t>(n));
+  std::string said = read_all(pipe_fds[0]);
   close(pipe_fds[0]);
   int status = 0;
   waitpid(child, &status, 0);

@@ -244,11 +244,8 @@ TEST(SweepCommand, ACrashUndoneInPlaceGivesTheTableAFreshRunnerGives) {
     EXPECT_EQ(replaced_in_place, 0) << undone.output;
     EXPECT_EQ(undone_in_place, replaced_forking) << undone.output;
   }
-  auto text_of = [](const fs::path& file) {
-    std::ifstream in(file);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  std::string in_place_table = text_of(in_place), forked_table = text_of(forking);
+  std::string in_place_table = connfuzz::testing::file_text(in_place);
+  std::string forked_table = connfuzz::testing::file_text(forking);
   EXPECT_GT(in_place_table.size(), 1000u);
   EXPECT_EQ(in_place_table, forked_table);
   fs::remove(in_place), fs::remove(forking);

@@ -8,8 +8,6 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,15 +24,10 @@ using connfuzz::testing::quote;
 
 const std::string kFuzzers = CONNFUZZ_LIBFUZZER_BIN;
 
-std::string contents(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) files[fs::relative(e.path(), dir).string()] = contents(e.path());
+    if (e.is_regular_file()) files[fs::relative(e.path(), dir).string()] = connfuzz::testing::file_text(e.path());
   return files;
 }
 

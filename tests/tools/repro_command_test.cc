@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -108,8 +107,7 @@ TEST_F(Minimize, DropsTheRulesAndAddressesTheFindingDoesNotNeed) {
         "address=bytes,AF_INET,length=true+3,bytes=7f00000100000000000000000000000000000000\n");
   CommandResult out = connfuzz("minimize " + quote(dir / "big.txt"));
   ASSERT_EQ(out.status, 1) << out.output;
-  std::ifstream in(dir / "big.txt.min.txt");
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string text = connfuzz::testing::file_text(dir / "big.txt.min.txt");
   EXPECT_NE(text.find("\nplan=connect@1=EINPROGRESS>ECONNREFUSED\n"), std::string::npos) << text;
   EXPECT_NE(text.find("\naddress=listener,AF_INET,length=true\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("address=bytes"), std::string::npos) << text;
@@ -241,8 +239,7 @@ TEST(StandardInput, DecodeAndEncodeReadDash) {
 using BadFile = ScratchDir;
 
 TEST_F(BadFile, AnyBytesAreAScenarioAndNothingCrashes) {
-  std::ifstream seed(kSource / "corpus/posix/bad-request-einval", std::ios::binary);
-  std::string corpus{std::istreambuf_iterator<char>(seed), std::istreambuf_iterator<char>()};
+  std::string corpus = connfuzz::testing::file_text(kSource / "corpus/posix/bad-request-einval");
   std::mt19937 random(20261121);
   std::string noise(1000, '\0'), large(3u << 20, '\0');
   for (char& c : noise) c = static_cast<char>(random());
@@ -291,8 +288,7 @@ TEST_F(Output, AFailedReportLeavesTheOldFileAndNoTemporary) {
   CommandResult out = connfuzz("report --out " + quote(dir / "report.md") + " --corpus " + quote(dir / "nonesuch"));
   EXPECT_EQ(out.status, 2) << out.output;
   EXPECT_TRUE(out.says("no corpus directory")) << out.output;
-  std::ifstream in(dir / "report.md");
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string text = connfuzz::testing::file_text(dir / "report.md");
   EXPECT_EQ(text, "the old report\n");
   int files = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;
@@ -354,15 +350,11 @@ TEST(Report, JsonCoversEveryConnectErrnoForEveryTarget) {
 TEST_F(Output, MarkdownAndSarifSayTheSame) {
   CommandResult run = connfuzz("report --out " + quote(dir / "r.md") + " --out " + quote(dir / "r.sarif"));
   ASSERT_EQ(run.status, 0) << run.output;
-  auto text = [&](const char* name) {
-    std::ifstream in(dir / name);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  };
-  std::string md = text("r.md");
+  std::string md = connfuzz::testing::file_text(dir / "r.md");
   EXPECT_NE(md.find("| posix_nonblocking | posix | "), std::string::npos) << md;
   EXPECT_NE(md.find("| connect | ENOSR | out-of-resources |"), std::string::npos) << md;
   EXPECT_NE(md.find("documented: asio-sync-connect-eintr"), std::string::npos) << md;
-  auto log = nlohmann::json::parse(text("r.sarif"));
+  auto log = nlohmann::json::parse(connfuzz::testing::file_text(dir / "r.sarif"));
   EXPECT_EQ(log["version"], "2.1.0");
   ASSERT_FALSE(log["runs"][0]["results"].empty());
   for (const auto& result : log["runs"][0]["results"]) EXPECT_EQ(result["level"], "note") << result;
