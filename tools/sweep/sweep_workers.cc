@@ -17,6 +17,7 @@
 #include <cstring>
 #include <deque>
 #include <stdexcept>
+#include <thread>
 
 #include "child_spawn.h"
 #include "fuzzer_process.h"
@@ -41,6 +42,10 @@ constexpr std::size_t kWindow = 8;
 // page faults, and 16 of them made a second worker look worth its start-up on a
 // 115-cell sweep that it only slowed.
 constexpr std::size_t kCellsToMeasure = 32;
+// How much more a worker must save when it would share a core with connfuzz or another
+// worker: its start-up then slows the workers running, and two cells on a shared core
+// take nearer the time of two than of one (bench/RESULTS.md, "one worker or two").
+constexpr long kOversubscribed = 4;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
 
@@ -153,6 +158,7 @@ struct SweepWorkers::Pool {
   std::size_t restarts = 0;
   std::size_t undone_in_place = 0;
   std::size_t started = 0;  // slots that have had a worker
+  std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   // One run's cells:
   const std::vector<std::vector<std::uint8_t>>* cells = nullptr;
   std::vector<SweepOutcome>* outcomes = nullptr;
@@ -190,13 +196,16 @@ struct SweepWorkers::Pool {
 
   // The first worker always; another only when it saves more than its start-up costs.
   // The work left, split over `slot` running workers or over one more, saves
-  // work / (slot * (slot + 1)) of the wall time, against a start-up on a busy core.
+  // work / (slot * (slot + 1)) of the wall time, against a start-up on a busy core;
+  // kOversubscribed times that when it would leave connfuzz (which reads every outcome)
+  // no core of its own.
   bool worth_starting(std::size_t slot) const {
     if (slot == 0) return true;
     Clock::duration cost = cell_cost();
     if (cost == Clock::duration{} || startup == Clock::duration{}) return false;
     auto work_left = cost * static_cast<long>(queue.size());
-    return work_left > startup * static_cast<long>(slot * (slot + 1));
+    long weight = static_cast<long>(slot * (slot + 1)) * (slot + 2 > cores ? kOversubscribed : 1);
+    return work_left > startup * weight;
   }
 
   void top_up(Worker& w) {
