@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,6 +26,9 @@ constexpr int kMostDescriptors = 4096;
 constexpr std::size_t kMapsTextBytes = 1 << 20;
 constexpr std::uint64_t kMostWritableBytes = std::uint64_t{1} << 31;
 constexpr int kSignals = 65;  // 1..64
+#ifndef SYS_close_range
+#define SYS_close_range 436  // one number on every architecture; older headers lack it
+#endif
 
 struct Mapping {
   std::uintptr_t start = 0, end = 0;
@@ -49,8 +53,17 @@ struct Status {
   std::uint64_t ignored = 0, caught = 0;  // bit n-1: signal n
 };
 
-// Everything the snapshot keeps, in a mapping of its own (zeroed by mmap); the page
-// copies in a second.
+// What a restore reads the process's state into, rewritten by each: the one part of the
+// snapshot's storage that is never read-only, so that a restore changes no protection.
+struct Scratch {
+  int current_count;
+  Mapping current[kMostMappings];
+  char text[kMapsTextBytes];
+  char cwd_now[4096];
+};
+
+// Everything the snapshot keeps, in a mapping of its own (zeroed by mmap) that is
+// read-only once taken; the page copies in a second, the scratch in a third.
 struct Store {
   bool ready;
   long pid;  // a process a cell forked inherits the snapshot, and is no runner
@@ -68,11 +81,7 @@ struct Store {
   unsigned char* bits;
   unsigned char* pages;
   std::size_t page_capacity, bits_bytes, pages_bytes;
-  // scratch for a restore
-  int current_count;
-  Mapping current[kMostMappings];
-  char text[kMapsTextBytes];
-  char cwd_now[4096];
+  Scratch* scratch;
 };
 
 Store* g_store = nullptr;  // set before any page is saved, so that a restore finds it
@@ -117,10 +126,10 @@ const char* dec(const char* p, std::uint64_t& value) {
 bool starts_with(const char* p, const char* word) { return std::strncmp(p, word, std::strlen(word)) == 0; }
 
 // /proc/self/maps into `out`; false when it does not fit. "start-end perms offset dev inode path"
-bool read_mappings(Store& s, Mapping* out, int& count) {
-  if (read_proc("/proc/self/maps", s.text, sizeof(s.text)) < 0) return false;
+bool read_mappings(Scratch& scratch, Mapping* out, int& count) {
+  if (read_proc("/proc/self/maps", scratch.text, sizeof(scratch.text)) < 0) return false;
   count = 0;
-  for (const char* p = s.text; *p != '\0';) {
+  for (const char* p = scratch.text; *p != '\0';) {
     if (count == kMostMappings) return false;
     Mapping& m = out[count++];
     m = Mapping{};
@@ -239,13 +248,14 @@ void mark_ours(Store& s) {
   for (int i = 0; i < s.mapping_count; ++i) {
     Mapping& m = s.mappings[i];
     m.ours = own(reinterpret_cast<std::uintptr_t>(&s), sizeof(Store), m) ||
+             own(reinterpret_cast<std::uintptr_t>(s.scratch), sizeof(Scratch), m) ||
              (s.bits != nullptr && own(reinterpret_cast<std::uintptr_t>(s.bits), s.bits_bytes + s.pages_bytes, m));
   }
 }
 
 // The first pass: how many pages there are to keep, and room for them.
 bool make_room(Store& s, int pagemap) {
-  if (!read_mappings(s, s.mappings, s.mapping_count)) return false;
+  if (!read_mappings(*s.scratch, s.mappings, s.mapping_count)) return false;
   mark_ours(s);
   std::uint64_t writable = 0;
   std::size_t present = 0;
@@ -266,7 +276,7 @@ bool make_room(Store& s, int pagemap) {
 
 // The second pass, with the room mapped: every page that differs from what a fault would give.
 bool save_pages(Store& s, int pagemap) {
-  if (!read_mappings(s, s.mappings, s.mapping_count)) return false;
+  if (!read_mappings(*s.scratch, s.mappings, s.mapping_count)) return false;
   mark_ours(s);
   std::size_t next_bit = 0, saved = 0;
   for (int i = 0; i < s.mapping_count; ++i) {
@@ -289,10 +299,12 @@ bool save_pages(Store& s, int pagemap) {
   return true;
 }
 
+// In ascending order: a restore closes the gaps between them.
 bool save_descriptors(Store& s) {
   int fds[kMostDescriptors];
   int n = list_descriptors(fds, kMostDescriptors);
   if (n < 0) return false;
+  std::sort(fds, fds + n);
   s.descriptor_count = 0;
   for (int i = 0; i < n; ++i) {
     Descriptor& d = s.descriptors[s.descriptor_count];
@@ -303,7 +315,7 @@ bool save_descriptors(Store& s) {
 }
 
 void save_process_state(Store& s) {
-  s.status = read_status(s.text, sizeof(s.text));
+  s.status = read_status(s.scratch->text, sizeof(s.scratch->text));
   for (int sig = 1; sig < kSignals; ++sig) s.action_kept[sig] = sigaction(sig, nullptr, &s.actions[sig]) == 0;
   sigaltstack(nullptr, &s.altstack);
   s.umask = umask(0);
@@ -314,6 +326,7 @@ void save_process_state(Store& s) {
 
 void drop_store(Store* s) {
   if (s->bits != nullptr) unmap_own(s->bits, s->bits_bytes + s->pages_bytes);
+  if (s->scratch != nullptr) unmap_own(s->scratch, sizeof(Scratch));
   unmap_own(s, sizeof(Store));
 }
 
@@ -329,16 +342,16 @@ bool same_mapping_at(const Mapping& was, const Mapping& now) {
 
 // Every byte of the snapshot's mappings is still mapped as it was (a stack may have grown;
 // the break is put back apart).
-bool mappings_still_there(const Store& s) {
+bool mappings_still_there(const Store& s, const Scratch& c) {
   int j = 0;
   for (int i = 0; i < s.mapping_count; ++i) {
     const Mapping& was = s.mappings[i];
-    if (was.heap || was.ours) continue;  // ours are read-only between restores
+    if (was.heap || was.ours) continue;  // ours are no part of the process put back
     std::uintptr_t at = was.start;
-    while (j < s.current_count && s.current[j].end <= at) ++j;
+    while (j < c.current_count && c.current[j].end <= at) ++j;
     for (int k = j; at < was.end; ++k) {
-      if (k == s.current_count || s.current[k].start > at || !same_mapping_at(was, s.current[k])) return false;
-      at = s.current[k].end;
+      if (k == c.current_count || c.current[k].start > at || !same_mapping_at(was, c.current[k])) return false;
+      at = c.current[k].end;
     }
   }
   return true;
@@ -346,10 +359,10 @@ bool mappings_still_there(const Store& s) {
 
 // Unmaps what no snapshot mapping covers: mappings made since, and what grew onto old ones
 // (the break, put back already, leaves nothing past the snapshot's heap).
-bool unmap_new(const Store& s) {
+bool unmap_new(const Store& s, const Scratch& c) {
   int i = 0;
-  for (int k = 0; k < s.current_count; ++k) {
-    const Mapping& now = s.current[k];
+  for (int k = 0; k < c.current_count; ++k) {
+    const Mapping& now = c.current[k];
     if (now.stack) continue;  // a stack grows down by itself
     std::uintptr_t at = now.start;
     while (at < now.end) {
@@ -376,7 +389,7 @@ bool descriptors_kept(const Store& s) {
   return true;
 }
 
-bool close_new_descriptors(const Store& s) {
+bool close_listed_new_descriptors(const Store& s) {
   int fds[kMostDescriptors];
   int n = list_descriptors(fds, kMostDescriptors);
   if (n < 0) return false;
@@ -384,6 +397,18 @@ bool close_new_descriptors(const Store& s) {
     bool kept = false;
     for (int j = 0; j < s.descriptor_count && !kept; ++j) kept = s.descriptors[j].fd == fds[i];
     if (!kept) sys(SYS_close, fds[i]);
+  }
+  return true;
+}
+
+// Every descriptor but the snapshot's: the ranges between them closed whole, without
+// listing what is open (close_range, Linux 5.9; a listing on older kernels).
+bool close_new_descriptors(const Store& s) {
+  long from = 0;
+  for (int i = 0; i <= s.descriptor_count; ++i) {
+    long upto = i < s.descriptor_count ? s.descriptors[i].fd - 1L : static_cast<long>(~0u);
+    if (upto >= from && sys(SYS_close_range, from, upto, 0) != 0) return errno == ENOSYS && close_listed_new_descriptors(s);
+    from = upto + 2;  // past the one kept
   }
   return true;
 }
@@ -430,27 +455,34 @@ void put_process_state_back(const Store& s, const Status& now) {
     sigaltstack(&s.altstack, nullptr);
   }
   umask(s.umask);
-  if (s.cwd[0] != '\0' && sys(SYS_getcwd, reinterpret_cast<long>(const_cast<Store&>(s).cwd_now), sizeof(s.cwd_now)) >= 0 &&
-      std::strcmp(s.cwd, s.cwd_now) != 0)
+  if (s.cwd[0] != '\0' && sys(SYS_getcwd, reinterpret_cast<long>(s.scratch->cwd_now), sizeof(s.scratch->cwd_now)) >= 0 &&
+      std::strcmp(s.cwd, s.scratch->cwd_now) != 0)
     sys(SYS_chdir, reinterpret_cast<long>(s.cwd));
   itimerval off{};
   for (int which : {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF}) setitimer(which, &off, nullptr);
+}
+
+// Running or a zombie, of any kind: waitid without reaping one (an error counts as "maybe").
+bool has_children() {
+  siginfo_t info{};
+  long options = WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT | __WALL;
+  return syscall(SYS_waitid, P_ALL, 0, &info, options, nullptr) == 0 || errno != ECHILD;
 }
 
 bool quiet_process(const Status& now) {
   sigset_t pending;
   sigemptyset(&pending);
   if (sigpending(&pending) != 0 || !sigisemptyset(&pending)) return false;
-  return now.threads == 1 && !lists_anything("/proc/thread-self/children") && !lists_anything("/proc/self/timers");
+  return now.threads == 1 && !has_children() && !lists_anything("/proc/self/timers");
 }
 
 // A handler running on a stack of the target's own (a coroutine's, on the heap) would have
 // it rewritten or unmapped under its feet.
-bool running_on_main_stack(const Store& s) {
+bool running_on_main_stack(const Scratch& c) {
   char here = 0;
   auto at = reinterpret_cast<std::uintptr_t>(&here);
-  for (int i = 0; i < s.current_count; ++i)
-    if (s.current[i].stack) return at >= s.current[i].start && at < s.current[i].end;
+  for (int i = 0; i < c.current_count; ++i)
+    if (c.current[i].stack) return at >= c.current[i].start && at < c.current[i].end;
   return false;
 }
 
@@ -461,6 +493,8 @@ bool take_process_snapshot() noexcept {
   if (g_store != nullptr || read_status(text, sizeof(text)).threads != 1) return false;
   auto* s = static_cast<Store*>(map_own(sizeof(Store)));
   if (s == nullptr) return false;
+  s->scratch = static_cast<Scratch*>(map_own(sizeof(Scratch)));
+  if (s->scratch == nullptr) return drop_store(s), false;
   g_store = s;
   int pagemap = open_pagemap();
   bool kept = pagemap >= 0 && make_room(*s, pagemap) && save_pages(*s, pagemap);
@@ -473,25 +507,25 @@ bool take_process_snapshot() noexcept {
   save_process_state(*s);
   s->pid = sys(SYS_getpid);
   s->ready = true;
-  // Read-only between restores: a wild write of the target's faults, and is undone.
+  // Read-only for good: a wild write of the target's faults, and is undone.
   mprotect(s->bits, s->bits_bytes + s->pages_bytes, PROT_READ);
   mprotect(s, sizeof(Store), PROT_READ);
   return true;
 }
 
 bool restore_process_snapshot() noexcept {
-  Store* s = g_store;
-  if (s == nullptr || !s->ready || s->pid != sys(SYS_getpid) || mprotect(s, sizeof(Store), PROT_READ | PROT_WRITE) != 0)
+  const Store* s = g_store;
+  if (s == nullptr || !s->ready || s->pid != sys(SYS_getpid)) return false;
+  Scratch& now = *s->scratch;
+  Status status = read_status(now.text, sizeof(now.text));
+  if (!quiet_process(status) || !descriptors_kept(*s)) return false;
+  if (!read_mappings(now, now.current, now.current_count) || !running_on_main_stack(now) || !mappings_still_there(*s, now))
     return false;
-  Status now = read_status(s->text, sizeof(s->text));
-  if (!quiet_process(now) || !descriptors_kept(*s)) return false;
-  if (!read_mappings(*s, s->current, s->current_count) || !running_on_main_stack(*s) || !mappings_still_there(*s)) return false;
   if (static_cast<std::uintptr_t>(sys(SYS_brk, 0)) != s->brk &&
       static_cast<std::uintptr_t>(sys(SYS_brk, static_cast<long>(s->brk))) != s->brk)
     return false;
-  if (!close_new_descriptors(*s) || !unmap_new(*s) || !put_pages_back(*s)) return false;
-  put_process_state_back(*s, now);
-  mprotect(s, sizeof(Store), PROT_READ);
+  if (!close_new_descriptors(*s) || !unmap_new(*s, now) || !put_pages_back(*s)) return false;
+  put_process_state_back(*s, status);
   return true;
 }
 

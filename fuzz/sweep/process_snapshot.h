@@ -16,8 +16,9 @@
 // took it (a child a cell forked). Shared mappings keep what was written to them, as they
 // do across a fork. Not looked at: resource limits, credentials, scheduling, prctl and
 // seccomp state, sessions, memory locks, SysV semaphore undo, locks held through the
-// snapshot's descriptors, a descriptor's offset and flags. The snapshot's own storage is
-// read-only between restores, so that a wild write into it faults instead.
+// snapshot's descriptors, a descriptor's offset and flags. What the snapshot keeps is
+// read-only once taken, so that a wild write into it faults instead; a restore writes
+// only a scratch area of its own.
 
 #pragma once
 

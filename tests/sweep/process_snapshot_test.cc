@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -214,6 +215,23 @@ TEST(ProcessSnapshot, RefusesWithAChildProcessAlive) {
               kill(grandchild, SIGKILL);
               waitpid(grandchild, nullptr, 0);
               return std::string(restored ? "restored with a child process alive" : "");
+            }),
+            "");
+}
+
+// A POSIX timer would fire into the restored process; the snapshot has no way to know
+// whether it was there before.
+TEST(ProcessSnapshot, RefusesWithAPosixTimer) {
+  SKIP_UNDER_A_SANITIZER_WITH_SHADOW();
+  EXPECT_EQ(in_child([] {
+              if (!take_process_snapshot()) return std::string("no snapshot taken");
+              sigevent none{};
+              none.sigev_notify = SIGEV_NONE;
+              timer_t timer{};
+              if (timer_create(CLOCK_MONOTONIC, &none, &timer) != 0) return std::string("timer_create failed");
+              bool restored = restore_process_snapshot();
+              timer_delete(timer);
+              return std::string(restored ? "restored with a POSIX timer" : "");
             }),
             "");
 }
