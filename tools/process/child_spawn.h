@@ -16,9 +16,11 @@ struct SpawnRequest {
   std::vector<std::string> unset_environment;
   std::vector<std::pair<int, int>> descriptors;  // {child's number, parent's descriptor}; 0, 1 and 2 are /dev/null unless given
   bool dies_with_parent = false;  // SIGKILL when connfuzz goes, even killed (PR_SET_PDEATHSIG)
+  std::string working_directory;  // empty: connfuzz's
 };
 
-// Throws UsageError("cannot execute PROGRAM: why") when exec fails.
+// Throws UsageError("cannot execute PROGRAM: why") when exec fails (or the working
+// directory cannot be entered).
 pid_t spawn_child(const SpawnRequest& request);
 
 // Waits for the child to end; returns waitpid's status.

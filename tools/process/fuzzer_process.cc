@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "child_spawn.h"
 #include "environment.h"
 #include "finding_file.h"
 #include "usage_error.h"
@@ -139,38 +140,22 @@ void write_input(const std::string& path, const std::vector<std::uint8_t>& input
 // The target runs in the scratch directory with its output on `out`; the return is its pid.
 pid_t start_target(const std::string& binary, const std::string& input_path, const ScratchDirectory& scratch, int out[2]) {
   if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
-  int exec_error[2];
-  if (pipe2(exec_error, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
-
-  pid_t child = fork();
-  if (child < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (child == 0) {
-    setpgid(0, 0);
-    dup2(out[1], STDOUT_FILENO);
-    dup2(out[1], STDERR_FILENO);
-    // Every input explains itself; documented findings stop the run as new ones do.
-    setenv(inject::env_name(inject::EnvVar::trace), "1", 1);
-    setenv(inject::env_name(inject::EnvVar::repro), "1", 1);
-    setenv("TMPDIR", scratch.path.c_str(), 1);
-    if (chdir(scratch.path.c_str()) == 0) {
-      const char* argv[] = {binary.c_str(), input_path.c_str(), nullptr};
-      execv(binary.c_str(), const_cast<char* const*>(argv));
-    }
-    int err = errno;
-    (void)!write(exec_error[1], &err, sizeof(err));
-    _exit(127);
-  }
-  setpgid(child, child);
-  close(out[1]);
-  close(exec_error[1]);
-  int exec_errno = 0;
-  bool exec_failed = read(exec_error[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno);
-  close(exec_error[0]);
-  if (exec_failed) {
+  SpawnRequest request;
+  request.argv = {binary, input_path};
+  // Every input explains itself; documented findings stop the run as new ones do.
+  request.set_environment = {std::string(inject::env_name(inject::EnvVar::trace)) + "=1",
+                             std::string(inject::env_name(inject::EnvVar::repro)) + "=1", "TMPDIR=" + scratch.path};
+  request.descriptors = {{STDOUT_FILENO, out[1]}, {STDERR_FILENO, out[1]}};
+  request.working_directory = scratch.path;
+  pid_t child = -1;
+  try {
+    child = spawn_child(request);
+  } catch (...) {
     close(out[0]);
-    waitpid(child, nullptr, 0);
-    throw UsageError("cannot execute " + binary + ": " + std::strerror(exec_errno));
+    close(out[1]);
+    throw;
   }
+  close(out[1]);
   return child;
 }
 
