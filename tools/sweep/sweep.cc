@@ -181,6 +181,7 @@ class Sweep {
     r_.undone = workers_.undone_in_place();
     r_.workers = workers_.started();
     r_.interrupted = !finished;
+    r_.cells.reserve(r_.cells.size() + cells.size());
     for (std::size_t i = 0; finished && i < cells.size(); ++i) {
       cells[i].outcome = std::move(outcomes[i]);
       r_.cells.push_back(std::move(cells[i]));
