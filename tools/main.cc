@@ -125,7 +125,7 @@ int exit_status_of_current_exception(CLI::App& app, const std::string& first) {
 int main(int argc, char** argv) {
   // The vectors of cells and reports grow past glibc's mmap threshold, and every growth
   // step was a fresh mapping, each page of it faulted in again. In the heap, kept rather
-  // than given back, their pages are faulted in once (bench/RESULTS.md, sixth run).
+  // than given back, their pages are faulted in once.
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   CLI::App app{"connfuzz: fault injection and fuzzing for the code paths that call connect()"};

@@ -1,7 +1,8 @@
 // clone(CLONE_VM | CLONE_VFORK), the descriptors put in place, exec: the child runs in our
 // memory until its exec, with no copy of our page tables to make, and says how its exec
-// failed in a field of its plan. A fork of connfuzz cost most of a worker's start on a
-// machine where page faults are dear (bench/RESULTS.md).
+// failed in a field of its plan. A fork of connfuzz copied its page tables and faulted
+// in every page the child touched before its exec: a share of every sweep worker's
+// start, where page faults are dear.
 #include "child_spawn.h"
 
 #include <fcntl.h>
