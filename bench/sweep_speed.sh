@@ -8,7 +8,8 @@
 # and is read after the clock stops (a `date` process at each end and a pipeline into
 # sed were ~1.5 ms of what earlier runs counted, a seventh of a ~115-cell sweep);
 # DEPTH 1: the sweep's own time for its depth-1 cells, once its workers run (its summary
-# line on stderr, same median run). --jobs 2 throughout.
+# line on stderr, same median run). --jobs 2 throughout, but where one worker and two
+# are compared.
 #   bench/sweep_speed.sh [BUILD_DIR] [REPS]     (default build/dev 5)
 set -eu
 build=${1:-build/dev}
@@ -51,6 +52,18 @@ for style in leak_on_refused eintr_reconnect no_so_error unknown_errno; do
       "$(awk -v a="$srate" -v b="$mrate" 'BEGIN { printf "%.0f", a / b }')" "$d1rate" \
       "$(awk -v a="$d1rate" -v b="$mrate" 'BEGIN { printf "%.0f", a / b }')"
   done
+done
+echo
+# A second worker starts only when the sweep's own measures say it pays (sweep_workers.cc):
+# the same sweeps with one worker and with two allowed, and how many the latter started.
+printf '%-28s %6s | %8s %8s %8s\n' "ONE WORKER OR TWO" CELLS "JOBS1 MS" "JOBS2 MS" STARTED
+for spec in "example_unknown_errno 1" "posix 2"; do
+  set -- $spec
+  set -- $(measure "$bin/connfuzz" sweep --fuzzer "$bin/${1}_fuzzer" --depth "$2" --jobs 1) "$1" "$2"
+  one=$2
+  set -- $(measure "$bin/connfuzz" sweep --fuzzer "$bin/${3}_fuzzer" --depth "$4" --jobs 2) "$3" "$4"
+  printf '%-28s %6s | %8s %8s %8s\n' "$3 depth $4" "$1" "$(ms "$one")" "$(ms "$2")" \
+    "$(sed -n 's/.*, \([0-9]* of [0-9]*\) workers.*/\1/p' "$err")"
 done
 echo
 printf '%-10s %8s %10s\n' FUZZER CELLS SECONDS
