@@ -402,12 +402,13 @@ bool close_listed_new_descriptors(const Store& s) {
 }
 
 // Every descriptor but the snapshot's: the ranges between them closed whole, without
-// listing what is open (close_range, Linux 5.9; a listing on older kernels).
+// listing what is open (close_range, Linux 5.9). Where it fails (an older kernel, a
+// sandbox's seccomp filter), it has closed nothing, and a listing does it instead.
 bool close_new_descriptors(const Store& s) {
   long from = 0;
   for (int i = 0; i <= s.descriptor_count; ++i) {
     long upto = i < s.descriptor_count ? s.descriptors[i].fd - 1L : static_cast<long>(~0u);
-    if (upto >= from && sys(SYS_close_range, from, upto, 0) != 0) return errno == ENOSYS && close_listed_new_descriptors(s);
+    if (upto >= from && sys(SYS_close_range, from, upto, 0) != 0) return close_listed_new_descriptors(s);
     from = upto + 2;  // past the one kept
   }
   return true;
