@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "usage_error.h"
@@ -78,18 +79,40 @@ TEST(ChildSpawn, PutsEachDescriptorInPlaceAndTheStandardOnesOnDevNull) {
   EXPECT_STREQ(buffer, "seven\n");
 }
 
+// A source among 0-2 that is no target of its own: copied before /dev/null takes its place.
+TEST(ChildSpawn, TakesASourceAmongTheStandardDescriptors) {
+  Pipe out;
+  pid_t helper = fork();
+  if (helper == 0) {
+    dup2(out.write, 2);  // the helper's stderr is the pipe, and the child's stdout is to be it
+    SpawnRequest r;
+    r.argv = {"/bin/sh", "-c", "echo via-two"};
+    r.descriptors = {{1, 2}};
+    int status = reap(spawn_child(r));
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 99);
+  }
+  int status = 0;
+  EXPECT_EQ(output_of(helper, out, &status), "via-two\n");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
 TEST(ChildSpawn, GivesConnfuzzsEnvironmentLessWhatIsUnsetAndWithWhatIsSet) {
   setenv("CONNFUZZ_SPAWN_KEPT", "a", 1);
   setenv("CONNFUZZ_SPAWN_UNSET", "b", 1);
   setenv("CONNFUZZ_SPAWN_OVER", "c", 1);
   Pipe out;
-  SpawnRequest r = shell(
-      "echo \"$CONNFUZZ_SPAWN_KEPT,${CONNFUZZ_SPAWN_UNSET-gone},$CONNFUZZ_SPAWN_OVER,$CONNFUZZ_SPAWN_NEW\"; "
-      "env | grep -c ^CONNFUZZ_SPAWN_OVER=",
-      out.write);
+  SpawnRequest r;
+  r.argv = {"/usr/bin/env"};  // the environment as exec gave it, duplicates and all
+  r.descriptors = {{1, out.write}};
   r.unset_environment = {"CONNFUZZ_SPAWN_UNSET"};
-  r.set_environment = {"CONNFUZZ_SPAWN_OVER=d", "CONNFUZZ_SPAWN_NEW=e=f"};
-  EXPECT_EQ(output_of(spawn_child(r), out), "a,gone,d,e=f\n1\n");
+  r.set_environment = {"CONNFUZZ_SPAWN_OVER=d", "CONNFUZZ_SPAWN_NEW=e=f", "CONNFUZZ_SPAWN_TWICE=1",
+                       "CONNFUZZ_SPAWN_TWICE=2"};
+  std::string ours;
+  std::istringstream lines(output_of(spawn_child(r), out));
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with("CONNFUZZ_SPAWN_")) ours += line + "\n";
+  // Ours in order, less the unset one, each set one once (the last of two settings).
+  EXPECT_EQ(ours, "CONNFUZZ_SPAWN_KEPT=a\nCONNFUZZ_SPAWN_OVER=d\nCONNFUZZ_SPAWN_NEW=e=f\nCONNFUZZ_SPAWN_TWICE=2\n");
   EXPECT_STREQ(getenv("CONNFUZZ_SPAWN_OVER"), "c");  // ours is untouched
 }
 
@@ -190,6 +213,7 @@ int sleeper_status_after_its_parent_ends(bool dies_with_parent, bool& alive_afte
     kill(sleeper, SIGKILL);
     status = reap(sleeper);
   }
+  prctl(PR_SET_CHILD_SUBREAPER, 0);
   return status;
 }
 

@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <csignal>
 #include <cstring>
 #include <memory>
@@ -35,41 +37,64 @@ struct ChildPlan {
   const std::pair<int, int>* descriptors;
   int* moved;  // one per descriptor: where each waits, out of the way, before it is put in place
   std::size_t descriptor_count;
+  int above_targets;  // the lowest number no descriptor goes to, 3 at least
   bool dies_with_parent;
-  const int* caught;  // the signals we handle: the child's handlers are the defaults
-  std::size_t caught_count;
-  sigset_t mask;  // ours, blocked whole around the clone; the child's at its exec
+  std::uint64_t mask;  // ours (the kernel's form), blocked whole around the clone; the child's at its exec
   int exec_errno;
 };
 
-// Raw system calls only: the child shares our memory and our thread's errno, and a
-// sanitizer's interceptor would keep its books in our memory as if we had made the call.
-long sys(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
+// The child's code: raw system calls only, uninstrumented. It shares our memory and our
+// thread's errno, and a sanitizer's interceptor or bookkeeping would act on our state
+// as if we had made the call.
+#define CHILD_CODE __attribute__((no_sanitize("address", "thread", "undefined"), always_inline)) inline
+
+CHILD_CODE long sys(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
   long r = syscall(number, a, b, c, d);
   return r < 0 ? -errno : r;
 }
 
 // `from` onto `to`, without close-on-exec; dup3 refuses a descriptor onto itself.
-void put_at(long from, int to) {
+CHILD_CODE void put_at(long from, int to) {
   if (from == to) sys(SYS_fcntl, to, F_SETFD, 0);
   else sys(SYS_dup3, from, to, 0);
 }
 
+// Every handler of ours back to the default, asked of the kernel here rather than
+// listed before the clone, where another thread could have installed one since. An
+// ignored signal stays ignored, as across exec.
+CHILD_CODE void default_handlers() {
+  std::uint64_t action[4];  // struct kernel_sigaction: the handler first, on every architecture
+  std::uint64_t kernel_default[4] = {};
+  for (long sig = 1; sig <= 64; ++sig)
+    if (sys(SYS_rt_sigaction, sig, 0, reinterpret_cast<long>(action), 8) == 0 && action[0] > 1)  // not SIG_DFL, SIG_IGN
+      sys(SYS_rt_sigaction, sig, reinterpret_cast<long>(kernel_default), 0, 8);
+}
+
+// The descriptors in place: each source first copied above every target, so that
+// putting one in place never overwrites another's source (one of 0-2 among them); then
+// /dev/null on whichever of 0-2 is no target; then the copies onto the targets.
+CHILD_CODE void put_descriptors(ChildPlan* plan) {
+  for (std::size_t i = 0; i < plan->descriptor_count; ++i)
+    plan->moved[i] = static_cast<int>(sys(SYS_fcntl, plan->descriptors[i].second, F_DUPFD_CLOEXEC, plan->above_targets));
+  long null = sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/dev/null"), O_RDWR | O_CLOEXEC);
+  for (int fd = 0; fd <= 2 && null >= 0; ++fd) {
+    bool target = false;
+    for (std::size_t i = 0; i < plan->descriptor_count; ++i) target |= plan->descriptors[i].first == fd;
+    if (!target) put_at(null, fd);
+  }
+  for (std::size_t i = 0; i < plan->descriptor_count; ++i)
+    if (plan->moved[i] >= 0) put_at(plan->moved[i], plan->descriptors[i].first);
+}
+
 __attribute__((no_sanitize("address", "thread", "undefined"))) int child_main(void* arg) {
   auto* plan = static_cast<ChildPlan*>(arg);
-  // Every signal is blocked (inherited from the clone): no handler of ours runs here.
-  unsigned long long kernel_default[4] = {};  // struct kernel_sigaction, all zero: SIG_DFL
-  for (std::size_t i = 0; i < plan->caught_count; ++i) sys(SYS_rt_sigaction, plan->caught[i], reinterpret_cast<long>(kernel_default), 0, 8);
+  // Every signal is blocked (the clone inherits our mask): no handler of ours runs here.
+  default_handlers();
   sys(SYS_setpgid, 0, 0);
   if (plan->dies_with_parent) sys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
   long result = 0;
   if (plan->working_directory != nullptr) result = sys(SYS_chdir, reinterpret_cast<long>(plan->working_directory));
-  long null = sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/dev/null"), O_RDWR | O_CLOEXEC);
-  for (int fd = 0; fd <= 2 && null >= 0; ++fd) put_at(null, fd);
-  // Moved high first, so that putting one in place never overwrites another's source.
-  for (std::size_t i = 0; i < plan->descriptor_count; ++i)
-    plan->moved[i] = static_cast<int>(sys(SYS_fcntl, plan->descriptors[i].second, F_DUPFD_CLOEXEC, 500));
-  for (std::size_t i = 0; i < plan->descriptor_count; ++i) put_at(plan->moved[i], plan->descriptors[i].first);
+  put_descriptors(plan);
   sys(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&plan->mask), 0, 8);
   if (result == 0)
     result = sys(SYS_execve, reinterpret_cast<long>(plan->path), reinterpret_cast<long>(plan->argv),
@@ -93,7 +118,13 @@ std::vector<std::string> child_environment(const SpawnRequest& r) {
     for (const std::string& set : r.set_environment) dropped |= names(entry, set.substr(0, set.find('=')));
     if (!dropped) env.push_back(std::move(entry));
   }
-  env.insert(env.end(), r.set_environment.begin(), r.set_environment.end());
+  // The last of two entries for one name wins, as it did when each was setenv'd in turn.
+  for (std::size_t i = 0; i < r.set_environment.size(); ++i) {
+    const std::string& set = r.set_environment[i];
+    bool set_again = false;
+    for (std::size_t j = i + 1; j < r.set_environment.size(); ++j) set_again |= names(r.set_environment[j], set.substr(0, set.find('=')));
+    if (!set_again) env.push_back(set);
+  }
   return env;
 }
 
@@ -104,17 +135,6 @@ std::vector<char*> pointers(std::vector<std::string>& words) {
   return out;
 }
 
-// The signals with a handler: an ignored one stays ignored in the child, as across exec.
-std::vector<int> caught_signals() {
-  std::vector<int> caught;
-  for (int sig = 1; sig < NSIG; ++sig) {
-    struct sigaction action {};
-    if (sigaction(sig, nullptr, &action) == 0 && action.sa_handler != SIG_DFL && action.sa_handler != SIG_IGN)
-      caught.push_back(sig);
-  }
-  return caught;
-}
-
 }  // namespace
 
 pid_t spawn_child(const SpawnRequest& request) {
@@ -122,21 +142,21 @@ pid_t spawn_child(const SpawnRequest& request) {
   std::vector<char*> argv = pointers(words);
   std::vector<std::string> environment = child_environment(request);
   std::vector<char*> envp = pointers(environment);
-  std::vector<int> caught = caught_signals();
   std::vector<int> moved(request.descriptors.size());
+  int above_targets = 3;
+  for (auto [target, source] : request.descriptors) above_targets = std::max(above_targets, target + 1);
   ChildPlan plan{argv[0], argv.data(), envp.data(),
                  request.working_directory.empty() ? nullptr : request.working_directory.c_str(),
-                 request.descriptors.data(), moved.data(), moved.size(), request.dies_with_parent,
-                 caught.data(), caught.size(), {}, 0};
+                 request.descriptors.data(), moved.data(), moved.size(), above_targets, request.dies_with_parent, 0, 0};
   constexpr std::size_t kStackBytes = 64 * 1024;
   auto stack = std::make_unique_for_overwrite<char[]>(kStackBytes);
-  sigset_t all;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &plan.mask);
+  // Every signal, glibc's own among them (its sigfillset leaves those out).
+  std::uint64_t all = ~std::uint64_t{0};
+  sys(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&all), reinterpret_cast<long>(&plan.mask), 8);
   // We wait here until the child has exec'd or ended.
   pid_t child = clone(child_main, stack.get() + kStackBytes, CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
   int clone_errno = errno;
-  pthread_sigmask(SIG_SETMASK, &plan.mask, nullptr);
+  sys(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&plan.mask), 0, 8);
   if (child < 0) throw std::runtime_error(std::string("clone: ") + std::strerror(clone_errno));
   if (plan.exec_errno != 0) {
     reap(child);
