@@ -44,7 +44,8 @@ constexpr std::size_t kWindow = 8;
 constexpr std::size_t kCellsToMeasure = 32;
 // How much more a worker must save when it would share a core with connfuzz or another
 // worker: its start-up then slows the workers running, and two cells on a shared core
-// take nearer the time of two than of one (bench/RESULTS.md, "one worker or two").
+// take nearer the time of two than of one. bench/RESULTS.md's "one worker or two" shows
+// what the rule gives: one worker for a short sweep on 2 CPUs, both for a long one.
 constexpr long kOversubscribed = 4;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
