@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
-#include <thread>
 
 #include "atomic_file.h"
 #include "cell_file.h"
 #include "commands.h"
+#include "cpu_count.h"
 #include "matrix.h"
 #include "matrix_report.h"
 #include "matrix_runner.h"
@@ -101,7 +101,7 @@ MatrixSetup checked_setup(const MatrixOptions& o) {
   if (!(o.timeout > 0) || o.timeout > 3600)
     throw UsageError("matrix: --timeout must be more than 0 and at most 3600 seconds, got " + std::to_string(o.timeout));
   MatrixSetup s;
-  s.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  s.jobs = o.jobs > 0 ? o.jobs : usable_cpus();
   if (o.jobs < 0 || s.jobs > 256) throw UsageError("matrix: --jobs must be from 1 to 256, got " + std::to_string(o.jobs));
   if (o.max_index < 1 || o.max_index > 1000)
     throw UsageError("matrix: --max-index must be from 1 to 1000, got " + std::to_string(o.max_index));

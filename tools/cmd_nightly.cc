@@ -12,10 +12,10 @@
 #include <map>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "cpu_count.h"
 #include "fuzzer_identity.h"
 #include "corpus_merge.h"
 #include "file_contents.h"
@@ -259,7 +259,7 @@ NightlySetup checked_setup(const NightlyOptions& o) {
   if (!(o.time >= 1) || o.time > 7 * 86400)
     throw UsageError("nightly: --time must be from 1 to 604800 seconds, got " + std::to_string(o.time));
   NightlySetup s;
-  s.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  s.jobs = o.jobs > 0 ? o.jobs : usable_cpus();
   if (o.jobs < 0 || s.jobs > 256) throw UsageError("nightly: --jobs must be from 1 to 256, got " + std::to_string(o.jobs));
   if (o.engine == "afl" && find_program("afl-fuzz").empty()) throw UsageError("nightly: --engine afl needs afl-fuzz (Debian's afl++)");
   fs::path source = documented_findings_dir().parent_path().parent_path();

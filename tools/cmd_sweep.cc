@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <thread>
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "cpu_count.h"
 #include "sweep.h"
 #include "sweep_report.h"
 
@@ -36,7 +36,7 @@ std::string checked_format(const SweepCommand& c) {
 void check(SweepCommand& c) {
   if (c.sweep.depth != 1 && c.sweep.depth != 2)
     throw UsageError("sweep: --depth must be 1 or 2, got " + std::to_string(c.sweep.depth));
-  if (c.sweep.jobs == 0) c.sweep.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (c.sweep.jobs == 0) c.sweep.jobs = usable_cpus();
   if (c.sweep.jobs < 1 || c.sweep.jobs > 256)
     throw UsageError("sweep: --jobs must be from 1 to 256, got " + std::to_string(c.sweep.jobs));
   if (!(c.sweep.cell_timeout_seconds > 0) || c.sweep.cell_timeout_seconds > 3600)
@@ -85,7 +85,8 @@ void add_sweep_command(CLI::App& app, int& status) {
   cmd->add_option("--fuzzer", c->sweep.fuzzer, "The fuzzer binary (any connfuzz fuzzer: libFuzzer, AFL++ or the replay driver)")
       ->required();
   cmd->add_option("--depth", c->sweep.depth, "1 (default): every single fault; 2: also every still-connecting fault with a later one");
-  cmd->add_option("--jobs", c->sweep.jobs, "Workers at once (default: the number of CPUs)");
+  c->sweep.jobs = 0;  // check() makes it one per CPU connfuzz may run on
+  cmd->add_option("--jobs", c->sweep.jobs, "Workers at once, at most (default: the number of CPUs)");
   cmd->add_option("--mode", c->mode, "realistic (default): faults the kernel could return in the socket's state; any: all")
       ->check(CLI::IsMember({"realistic", "any"}));
   cmd->add_option("--corpus", c->sweep.corpus, "Where the seeds are: a directory of <family>/ directories (default: the source tree's corpus/)");

@@ -3,6 +3,7 @@
 // table twice, --save's files taken by repro and minimize, the coverage of every row
 // of every call made, workers that crash or hang, and bad input.
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -27,6 +28,7 @@ using connfuzz::testing::CommandResult;
 using connfuzz::testing::connfuzz;
 using connfuzz::testing::connfuzz_stdout;
 using connfuzz::testing::quote;
+using connfuzz::testing::run_shell;
 using nlohmann::json;
 
 std::string fuzzer(const std::string& name) { return std::string(FUZZER_DIR) + "/" + name + "_fuzzer"; }
@@ -120,6 +122,21 @@ TEST(SweepCommand, TheOtherRealFuzzersFindOnlyWhatFindingsMdDocuments) {
     for (const json& cell : report["cells"])
       for (const json& f : cell["findings"]) EXPECT_NE(f["documented"], "") << name << ": " << cell.dump();
   }
+}
+
+// Without --jobs, one worker at most per CPU connfuzz may run on: under a mask of one
+// (taskset), one, whatever the machine has.
+TEST(SweepCommand, TakesAsManyWorkersAsTheCpusItMayRunOn) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  ASSERT_EQ(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+  int first = 0;
+  while (!CPU_ISSET(first, &allowed)) ++first;
+  std::string args = "sweep --fuzzer " + quote(fuzzer("example_eintr_reconnect"));
+  CommandResult all = connfuzz(args);
+  EXPECT_TRUE(all.says(" of " + std::to_string(CPU_COUNT(&allowed)) + " workers")) << all.output;
+  CommandResult one = run_shell("taskset -c " + std::to_string(first) + " " + quote(CONNFUZZ_BINARY) + " " + args);
+  EXPECT_TRUE(one.says("1 of 1 workers")) << one.output;
 }
 
 TEST(SweepCommand, TwoRunsGiveTheSameTableWhateverTheWorkers) {

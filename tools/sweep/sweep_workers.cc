@@ -17,9 +17,9 @@
 #include <cstring>
 #include <deque>
 #include <stdexcept>
-#include <thread>
 
 #include "child_spawn.h"
+#include "cpu_count.h"
 #include "fuzzer_process.h"
 #include "usage_error.h"
 
@@ -159,7 +159,7 @@ struct SweepWorkers::Pool {
   std::size_t restarts = 0;
   std::size_t undone_in_place = 0;
   std::size_t started = 0;  // slots that have had a worker
-  std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  std::size_t cores = static_cast<std::size_t>(usable_cpus());
   // One run's cells:
   const std::vector<std::vector<std::uint8_t>>* cells = nullptr;
   std::vector<SweepOutcome>* outcomes = nullptr;
