@@ -104,44 +104,37 @@ __attribute__((no_sanitize("address", "thread", "undefined"))) int child_main(vo
   return 127;
 }
 
-bool names(const std::string& entry, const std::string& name) {
-  return entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '=';
-}
+}  // namespace
 
-// Ours, less what is unset or set over.
-std::vector<std::string> child_environment(const SpawnRequest& r) {
+std::vector<std::string> environment_with(const std::vector<std::string>& set, const std::vector<std::string>& unset) {
   std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string entry = *e;
-    bool dropped = false;
-    for (const std::string& name : r.unset_environment) dropped |= names(entry, name);
-    for (const std::string& set : r.set_environment) dropped |= names(entry, set.substr(0, set.find('=')));
-    if (!dropped) env.push_back(std::move(entry));
-  }
-  // The last of two entries for one name wins, as it did when each was setenv'd in turn.
-  for (std::size_t i = 0; i < r.set_environment.size(); ++i) {
-    const std::string& set = r.set_environment[i];
-    bool set_again = false;
-    for (std::size_t j = i + 1; j < r.set_environment.size(); ++j) set_again |= names(r.set_environment[j], set.substr(0, set.find('=')));
-    if (!set_again) env.push_back(set);
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  auto drop = [&env](const std::string& name) {
+    std::erase_if(env, [&](const std::string& entry) {
+      return entry.starts_with(name) && entry.size() > name.size() && entry[name.size()] == '=';
+    });
+  };
+  for (const std::string& name : unset) drop(name);
+  // Each over any of its name, the one before it from `set` too: the last of two wins.
+  for (const std::string& entry : set) {
+    drop(entry.substr(0, entry.find('=')));
+    env.push_back(entry);
   }
   return env;
 }
 
-std::vector<char*> pointers(std::vector<std::string>& words) {
+std::vector<char*> null_terminated(std::vector<std::string>& strings) {
   std::vector<char*> out;
-  for (std::string& w : words) out.push_back(w.data());
+  for (std::string& s : strings) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
 }
 
-}  // namespace
-
 pid_t spawn_child(const SpawnRequest& request) {
   std::vector<std::string> words = request.argv;
-  std::vector<char*> argv = pointers(words);
-  std::vector<std::string> environment = child_environment(request);
-  std::vector<char*> envp = pointers(environment);
+  std::vector<char*> argv = null_terminated(words);
+  std::vector<std::string> environment = environment_with(request.set_environment, request.unset_environment);
+  std::vector<char*> envp = null_terminated(environment);
   std::vector<int> moved(request.descriptors.size());
   int above_targets = 3;
   for (auto [target, source] : request.descriptors) above_targets = std::max(above_targets, target + 1);

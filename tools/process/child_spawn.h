@@ -19,6 +19,13 @@ struct SpawnRequest {
   std::string working_directory;  // empty: connfuzz's
 };
 
+// connfuzz's environment less `unset`, with each NAME=VALUE of `set` over any entry of
+// its name (of two for one name, the last wins): what a child is to start with.
+std::vector<std::string> environment_with(const std::vector<std::string>& set,
+                                          const std::vector<std::string>& unset = {});
+// Pointers to `strings`, then a null: argv and envp as exec takes them.
+std::vector<char*> null_terminated(std::vector<std::string>& strings);
+
 // Throws UsageError("cannot execute PROGRAM: why") when exec fails (or the working
 // directory cannot be entered).
 pid_t spawn_child(const SpawnRequest& request);

@@ -18,11 +18,11 @@
 #include <cstring>
 #include <fstream>
 
+#include "child_spawn.h"
 #include "usage_error.h"
 #include "core_limit.h"
 #include "private_network.h"
 
-extern char** environ;
 
 namespace connfuzz::tools {
 namespace {
@@ -96,25 +96,6 @@ bool is_static_elf(const std::string& path) {
 }
 
 namespace {
-
-// connfuzz's environment with the request's variables replacing any of the same name.
-std::vector<std::string> child_environment(const RunRequest& request) {
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
-  for (const std::string& extra : request.environment) {
-    std::string name = extra.substr(0, extra.find('=') + 1);
-    std::erase_if(env_storage, [&](const std::string& s) { return s.rfind(name, 0) == 0; });
-    env_storage.push_back(extra);
-  }
-  return env_storage;
-}
-
-std::vector<char*> null_terminated(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (std::string& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
 
 // The pipes between connfuzz and the child before its exec.
 struct StartPipes {
@@ -206,7 +187,7 @@ StartedProgram start_supervised(const RunRequest& request) {
   std::string program = find_program(request.argv.at(0));
   if (program.empty()) throw UsageError("run: cannot find program '" + request.argv[0] + "' (not in PATH or not executable)");
 
-  std::vector<std::string> env_storage = child_environment(request);
+  std::vector<std::string> env_storage = environment_with(request.environment);
   std::vector<char*> envp = null_terminated(env_storage);
   std::vector<std::string> args = request.argv;
   std::vector<char*> argv = null_terminated(args);
