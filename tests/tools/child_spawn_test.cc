@@ -31,7 +31,11 @@ using connfuzz::tools::UsageError;
 
 struct Pipe {
   int read = -1, write = -1;
-  Pipe() { EXPECT_EQ(pipe2(&read, O_CLOEXEC), 0); }
+  Pipe() {
+    int ends[2];
+    EXPECT_EQ(pipe2(ends, O_CLOEXEC), 0);
+    read = ends[0], write = ends[1];
+  }
   ~Pipe() {
     if (read >= 0) close(read);
     if (write >= 0) close(write);
