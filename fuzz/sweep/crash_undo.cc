@@ -22,7 +22,7 @@ volatile sig_atomic_t g_in_cell = 0;
 struct sigaction g_before[std::size(kCrashSignals)];
 
 // Hands the signal on as if we had never been there: to the handler before ours (a
-// sanitizer's), or to the default, which ends the runner for its worker to replace.
+// sanitizer's), or to the default, which ends the runner (or worker) for its replacement.
 void hand_on(int sig, const siginfo_t* info) {
   for (std::size_t i = 0; i < std::size(kCrashSignals); ++i)
     if (kCrashSignals[i] == sig) sigaction(sig, &g_before[i], nullptr);

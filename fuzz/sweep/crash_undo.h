@@ -12,8 +12,9 @@ namespace connfuzz::fuzz {
 // fault) between cell_begins and cell_ends puts the process back as it was here, writes on
 // `outcomes` "died\t<wait status>\tundone" (the line a forked runner's death makes its
 // worker write, and "undone") and jumps to `back`. A crash it cannot undo goes to the
-// handler that was there before (the default: the runner dies, and its worker forks
-// another). False, with nothing installed, when the process can have no snapshot
+// handler that was there before (the default: a forked runner dies, and its worker forks
+// another; a worker that ran its cells itself dies, and `connfuzz sweep` starts another).
+// False, with nothing installed, when the process can have no snapshot
 // (process_snapshot.h) or CONNFUZZ_SWEEP_RESTORE is 0.
 bool undo_crashes_in_place(sigjmp_buf* back, int outcomes);
 

@@ -433,7 +433,8 @@ bool put_pages_back(const Store& s) {
         continue;
       }
       const unsigned char* copy = s.pages + saved++ * kPage;
-      // Compared first: a page the cells never wrote is still shared with the worker.
+      // Compared first: a page the cells never wrote stays clean (shared with the worker,
+      // in a forked runner).
       if (std::memcmp(reinterpret_cast<void*>(page), copy, kPage) != 0) std::memcpy(reinterpret_cast<void*>(page), copy, kPage);
     }
   }

@@ -24,6 +24,13 @@ inline constexpr int kSweepOutcomesFd = 4;
 // "died\t<wait status>\tundone" when it undid the crash in place and reads on.
 inline constexpr std::string_view kDiedWord = "died";
 inline constexpr std::string_view kUndoneWord = "undone";
+// The line of a worker that ran its cells itself and ends between two to be replaced (a
+// cell left a thread stuck): the cells sent after that one never ran.
+inline constexpr std::string_view kRetiredWord = "retired";
+// CONNFUZZ_SWEEP's value for a worker that forks a runner for its cells from the start
+// (`connfuzz sweep` starts every worker after one that a cell ended so): a crash it
+// cannot undo then costs a fork, not a new worker.
+inline constexpr std::string_view kForkRunnersValue = "runners";
 
 // The line a fuzzer prints when asked who it is (CONNFUZZ_IDENTIFY): "connfuzz-fuzzer
 // <family> <format>"; `format` names the input its engine reads.

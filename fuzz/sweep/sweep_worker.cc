@@ -119,25 +119,37 @@ bool leaves_process_stuck(const SweepOutcome& o) {
                      [](const SweepFinding& f) { return f.verdict == verdict_name(Verdict::deadlock_after_cancel); });
 }
 
-// How a cell runner ends: the cells ran out, or it stopped between cells to be replaced.
+// How a forked cell runner ends: the cells ran out, or it stopped between cells to be replaced.
 constexpr int kCellsEnded = 0;
 constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
+
+// The worker's own end, once it has run cells itself: its harness's files removed, and
+// when it must be replaced, a line first so that `connfuzz sweep` sends its cells again.
+[[noreturn]] void end_worker(int outcomes, bool replace) {
+  if (replace) write_all(outcomes, std::string(kRetiredWord) + "\n");
+  harness().remove_temporary_files();
+  _exit(0);
+}
 
 // One cell a message (SOCK_SEQPACKET): a runner never reads past its own cell, so the
 // cells after one that kills it wait, unread, for the next runner. A crash the runner
 // can undo in place brings it back here, as it was before its first cell; its state is
 // in statics set before the snapshot, which a restore puts back, since a cell that
-// smashed the stack may have reached this frame.
-[[noreturn]] void run_cells(const char* family_name, int cells_fd, int outcomes_fd) {
+// smashed the stack may have reached this frame. The worker is its own runner when it
+// can undo crashes (no fork, no copy-on-write faults, one process to end); it returns at
+// once when it cannot, and forks runners instead.
+void run_cells(const char* family_name, int cells_fd, int outcomes_fd, bool in_worker) {
   static char message[1 << 16];
-  static const char* family = family_name;
-  static int cells = cells_fd, outcomes = outcomes_fd;
+  static const char* family;
+  static int cells, outcomes;
+  static bool worker;
   static sigjmp_buf after_crash;
-  if (sigsetjmp(after_crash, 1) == 0) undo_crashes_in_place(&after_crash, outcomes);
+  family = family_name, cells = cells_fd, outcomes = outcomes_fd, worker = in_worker;  // set on each call: a runner forked after the worker's own try
+  if (sigsetjmp(after_crash, 1) == 0 && !undo_crashes_in_place(&after_crash, outcomes) && worker) return;
   for (;;) {
     ssize_t n = inject::real().read(cells, message, sizeof(message));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) _exit(kCellsEnded);
+    if (n <= 0) worker ? end_worker(outcomes, false) : _exit(kCellsEnded);
     auto cell = parse_cell_line(std::string_view(message, static_cast<std::size_t>(n)));
     if (!cell) fail("not a cell: " + std::string(message, std::min<std::size_t>(static_cast<std::size_t>(n), 80)));
     // What a cell that kills the runner printed follows its marker.
@@ -146,14 +158,15 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
     SweepOutcome outcome = run_cell(family, cell->first, cell->second);
     cell_ends();
     write_all(outcomes, outcome_line(outcome) + "\n");
-    if (leaves_process_stuck(outcome)) _exit(kReplaceMe);
+    if (leaves_process_stuck(outcome)) worker ? end_worker(outcomes, true) : _exit(kReplaceMe);
   }
 }
 
-// The worker initializes the harness once, then forks a cell runner from that state,
-// and another when one dies (of a crash it could not undo): a crash costs a fork at
-// most. The death of a runner inside a cell is one line on the outcomes:
-// "died\t<wait status>".
+// The worker initializes the harness once, then runs the cells itself when it can undo
+// their crashes in place; otherwise (a sanitizer's build, CONNFUZZ_SWEEP_RESTORE=0, or a
+// worker that replaces one a cell ended) it forks a cell runner from that state, and
+// another when one dies: a crash costs a fork at most. The death of a runner inside a
+// cell is one line on the outcomes: "died\t<wait status>".
 [[noreturn]] void run_worker(const char* family) {
   int cells = move_out_of_the_way(kSweepCellsFd);
   int outcomes = move_out_of_the_way(kSweepOutcomesFd);
@@ -167,12 +180,15 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
   inject::disable_core_files();
   harness().initialize(family);
   write_all(outcomes, identity_line(family) + "\n");  // who answers, before any cell
+  if (std::string_view(inject::env_value(inject::EnvVar::sweep)) != kForkRunnersValue)
+    run_cells(family, cells, outcomes, true);
   for (;;) {
     pid_t runner = fork();
     if (runner < 0) fail(std::string("fork: ") + std::strerror(errno));
     if (runner == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);  // a worker killed with connfuzz takes its runner along
-      run_cells(family, cells, outcomes);
+      run_cells(family, cells, outcomes, false);
+      _exit(kCellsEnded);  // not reached: a runner ends in run_cells
     }
     int status = 0;
     while (waitpid(runner, &status, 0) < 0 && errno == EINTR) {

@@ -1,10 +1,12 @@
 // A stand-in for a connect fuzzer that speaks the sweep worker's protocol (sweep_protocol.h)
 // and misbehaves as FAKE_SWEEP says: "mixed" crashes on every cell whose plan refuses a
 // connect (connect@N=ECONNREFUSED) and hangs on every cell that times one out
-// (connect@N=ETIMEDOUT), answering the rest; "crash" crashes on every cell; "silent"
-// exits before its first cell. It forks no cell runners: a crash ends the whole worker,
-// the path a real worker takes when something kills it and not its runner. What
-// `connfuzz sweep` must survive, with no real bug.
+// (connect@N=ETIMEDOUT), answering the rest; "tell" crashes as "mixed" does, never hangs,
+// and answers the rest with a finding named for how it was started
+// ("started-as-<CONNFUZZ_SWEEP>"); "crash" crashes on every cell; "silent" exits before
+// its first cell. It forks no cell runners: a crash ends the whole worker, the path a
+// real worker takes when something kills it and not its runner. What `connfuzz sweep`
+// must survive, with no real bug.
 #include <signal.h>
 #include <unistd.h>
 
@@ -29,11 +31,12 @@ bool first_rule_is(const fuzz::Scenario& s, int err) {
   return p.rule_count > 0 && p.rules[0].call == inject::Call::connect && p.rules[0].err == err && p.rules[0].eventual == 0;
 }
 
-void answer(std::uint64_t id) {
+void answer(std::uint64_t id, bool tell) {
   fuzz::SweepOutcome o;
   o.id = id;
   o.reach = fuzz::Reach::fired;
   o.sites = {{inject::Call::socket, 1}, {inject::Call::connect, 1}, {inject::Call::close, 1}};
+  if (tell) o.findings.push_back({"started-as-" + std::string(std::getenv("CONNFUZZ_SWEEP")), "", "how it was started"});
   std::string line = fuzz::outcome_line(o) + "\n";
   if (write(fuzz::kSweepOutcomesFd, line.data(), line.size()) < 0) std::exit(3);
 }
@@ -53,8 +56,8 @@ int main() {
     std::fprintf(stderr, "connfuzz: sweep: cell %llu\n", static_cast<unsigned long long>(cell->first));
     fuzz::Scenario s = fuzz::decode(cell->second);
     if (std::strcmp(how, "crash") == 0 || first_rule_is(s, ECONNREFUSED)) raise(SIGSEGV);
-    if (first_rule_is(s, ETIMEDOUT)) pause();
-    answer(cell->first);
+    if (std::strcmp(how, "mixed") == 0 && first_rule_is(s, ETIMEDOUT)) pause();
+    answer(cell->first, std::strcmp(how, "tell") == 0);
   }
   return 0;
 }

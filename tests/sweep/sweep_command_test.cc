@@ -20,6 +20,7 @@
 #include "connfuzz_command.h"
 #include "core_files.h"
 #include "in_child.h"
+#include "sweep_protocol.h"
 
 namespace {
 
@@ -234,6 +235,45 @@ TEST(SweepCommand, ACellThatCrashesOrHangsItsWorkerLosesNoOtherCell) {
   EXPECT_EQ(hangs, 10u);
   EXPECT_GT(ok, 500u);
   fs::remove_all(empty);
+}
+
+// A worker runs its cells itself until one ends it; the workers started after that fork a
+// runner for their cells, so that the next crash it cannot undo costs a fork.
+TEST(SweepCommand, AfterAWorkerIsLostItsReplacementsForkRunners) {
+  fs::path empty = fresh_dir("tell");
+  fs::create_directories(empty);
+  CommandResult r = connfuzz::testing::run_shell("FAKE_SWEEP=tell " + quote(CONNFUZZ_BINARY) + " sweep --fuzzer " +
+                                                     quote(FAKE_FUZZER) + " --jobs 1 --format json --corpus " +
+                                                     quote(empty.string()),
+                                                 false);
+  EXPECT_EQ(r.status, 1);
+  json report = json::parse(r.output);
+  std::string expected = "started-as-1";
+  std::size_t first_workers = 0, replacements = 0;
+  for (const json& cell : report["cells"]) {
+    std::string verdict = cell["verdict"];
+    if (verdict == "crash") expected = "started-as-" + std::string(connfuzz::fuzz::kForkRunnersValue);
+    else EXPECT_EQ(verdict, expected) << cell["label"];
+    first_workers += verdict == "started-as-1";
+    replacements += verdict == expected && expected != "started-as-1";
+  }
+  EXPECT_GT(first_workers, 0u);
+  EXPECT_GT(replacements, 0u);
+  fs::remove_all(empty);
+}
+
+// A cell that leaves a thread stuck on a lock ends the worker that ran it, between two
+// cells: the cells sent after it run on its replacement, and none is blamed for it.
+TEST(SweepCommand, AWorkerEndedByAStuckThreadBlamesNoOtherCell) {
+  std::string command = quote(CONNFUZZ_BINARY) + " sweep --fuzzer " + quote(fuzzer("example_cancel_keeps_lock")) + " --jobs 1";
+  fs::path own = fresh_dir("stuck-own"), forked = fresh_dir("stuck-forked");
+  connfuzz::testing::run_shell(command + " --out " + quote(own.string()));
+  connfuzz::testing::run_shell("CONNFUZZ_SWEEP_RESTORE=0 " + command + " --out " + quote(forked.string()));
+  std::string table = connfuzz::testing::file_text(own);
+  EXPECT_NE(table.find("deadlock-after-cancel (2)"), std::string::npos) << table;
+  EXPECT_EQ(table.find("crash"), std::string::npos) << table;
+  EXPECT_EQ(table, connfuzz::testing::file_text(forked));
+  fs::remove(own), fs::remove(forked);
 }
 
 // The summary's count of runners replaced and of crashes undone in place.

@@ -63,6 +63,7 @@ struct Worker {
   std::size_t finished = 0;           // cells it gave an outcome for
   std::deque<Clock::time_point> ended;  // when its latest cells ended, at most kCellsToMeasure + 1
   std::string family;                 // from its first line, which says which fuzzer it is
+  bool retired = false;               // it said it ends between cells: those in flight never ran
   Clock::time_point cell_started;
   Clock::time_point spawned;
 };
@@ -72,7 +73,7 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-void start_worker(Worker& w, const WorkerOptions& o) {
+void start_worker(Worker& w, const WorkerOptions& o, bool fork_runners) {
   int cells[2], outcomes[2], errors[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cells) != 0 || pipe2(outcomes, O_CLOEXEC) != 0 ||
       pipe2(errors, O_CLOEXEC) != 0)
@@ -83,7 +84,8 @@ void start_worker(Worker& w, const WorkerOptions& o) {
   // would leave each forked runner to bind them again (and fault in the pages that
   // takes): on a target that crashes often, a runner per crash. And a restore that puts
   // the runner's memory back (crash_undo.h) never calls through a half-restored binder.
-  r.set_environment = {"CONNFUZZ_SWEEP=1", "TMPDIR=" + o.scratch_dir, "LD_BIND_NOW=1"};
+  r.set_environment = {"CONNFUZZ_SWEEP=" + std::string(fork_runners ? fuzz::kForkRunnersValue : "1"),
+                       "TMPDIR=" + o.scratch_dir, "LD_BIND_NOW=1"};
   r.unset_environment = {"CONNFUZZ_IDENTIFY", "CONNFUZZ_STATS", "CONNFUZZ_REPRO", "CONNFUZZ_TRACE"};
   r.descriptors = {{fuzz::kSweepCellsFd, cells[1]}, {fuzz::kSweepOutcomesFd, outcomes[1]}, {1, errors[1]}, {2, errors[1]}};
   r.dies_with_parent = true;  // a killed sweep (or nightly) leaves no worker behind
@@ -159,6 +161,9 @@ struct SweepWorkers::Pool {
   std::size_t restarts = 0;
   std::size_t undone_in_place = 0;
   std::size_t started = 0;  // slots that have had a worker
+  // Once a cell has ended a worker, the workers started after it fork a runner for their
+  // cells: a crash that cannot be undone in place then costs a fork, not a worker's start.
+  bool fork_runners = false;
   std::size_t cores = static_cast<std::size_t>(usable_cpus());
   // One run's cells:
   const std::vector<std::vector<std::uint8_t>>* cells = nullptr;
@@ -265,6 +270,10 @@ struct SweepWorkers::Pool {
         introduce(w, line);
         continue;
       }
+      if (line == fuzz::kRetiredWord) {
+        w.retired = true;
+        continue;
+      }
       if (line.starts_with(std::string(fuzz::kDiedWord) + "\t")) {
         runner_died(w, std::string_view(line).substr(fuzz::kDiedWord.size() + 1));
         continue;
@@ -281,14 +290,16 @@ struct SweepWorkers::Pool {
     }
   }
 
-  // The worker is gone (or must go): its oldest cell ended it; the others wait again.
+  // The worker is gone (or must go): its oldest cell ended it (unless it said it retired
+  // between two); the others wait again.
   void bury(Worker& w, bool timed_out) {
     int status = kill_and_reap(w.pid);
     drain_errors(w, 200);
     close_fd(w.cells), close_fd(w.outcomes), close_fd(w.errors);
     w.pid = -1;
+    fork_runners = true;
     if (w.in_flight.empty()) return;
-    record_killer(w, status, timed_out);
+    if (!w.retired) record_killer(w, status, timed_out);
     queue.insert(queue.begin(), w.in_flight.begin(), w.in_flight.end());
     w.in_flight.clear();
   }
@@ -325,7 +336,7 @@ struct SweepWorkers::Pool {
   // The first worker's first line: which fuzzer it is.
   std::string family() {
     Worker& w = workers.front();
-    if (w.pid < 0) start_worker(w, options);
+    if (w.pid < 0) start_worker(w, options, fork_runners);
     started = std::max<std::size_t>(started, 1);
     auto deadline = Clock::now() + std::chrono::duration<double>(options.cell_timeout_seconds);
     while (w.family.empty() && Clock::now() < deadline) {
@@ -351,7 +362,7 @@ struct SweepWorkers::Pool {
         Worker& w = workers[i];
         if (w.pid < 0 && worth_starting(i)) {
           started = std::max(started, i + 1);
-          start_worker(w, options);
+          start_worker(w, options, fork_runners);
         }
         top_up(w);
         fds.push_back({w.pid > 0 ? w.outcomes : -1, POLLIN, 0});
