@@ -1,5 +1,6 @@
-// A cell runner that outlives the cells that crash it: the crash is undone in place (the
-// process put back as it was before its first cell) instead of a new runner forked.
+// A sweep worker (or cell runner) that outlives the cells that crash it: the crash is
+// undone in place (the process put back as it was before its first cell) instead of a
+// new runner forked or a new worker started.
 #pragma once
 
 #include <csetjmp>

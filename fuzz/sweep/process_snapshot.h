@@ -1,8 +1,9 @@
 // A single-threaded process's memory, descriptors and signal state, kept so that they can
 // be put back in place: what a fork of the same state would start with, without the fork.
-// `connfuzz sweep`'s cell runner takes one before its first cell and puts it back after a
-// cell that crashed: forking a new runner and burying the old one cost a crash several
-// times what the cell did (most of it page faults, on a machine where they are dear).
+// `connfuzz sweep`'s worker (or the cell runner it forks) takes one before its first cell
+// and puts it back after a cell that crashed: forking a new runner and burying the old
+// one cost a crash several times what the cell did (most of it page faults, on a machine
+// where they are dear).
 //
 // Put back: every private writable page (the ones present or swapped out when the
 // snapshot was taken, byte for byte; the others dropped, so that they read as zeros or as

@@ -1,7 +1,8 @@
-// The worker: the harness initialized once, then a forked cell runner: a cell in, the
-// harness's verdict on it, the outcome out, the process reset for the next. A crash the
-// runner can undo puts it back as it was before its first cell (crash_undo.h); a runner a
-// cell kills is forked again from the initialized state; `connfuzz sweep` records the cell.
+// The worker: the harness initialized once, then the cells, in the worker itself or in a
+// forked cell runner: a cell in, the harness's verdict on it, the outcome out, the process
+// reset for the next. A crash it can undo puts it back as it was before its first cell
+// (crash_undo.h); a runner a cell kills is forked again from the initialized state, a
+// worker a cell kills is started again by `connfuzz sweep`, which records the cell.
 #include "sweep_worker.h"
 #include "registry.h"
 
@@ -132,7 +133,8 @@ constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
 }
 
 // One cell a message (SOCK_SEQPACKET): a runner never reads past its own cell, so the
-// cells after one that kills it wait, unread, for the next runner. A crash the runner
+// cells after one that kills it wait, unread, for the next runner (or, when the worker
+// itself dies, are sent again to the next worker). A crash the runner
 // can undo in place brings it back here, as it was before its first cell; its state is
 // in statics set before the snapshot, which a restore puts back, since a cell that
 // smashed the stack may have reached this frame. The worker is its own runner when it
@@ -145,7 +147,9 @@ void run_cells(const char* family_name, int cells_fd, int outcomes_fd, bool in_w
   static bool worker;
   static sigjmp_buf after_crash;
   family = family_name, cells = cells_fd, outcomes = outcomes_fd, worker = in_worker;  // set on each call: a runner forked after the worker's own try
-  if (sigsetjmp(after_crash, 1) == 0 && !undo_crashes_in_place(&after_crash, outcomes) && worker) return;
+  if (sigsetjmp(after_crash, 1) == 0) {  // the whole condition, as the standard allows it
+    if (!undo_crashes_in_place(&after_crash, outcomes) && worker) return;
+  }
   for (;;) {
     ssize_t n = inject::real().read(cells, message, sizeof(message));
     if (n < 0 && errno == EINTR) continue;

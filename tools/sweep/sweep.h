@@ -43,7 +43,7 @@ struct SweepResult {
   std::vector<std::string> seeds;  // each base's name: its seed file, or "default <mode>"
   std::vector<SweepCell> cells;    // in the order they were enumerated
   std::size_t restarts = 0;        // workers replaced after a cell ended one
-  std::size_t undone = 0;          // crashes undone in place by the runner they struck
+  std::size_t undone = 0;          // crashes undone in place by the worker (or runner) they struck
   std::size_t workers = 0;         // workers started (--jobs at most: another only when it pays)
   double seconds = 0;
   struct Phase {

@@ -35,11 +35,11 @@ using fuzz::SweepOutcome;
 constexpr std::size_t kWindow = 8;
 // Cells a worker ends before the sweep trusts its measure of a cell's cost to decide on
 // another worker: the time its latest this many took, from the end of the one before
-// them (so not its first cell, which pays the runner's fork). Outcomes are read in
-// batches, so a cell's own interval means nothing; a span of them does. A cell that
-// killed its runner counts, with the undo or the fork that followed: on a target that
-// crashes often, that is most of the work. 32, not 16: a runner's first cells pay its
-// page faults, and 16 of them made a second worker look worth its start-up on a
+// them (so not its first cell, which pays the snapshot, or a runner's fork). Outcomes are
+// read in batches, so a cell's own interval means nothing; a span of them does. A cell
+// that killed its runner counts, with the undo or the fork that followed: on a target
+// that crashes often, that is most of the work. 32, not 16: a worker's first cells pay
+// their page faults, and 16 of them made a second worker look worth its start-up on a
 // 115-cell sweep that it only slowed.
 constexpr std::size_t kCellsToMeasure = 32;
 // How much more a worker must save when it would share a core with connfuzz or another
@@ -81,9 +81,9 @@ void start_worker(Worker& w, const WorkerOptions& o, bool fork_runners) {
   SpawnRequest r;
   r.argv = {o.binary, "/dev/null"};  // the replay driver wants an input before it starts
   // LD_BIND_NOW: the worker binds every symbol once, as it starts, where lazy binding
-  // would leave each forked runner to bind them again (and fault in the pages that
-  // takes): on a target that crashes often, a runner per crash. And a restore that puts
-  // the runner's memory back (crash_undo.h) never calls through a half-restored binder.
+  // would bind them again after each crash, since a restore puts back the unbound
+  // entries with the rest of the memory (crash_undo.h), and in each forked runner; and a
+  // restore then never calls through a half-restored binder.
   r.set_environment = {"CONNFUZZ_SWEEP=" + std::string(fork_runners ? fuzz::kForkRunnersValue : "1"),
                        "TMPDIR=" + o.scratch_dir, "LD_BIND_NOW=1"};
   r.unset_environment = {"CONNFUZZ_IDENTIFY", "CONNFUZZ_STATS", "CONNFUZZ_REPRO", "CONNFUZZ_TRACE"};
@@ -215,7 +215,7 @@ struct SweepWorkers::Pool {
   }
 
   void top_up(Worker& w) {
-    if (w.pid < 0) return;
+    if (w.pid < 0 || w.retired) return;  // a retired worker runs no more cells
     while (w.in_flight.size() < kWindow && !queue.empty()) {
       send(w, queue.front(), (*cells)[queue.front()]);
       queue.pop_front();
@@ -291,7 +291,8 @@ struct SweepWorkers::Pool {
   }
 
   // The worker is gone (or must go): its oldest cell ended it (unless it said it retired
-  // between two); the others wait again.
+  // between two); the others wait again. The workers started after it fork a runner for
+  // their cells, so that the next such loss costs a fork, not a worker's start.
   void bury(Worker& w, bool timed_out) {
     int status = kill_and_reap(w.pid);
     drain_errors(w, 200);

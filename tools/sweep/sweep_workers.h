@@ -1,8 +1,8 @@
 // Runs cells on a fuzzer's sweep workers (sweep_worker.h), several at once: each worker
-// is handed the next cell as it finishes one. A cell that kills its worker's cell runner
-// is recorded with the verdict its output names (the runner undoes the crash, or the
-// worker forks a new runner); one that
-// hangs is recorded as a hang and its worker replaced; the other cells go on.
+// is handed the next cell as it finishes one. A cell that crashes a worker (or the cell
+// runner it forked) is recorded with the verdict its output names (the crash undone in
+// place, or a new runner forked, or a new worker started); one that hangs is recorded as
+// a hang and its worker replaced; the other cells go on.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +42,7 @@ class SweepWorkers {
 
   std::size_t started() const noexcept;   // workers started, at most --jobs
   std::size_t restarts() const noexcept;  // cell runners and workers replaced after a cell ended one
-  std::size_t undone_in_place() const noexcept;  // crashes a runner undid and lived through
+  std::size_t undone_in_place() const noexcept;  // crashes a worker (or runner) undid and lived through
 
  private:
   struct Pool;
