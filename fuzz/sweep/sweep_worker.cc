@@ -124,9 +124,12 @@ bool leaves_process_stuck(const SweepOutcome& o) {
 constexpr int kCellsEnded = 0;
 constexpr int kReplaceMe = 75;  // EX_TEMPFAIL
 
-// The worker's own end, once it has run cells itself: its harness's files removed, and
-// when it must be replaced, a line first so that `connfuzz sweep` sends its cells again.
-[[noreturn]] void end_worker(int outcomes, bool replace) {
+// How the cells' process ends, the cells run out or `replace` asked. A forked runner
+// exits for its worker to read the status; a worker that ran the cells itself removes its
+// harness's files and, to be replaced, says so first, so that `connfuzz sweep` sends its
+// cells in flight again.
+[[noreturn]] void end_cells(bool in_worker, int outcomes, bool replace) {
+  if (!in_worker) _exit(replace ? kReplaceMe : kCellsEnded);
   if (replace) write_all(outcomes, std::string(kRetiredWord) + "\n");
   harness().remove_temporary_files();
   _exit(0);
@@ -153,7 +156,7 @@ void run_cells(const char* family_name, int cells_fd, int outcomes_fd, bool in_w
   for (;;) {
     ssize_t n = inject::real().read(cells, message, sizeof(message));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) worker ? end_worker(outcomes, false) : _exit(kCellsEnded);
+    if (n <= 0) end_cells(worker, outcomes, false);
     auto cell = parse_cell_line(std::string_view(message, static_cast<std::size_t>(n)));
     if (!cell) fail("not a cell: " + std::string(message, std::min<std::size_t>(static_cast<std::size_t>(n), 80)));
     // What a cell that kills the runner printed follows its marker.
@@ -162,7 +165,7 @@ void run_cells(const char* family_name, int cells_fd, int outcomes_fd, bool in_w
     SweepOutcome outcome = run_cell(family, cell->first, cell->second);
     cell_ends();
     write_all(outcomes, outcome_line(outcome) + "\n");
-    if (leaves_process_stuck(outcome)) worker ? end_worker(outcomes, true) : _exit(kReplaceMe);
+    if (leaves_process_stuck(outcome)) end_cells(worker, outcomes, true);
   }
 }
 

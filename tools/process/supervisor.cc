@@ -23,7 +23,6 @@
 #include "core_limit.h"
 #include "private_network.h"
 
-
 namespace connfuzz::tools {
 namespace {
 
