@@ -208,6 +208,8 @@ void Harness::initialize(std::string_view family) {
   guard = inject::GuardConfig{};
   guard.allow_unix_dir(listeners_.directory().c_str());
   inject::runtime().set_call_budget(kCallBudget, on_call_budget_exhausted);
+  // An input replays alike in a sweep's every run, in repro and in the fuzzer that found it.
+  inject::runtime().set_steady_clock(true);
   handle_plan_signals();
   if (asked && !cancellation_unwinds(probe)) g_no_unwinder = "a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out";
   inject::runtime().clear_plan();

@@ -11,12 +11,10 @@ extern "C" {
 
 int clock_gettime(clockid_t clock, timespec* ts) {
   int result = real().clock_gettime(clock, ts);
-  std::int64_t offset = runtime().clock_offset_ns();
-  if (result == 0 && offset != 0 && clock != CLOCK_PROCESS_CPUTIME_ID &&
-      clock != CLOCK_THREAD_CPUTIME_ID) {
-    std::int64_t ns = ts->tv_nsec + offset % 1'000'000'000;
-    ts->tv_sec += offset / 1'000'000'000 + ns / 1'000'000'000;
-    ts->tv_nsec = ns % 1'000'000'000;
+  Runtime& rt = runtime();
+  if (result == 0 && (rt.steady_clock() || rt.clock_offset_ns() != 0)) {
+    std::int64_t ns = rt.clock_ns(clock);
+    *ts = {static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
   }
   return result;
 }
@@ -37,7 +35,7 @@ int timerfd_create(clockid_t clock, int flags) {
 int timerfd_settime(int fd, int flags, const itimerspec* value, itimerspec* old) {
   Runtime& rt = runtime();
   if (value == nullptr || !rt.timers().any()) return real().timerfd_settime(fd, flags, value, old);
-  return rt.timers().set(fd, flags, *value, old, rt.clock_offset());
+  return rt.timers().set(fd, flags, *value, old, rt.clock_offset(), [](clockid_t clock) { return runtime().clock_ns(clock); });
 }
 
 time_t time(time_t* out) {

@@ -133,7 +133,12 @@ int simulated_wait(SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wai
 template <typename RealWait>
 int real_wait_on_virtual_time(bool watches_timer, std::int64_t timeout_ns, RealWait real_wait) {
   Runtime& rt = runtime();
-  if (!watches_timer || timeout_ns == 0 || rt.next_timer_ns(rt.now_ns()) == kForever) return real_wait(timeout_ns);
+  std::int64_t began = rt.now_ns();
+  if (!watches_timer || timeout_ns == 0 || rt.next_timer_ns(began) == kForever) {
+    int ready = real_wait(timeout_ns);
+    if (ready == 0 && timeout_ns != kForever) rt.note_wait_ran_out(began, timeout_ns);
+    return ready;
+  }
   SimulatedSet none;
   return simulated_wait(none, timeout_ns, real_wait);
 }

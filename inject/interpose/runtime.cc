@@ -29,6 +29,55 @@ static void stop_spinning(std::uint32_t calls, std::int64_t let_run_ns) {
 
 static void call_past_budget(std::uint32_t calls) { runtime().on_call_past_budget(calls); }
 
+constexpr std::int64_t kNsPerMs = 1'000'000;
+
+static std::int64_t real_ns(clockid_t clock) noexcept {
+  timespec ts{};
+  real().clock_gettime(clock, &ts);
+  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+// The clocks that tell the time (the CPU-time ones, and a process's or thread's
+// dynamic ones, count what it ran).
+static bool moves_with_time(clockid_t clock) noexcept {
+  switch (clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_REALTIME_ALARM:
+    case CLOCK_BOOTTIME_ALARM:
+    case CLOCK_TAI:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// How far a clock reads from CLOCK_MONOTONIC, in whole milliseconds, learnt once a
+// process: read afresh each time, the two readings' few nanoseconds apart would move
+// the digits a steady clock promises to keep.
+static std::int64_t steady_distance_ns(clockid_t clock) noexcept {
+  constexpr int kClocks = CLOCK_TAI + 1;
+  static std::atomic<std::int64_t> distances[kClocks];
+  static std::atomic<bool> known[kClocks];
+  if (clock == CLOCK_MONOTONIC || clock < 0 || clock >= kClocks) return 0;
+  if (!known[clock].load(std::memory_order_acquire)) {
+    std::int64_t distance = real_ns(clock) - real_ns(CLOCK_MONOTONIC);
+    distances[clock].store(distance - distance % kNsPerMs, std::memory_order_relaxed);
+    known[clock].store(true, std::memory_order_release);
+  }
+  return distances[clock].load(std::memory_order_relaxed);
+}
+
+static void raise_to(std::atomic<std::int64_t>& value, std::int64_t at_least) noexcept {
+  std::int64_t seen = value.load(std::memory_order_relaxed);
+  while (seen < at_least && !value.compare_exchange_weak(seen, at_least, std::memory_order_relaxed)) {
+  }
+}
+
 std::int64_t simulated_latency_ns(int err) noexcept { return err == ETIMEDOUT ? 127'000'000'000LL : 0; }
 
 void Runtime::install(const Plan& plan) {
@@ -43,6 +92,9 @@ void Runtime::reset_for_input() noexcept {
   sockets_.clear();
   log_.clear();
   timers_.rebase(offset_ns_.exchange(0, std::memory_order_relaxed), 0);
+  std::int64_t anchor = real_ns(CLOCK_MONOTONIC) / kNsPerMs * kNsPerMs;
+  anchor_ns_.store(anchor, std::memory_order_relaxed);
+  steady_ns_.store(anchor, std::memory_order_relaxed);
   kernel_connects_.store(0, std::memory_order_relaxed);
   let_run_ns_.store(0, std::memory_order_relaxed);
   calls_past_horizon_.store(0, std::memory_order_relaxed);
@@ -55,9 +107,30 @@ void Runtime::reset_in_forked_child() noexcept {
 }
 
 std::int64_t Runtime::now_ns() noexcept {
-  timespec ts{};
-  real().clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec + clock_offset_ns();
+  std::int64_t virtual_ns = real_ns(CLOCK_MONOTONIC) + clock_offset_ns();
+  if (!steady_.load(std::memory_order_relaxed)) return virtual_ns;
+  return std::max(steady_ns_.load(std::memory_order_relaxed), virtual_ns - kSteadyLagNs);
+}
+
+std::int64_t Runtime::clock_ns(clockid_t clock) noexcept {
+  if (!moves_with_time(clock)) return real_ns(clock);
+  if (!steady_.load(std::memory_order_relaxed)) return real_ns(clock) + clock_offset_ns();
+  return now_ns() + steady_distance_ns(clock);
+}
+
+void Runtime::set_steady_clock(bool on) noexcept {
+  steady_.store(on, std::memory_order_relaxed);
+  std::int64_t anchor = real_ns(CLOCK_MONOTONIC) / kNsPerMs * kNsPerMs;
+  anchor_ns_.store(anchor, std::memory_order_relaxed);
+  steady_ns_.store(anchor, std::memory_order_relaxed);
+}
+
+void Runtime::note_wait_ran_out(std::int64_t began_ns, std::int64_t timeout_ns) noexcept {
+  if (!steady_.load(std::memory_order_relaxed) || timeout_ns <= 0) return;
+  // The real wait lasted its timeout at least, so this stays within the real clock plus
+  // the offset (the timerfds' reckoning): the bound never cuts it short.
+  std::int64_t bound = real_ns(CLOCK_MONOTONIC) + clock_offset_ns();
+  raise_to(steady_ns_, std::min(began_ns + timeout_ns, bound));
 }
 
 void Runtime::advance_clock_to(std::int64_t t_ns) noexcept {
@@ -67,7 +140,18 @@ void Runtime::advance_clock_to(std::int64_t t_ns) noexcept {
 
 void Runtime::advance_clock_by(std::int64_t ns) noexcept {
   if (ns <= 0) return;
-  std::int64_t passed = offset_ns_.fetch_add(ns, std::memory_order_relaxed) + ns - time_let_run_ns();
+  std::int64_t passed = 0;
+  if (steady_.load(std::memory_order_relaxed)) {
+    // The program's clock reads `target`; the real one plus the offset must reach it
+    // too, or the timerfds due by then would not fire.
+    std::int64_t target = now_ns() + ns;
+    raise_to(steady_ns_, target);
+    std::int64_t behind = target - (real_ns(CLOCK_MONOTONIC) + clock_offset_ns());
+    if (behind > 0) offset_ns_.fetch_add(behind, std::memory_order_relaxed);
+    passed = target - anchor_ns_.load(std::memory_order_relaxed) - time_let_run_ns();
+  } else {
+    passed = offset_ns_.fetch_add(ns, std::memory_order_relaxed) + ns - time_let_run_ns();
+  }
   timers_.rearm(offset_ns_);
   if (clock_limit_ns_ > 0 && passed > clock_limit_ns_ && on_clock_limit_ != nullptr) on_clock_limit_(passed);
 }
@@ -93,6 +177,7 @@ void Runtime::on_call_past_budget(std::uint32_t calls) noexcept {
       if ((phase == Phase::SimPending || phase == Phase::Held) && due > 0) sockets_.set_due_ns(fd, due + step);
     }
     offset_ns_.fetch_add(step, std::memory_order_relaxed);
+    steady_ns_.fetch_add(step, std::memory_order_relaxed);
     timers_.rearm(offset_ns_);
   } else if (calls_past_horizon_.fetch_add(1, std::memory_order_relaxed) + 1 == kCallsPastHorizon && on_spin_) {
     on_spin_(calls, let_run);

@@ -2,6 +2,8 @@
 // the guard and the virtual clock. Configuring is not thread-safe; deciding is.
 #pragma once
 
+#include <time.h>
+
 #include <atomic>
 #include <cstdint>
 
@@ -45,6 +47,22 @@ class Runtime {
   std::int64_t clock_offset_ns() const noexcept { return offset_ns_.load(std::memory_order_relaxed); }
   const std::atomic<std::int64_t>& clock_offset() const noexcept { return offset_ns_; }
   std::int64_t now_ns() noexcept;  // CLOCK_MONOTONIC as the program sees it
+  // `clock` as the program sees it (ns since its epoch); a CPU-time clock as it is.
+  std::int64_t clock_ns(clockid_t clock) noexcept;
+
+  // The steady clock (a harness's; off in a whole program): an input's calls must not
+  // depend on how fast the machine ran it, or a sweep's two runs and a repro disagree.
+  // The program's clocks then stand still while it runs, and move only by what the
+  // injector lets pass (a simulated wait, a delay, the budget's grace) and by the
+  // timeouts of real waits that ran out. From reset_for_input() they read a whole
+  // millisecond (a program that rounds sees the same digits every run), and never fall
+  // more than kSteadyLagNs behind the real clock plus the offset: a program waiting on
+  // something the injector does not see (a futex, a sleep) still reaches its deadline.
+  void set_steady_clock(bool on) noexcept;
+  bool steady_clock() const noexcept { return steady_.load(std::memory_order_relaxed); }
+  // A real wait of the program that ran out after `timeout_ns`, having begun when the
+  // program's clock read `began_ns`: a steady clock moves by its timeout.
+  void note_wait_ran_out(std::int64_t began_ns, std::int64_t timeout_ns) noexcept;
   // When the next of the program's timerfds fires (CLOCK_MONOTONIC as the program sees
   // it), or INT64_MAX: a simulated wait lets virtual time run no further at once.
   std::int64_t next_timer_ns(std::int64_t now) const noexcept { return timers_.next_expiry_ns(now); }
@@ -106,6 +124,9 @@ class Runtime {
   SocketTable sockets_;
   VirtualTimers timers_;
   std::atomic<std::int64_t> offset_ns_{0};
+  std::atomic<bool> steady_{false};
+  std::atomic<std::int64_t> steady_ns_{0};  // the least a steady CLOCK_MONOTONIC reads
+  std::atomic<std::int64_t> anchor_ns_{0};  // what it read at reset_for_input()
   std::atomic<std::uint64_t> kernel_connects_{0};
   std::int64_t clock_limit_ns_ = 0;
   std::uint32_t call_budget_ = 0;
@@ -129,6 +150,11 @@ inline Runtime& runtime() noexcept { return g_runtime != nullptr ? *g_runtime : 
 inline constexpr std::int64_t kFirstGraceStepNs = 1'000'000;
 inline constexpr std::int64_t kSpinHorizonNs = 3600 * 1'000'000'000LL;
 inline constexpr std::uint32_t kCallsPastHorizon = 100;
+
+// How far a steady clock may fall behind the real one plus the offset: far more than a
+// fuzz input or a sweep's cell runs for between two moves of the virtual clock, little
+// next to the deadlines programs wait for.
+inline constexpr std::int64_t kSteadyLagNs = 100'000'000;
 
 // With CONNFUZZ_CALL_BUDGET=N, a program still calling past the N-th logged call and its
 // grace is ended: the log says so (format_budget_exhausted) and the process exits with

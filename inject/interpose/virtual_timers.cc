@@ -118,7 +118,7 @@ bool VirtualTimers::arm_kernel(const Timer& t, std::int64_t offset_ns, itimerspe
 }
 
 int VirtualTimers::set(int fd, int flags, const itimerspec& value, itimerspec* old,
-                       const std::atomic<std::int64_t>& offset) noexcept {
+                       const std::atomic<std::int64_t>& offset, ClockReader program_now) noexcept {
   Lock lock(busy_);
   Timer* t = find(fd);
   bool translatable = (flags & ~TFD_TIMER_ABSTIME) == 0 && valid(value.it_value) && valid(value.it_interval);
@@ -134,7 +134,7 @@ int VirtualTimers::set(int fd, int flags, const itimerspec& value, itimerspec* o
   updated.interval_ns = ns_of(value.it_interval);
   if (value_ns == 0) updated.first_ns = 0, updated.interval_ns = 0;
   else if (flags & TFD_TIMER_ABSTIME) updated.first_ns = value_ns;
-  else updated.first_ns = real_now_ns(t->clock) + offset_ns + value_ns;
+  else updated.first_ns = program_now(t->clock) + value_ns;
   int result = 0;
   arm_kernel(updated, offset_ns, old, &result);
   if (result == 0) *t = updated;

@@ -32,7 +32,11 @@ class VirtualTimers {
   // as it is). Returns what the kernel returned.
   // Flags the kernel alone understands (TFD_TIMER_CANCEL_ON_SET) leave the timer on
   // the kernel's clock.
-  int set(int fd, int flags, const itimerspec& value, itimerspec* old, const std::atomic<std::int64_t>& offset) noexcept;
+  // A relative expiry counts from `program_now(clock)`, the timer's clock as the program
+  // reads it.
+  using ClockReader = std::int64_t (*)(clockid_t clock);
+  int set(int fd, int flags, const itimerspec& value, itimerspec* old, const std::atomic<std::int64_t>& offset,
+          ClockReader program_now) noexcept;
 
   // The program read `ticks` expirations from `fd`.
   void count_read(int fd, std::uint64_t ticks) noexcept;

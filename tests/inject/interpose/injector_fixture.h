@@ -3,8 +3,12 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <string>
 
 #include "loopback.h"
@@ -12,6 +16,20 @@
 #include "runtime.h"
 
 namespace connfuzz::testing {
+
+// `clock` as the program reads it: through the wrapper, on the virtual clock.
+inline std::int64_t program_clock_ns(clockid_t clock = CLOCK_MONOTONIC) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+// CLOCK_MONOTONIC as the kernel keeps it (the system call, past the wrapper).
+inline std::int64_t kernel_clock_ns() {
+  timespec ts{};
+  syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
 
 class InjectorTest : public ::testing::Test {
  protected:

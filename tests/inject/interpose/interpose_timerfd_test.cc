@@ -18,12 +18,6 @@ namespace {
 
 constexpr std::int64_t kMs = 1'000'000;
 
-std::int64_t now_ns(clockid_t clock = CLOCK_MONOTONIC) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
-}
-
 itimerspec after_ms(std::int64_t value_ms, std::int64_t interval_ms = 0) {
   return {{static_cast<time_t>(interval_ms / 1000), static_cast<long>(interval_ms % 1000 * kMs)},
           {static_cast<time_t>(value_ms / 1000), static_cast<long>(value_ms % 1000 * kMs)}};
@@ -41,11 +35,11 @@ using TimerfdTest = InjectorTest;
 TEST_F(TimerfdTest, ADeadlineTimerFiresOnVirtualTimeBeforeASlowerNetwork) {
   LoopbackPort server(true);
   use_plan("connect@1=+3s");
-  std::int64_t connected_at = now_ns();
+  std::int64_t connected_at = program_clock_ns();
   int fd = pending_connect(server);
   int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   ASSERT_GE(timer, 0);
-  std::int64_t start = now_ns();
+  std::int64_t start = program_clock_ns();
   ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(2000)), nullptr), 0);
   // Asio's reactor: both in one epoll set, waiting without a timeout.
   int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -57,14 +51,14 @@ TEST_F(TimerfdTest, ADeadlineTimerFiresOnVirtualTimeBeforeASlowerNetwork) {
   // epoll_event is packed on x86_64: its fields are read by value, never bound to a reference.
   std::uint64_t first = ready[0].data.u64;
   EXPECT_EQ(first, 2u) << "the deadline, not the socket\n" << log_text();
-  std::int64_t passed = now_ns() - start;
+  std::int64_t passed = program_clock_ns() - start;
   EXPECT_GE(passed, 2000 * kMs);
   EXPECT_LT(passed, 3000 * kMs) << "virtual time stopped at the deadline";
   EXPECT_EQ(expirations(timer), 1u);
   ASSERT_EQ(epoll_wait(ep, ready, 2, -1), 1) << "the network answers later";
   std::uint64_t second = ready[0].data.u64;
   EXPECT_EQ(second, 1u);
-  EXPECT_GE(now_ns() - connected_at, 3000 * kMs);
+  EXPECT_GE(program_clock_ns() - connected_at, 3000 * kMs);
   close(ep);
   close(timer);
   close(fd);
@@ -83,13 +77,13 @@ TEST_F(TimerfdTest, AOneEventBufferHearsTheDeadlineBehindTheSimulatedSocket) {
   epoll_event socket_event{EPOLLOUT, {.u64 = 1}}, timer_event{EPOLLIN, {.u64 = 2}};
   ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &socket_event), 0);
   ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, timer, &timer_event), 0);
-  std::int64_t start = now_ns();
+  std::int64_t start = program_clock_ns();
   ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(2000)), nullptr), 0);
   epoll_event ready[1]{};
   ASSERT_EQ(epoll_wait(ep, ready, 1, -1), 1);
   std::uint64_t first = ready[0].data.u64;
   EXPECT_EQ(first, 2u) << "the deadline, not the socket\n" << log_text();
-  EXPECT_LT(now_ns() - start, 3000 * kMs) << "virtual time stopped at the deadline, not at the network's answer";
+  EXPECT_LT(program_clock_ns() - start, 3000 * kMs) << "virtual time stopped at the deadline, not at the network's answer";
   close(ep);
   close(timer);
   close(fd);
@@ -157,7 +151,7 @@ TEST_F(TimerfdTest, AnAbsoluteExpiryIsReadOnTheProgramsClock) {
   pollfd wait_socket{fd, POLLOUT, 0};
   EXPECT_EQ(poll(&wait_socket, 1, 5000), 0) << "the program's clock is now 5 s ahead of the kernel's";
   int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
-  std::int64_t at = now_ns() + 1000 * kMs;
+  std::int64_t at = program_clock_ns() + 1000 * kMs;
   itimerspec when{{0, 0}, {static_cast<time_t>(at / 1'000'000'000), static_cast<long>(at % 1'000'000'000)}};
   ASSERT_EQ(timerfd_settime(timer, TFD_TIMER_ABSTIME, &when, nullptr), 0);
   itimerspec left{};
@@ -166,8 +160,8 @@ TEST_F(TimerfdTest, AnAbsoluteExpiryIsReadOnTheProgramsClock) {
   pollfd both[2]{wait_socket, {timer, POLLIN, 0}};
   ASSERT_EQ(poll(both, 2, -1), 1);
   EXPECT_TRUE(both[1].revents & POLLIN);
-  EXPECT_GE(now_ns(), at);
-  EXPECT_LT(now_ns(), at + 1000 * kMs);
+  EXPECT_GE(program_clock_ns(), at);
+  EXPECT_LT(program_clock_ns(), at + 1000 * kMs);
   close(timer);
   close(fd);
 }
@@ -178,12 +172,12 @@ TEST_F(TimerfdTest, ARealtimeTimerMovesWithTheMonotonicOne) {
   int fd = pending_connect(server);
   int timer = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
   ASSERT_EQ(timerfd_settime(timer, 0, ptr(after_ms(1500)), nullptr), 0);
-  std::int64_t start = now_ns();
+  std::int64_t start = program_clock_ns();
   pollfd both[2]{{fd, POLLOUT, 0}, {timer, POLLIN, 0}};
   ASSERT_EQ(poll(both, 2, -1), 1);
   EXPECT_TRUE(both[1].revents & POLLIN);
-  EXPECT_GE(now_ns() - start, 1500 * kMs);
-  EXPECT_LT(now_ns() - start, 2500 * kMs);
+  EXPECT_GE(program_clock_ns() - start, 1500 * kMs);
+  EXPECT_LT(program_clock_ns() - start, 2500 * kMs);
   close(timer);
   close(fd);
 }
