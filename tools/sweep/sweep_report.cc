@@ -21,13 +21,17 @@ using fuzz::Site;
 using fuzz::SweepFinding;
 
 // What differs from run to run in an engine's reason: the pid that starts a call's line,
-// the harness's ephemeral ports, its temporary directories.
+// the harness's ephemeral ports, its temporary directories, and the descriptor a socket
+// gets (a library's own threads open theirs when they run: GLib's async client).
 std::string stable(const std::string& text) {
   static const std::regex pid(R"((^|[:\s])\d+ ([a-z_.A-Z]+#\d+\())"), port(R"((127\.0\.0\.1|\]):\d+)"),
-      tmp(R"(/[^\s,}]*connfuzz-(harness|sweep)-[A-Za-z0-9]{6}[^\s,}]*)"), engine_pid(R"(==\d+==)");
+      tmp(R"(/[^\s,}]*connfuzz-(harness|sweep)-[A-Za-z0-9]{6}[^\s,}]*)"), engine_pid(R"(==\d+==)"),
+      fd(R"(\b(fd|descriptor) \d+)"), call_fd(R"((PID [a-z_.A-Z]+#\d+\()\d+([,)]))");
   std::string out = std::regex_replace(text, pid, "$1PID $2");
   out = std::regex_replace(out, port, "$1:PORT");
   out = std::regex_replace(out, tmp, "TMP");
+  out = std::regex_replace(out, fd, "$1 FD");
+  out = std::regex_replace(out, call_fd, "$1FD$2");
   return std::regex_replace(out, engine_pid, "==PID==");
 }
 
