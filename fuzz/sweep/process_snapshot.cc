@@ -41,6 +41,14 @@ struct Mapping {
   std::size_t pages() const { return (end - start) / kPage; }
 };
 
+// A disposition in the kernel's own layout (the architecture's), read and written back
+// whole, never looked into: one system call to put it back, where libc's sigaction is
+// the interposer's, which reads it back after setting it.
+struct KernelAction {
+  unsigned long words[8];
+};
+constexpr long kKernelSigsetBytes = 8;  // rt_sigaction's: _NSIG / 8
+
 struct Descriptor {
   int fd;
   dev_t dev;
@@ -64,15 +72,24 @@ struct Scratch {
 
 // Everything the snapshot keeps, in a mapping of its own (zeroed by mmap) that is
 // read-only once taken; the page copies in a second, the scratch in a third.
+// A /proc file of this process: `kept` open since the snapshot (read from its start with
+// pread, which has the kernel write it afresh: no path to walk, no descriptor to make and
+// close, a third of a restore's system calls), or -1: `path` opened for the one read.
+struct ProcFile {
+  const char* path;
+  int kept = -1;
+};
+
 struct Store {
   bool ready;
   long pid;  // a process a cell forked inherits the snapshot, and is no runner
   int mapping_count, descriptor_count;
   Mapping mappings[kMostMappings];
   Descriptor descriptors[kMostDescriptors];
-  struct sigaction actions[kSignals];
+  KernelAction actions[kSignals];
   bool action_kept[kSignals];
   Status status;
+  ProcFile status_file, maps_file, timers_file;  // what a restore reads
   stack_t altstack;
   mode_t umask;
   std::uintptr_t brk;
@@ -89,11 +106,16 @@ Store* g_store = nullptr;  // set before any page is saved, so that a restore fi
 long sys(long number, long a = 0, long b = 0, long c = 0, long d = 0) { return syscall(number, a, b, c, d); }
 
 // The whole of a /proc file into `into`, NUL-ended; -1 when it is larger or unreadable.
-long read_proc(const char* path, char* into, std::size_t size) {
-  int fd = static_cast<int>(sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>(path), O_RDONLY | O_CLOEXEC));
+long read_proc(ProcFile file, char* into, std::size_t size) {
+  int fd = file.kept >= 0 ? file.kept
+                          : static_cast<int>(sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>(file.path), O_RDONLY | O_CLOEXEC));
   if (fd < 0) return -1;
   std::size_t done = 0;
-  for (long n; done + 1 < size && (n = sys(SYS_read, fd, reinterpret_cast<long>(into + done), static_cast<long>(size - 1 - done))) != 0;) {
+  auto read_more = [&] {
+    long at = reinterpret_cast<long>(into + done), room = static_cast<long>(size - 1 - done);
+    return file.kept >= 0 ? sys(SYS_pread64, fd, at, room, static_cast<long>(done)) : sys(SYS_read, fd, at, room);
+  };
+  for (long n; done + 1 < size && (n = read_more()) != 0;) {
     if (n < 0) {
       if (errno == EINTR) continue;
       done = size;
@@ -101,10 +123,22 @@ long read_proc(const char* path, char* into, std::size_t size) {
     }
     done += static_cast<std::size_t>(n);
   }
-  sys(SYS_close, fd);
+  if (file.kept < 0) sys(SYS_close, fd);
   if (done + 1 >= size) return -1;
   into[done] = '\0';
   return static_cast<long>(done);
+}
+
+// Above the descriptors a target's sockets get, which then keep the numbers they had.
+constexpr long kKeptProcFilesFrom = 900;
+
+// `path` kept open for the restores; where it cannot be, opened each time.
+ProcFile keep_open(const char* path) {
+  long fd = sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>(path), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {path};
+  long high = sys(SYS_fcntl, fd, F_DUPFD_CLOEXEC, kKeptProcFilesFrom);
+  sys(SYS_close, fd);
+  return {path, high >= 0 ? static_cast<int>(high) : -1};
 }
 
 const char* hex(const char* p, std::uint64_t& value) {
@@ -126,8 +160,8 @@ const char* dec(const char* p, std::uint64_t& value) {
 bool starts_with(const char* p, const char* word) { return std::strncmp(p, word, std::strlen(word)) == 0; }
 
 // /proc/self/maps into `out`; false when it does not fit. "start-end perms offset dev inode path"
-bool read_mappings(Scratch& scratch, Mapping* out, int& count) {
-  if (read_proc("/proc/self/maps", scratch.text, sizeof(scratch.text)) < 0) return false;
+bool read_mappings(ProcFile maps, Scratch& scratch, Mapping* out, int& count) {
+  if (read_proc(maps, scratch.text, sizeof(scratch.text)) < 0) return false;
   count = 0;
   for (const char* p = scratch.text; *p != '\0';) {
     if (count == kMostMappings) return false;
@@ -160,9 +194,9 @@ std::uint64_t status_field(const char* text, const char* name, bool hexadecimal)
   return value;
 }
 
-Status read_status(char* text, std::size_t size) {
+Status read_status(ProcFile status, char* text, std::size_t size) {
   Status st;
-  if (read_proc("/proc/self/status", text, size) < 0) return st;
+  if (read_proc(status, text, size) < 0) return st;
   st.threads = static_cast<int>(status_field(text, "\nThreads:", false));
   st.ignored = status_field(text, "\nSigIgn:", true);
   st.caught = status_field(text, "\nSigCgt:", true);
@@ -170,9 +204,9 @@ Status read_status(char* text, std::size_t size) {
 }
 
 // A /proc list that holds anything; unreadable counts as "maybe", and is refused.
-bool lists_anything(const char* path) {
+bool lists_anything(ProcFile list) {
   char text[256];
-  return read_proc(path, text, sizeof(text)) != 0;
+  return read_proc(list, text, sizeof(text)) != 0;
 }
 
 // Every open descriptor's number, by getdents64 on /proc/self/fd; -1 when too many.
@@ -255,7 +289,7 @@ void mark_ours(Store& s) {
 
 // The first pass: how many pages there are to keep, and room for them.
 bool make_room(Store& s, int pagemap) {
-  if (!read_mappings(*s.scratch, s.mappings, s.mapping_count)) return false;
+  if (!read_mappings(s.maps_file, *s.scratch, s.mappings, s.mapping_count)) return false;
   mark_ours(s);
   std::uint64_t writable = 0;
   std::size_t present = 0;
@@ -276,7 +310,7 @@ bool make_room(Store& s, int pagemap) {
 
 // The second pass, with the room mapped: every page that differs from what a fault would give.
 bool save_pages(Store& s, int pagemap) {
-  if (!read_mappings(*s.scratch, s.mappings, s.mapping_count)) return false;
+  if (!read_mappings(s.maps_file, *s.scratch, s.mappings, s.mapping_count)) return false;
   mark_ours(s);
   std::size_t next_bit = 0, saved = 0;
   for (int i = 0; i < s.mapping_count; ++i) {
@@ -315,8 +349,11 @@ bool save_descriptors(Store& s) {
 }
 
 void save_process_state(Store& s) {
-  s.status = read_status(s.scratch->text, sizeof(s.scratch->text));
-  for (int sig = 1; sig < kSignals; ++sig) s.action_kept[sig] = sigaction(sig, nullptr, &s.actions[sig]) == 0;
+  s.status = read_status(s.status_file, s.scratch->text, sizeof(s.scratch->text));
+  // libc's own signals (SIGCANCEL, SIGSETXID) are left to libc, as its sigaction leaves them.
+  for (int sig = 1; sig < kSignals; ++sig)
+    s.action_kept[sig] = (sig < __SIGRTMIN || sig >= SIGRTMIN) &&
+                         sys(SYS_rt_sigaction, sig, 0, reinterpret_cast<long>(&s.actions[sig]), kKernelSigsetBytes) == 0;
   sigaltstack(nullptr, &s.altstack);
   s.umask = umask(0);
   umask(s.umask);
@@ -325,6 +362,8 @@ void save_process_state(Store& s) {
 }
 
 void drop_store(Store* s) {
+  for (ProcFile f : {s->status_file, s->maps_file, s->timers_file})
+    if (f.kept >= 0) sys(SYS_close, f.kept);
   if (s->bits != nullptr) unmap_own(s->bits, s->bits_bytes + s->pages_bytes);
   if (s->scratch != nullptr) unmap_own(s->scratch, sizeof(Scratch));
   unmap_own(s, sizeof(Store));
@@ -447,7 +486,8 @@ void put_process_state_back(const Store& s, const Status& now) {
   for (int sig = 1; sig < kSignals; ++sig) {
     std::uint64_t bit = std::uint64_t{1} << (sig - 1);
     bool same = ((s.status.caught | now.caught) & bit) == 0 && ((s.status.ignored ^ now.ignored) & bit) == 0;
-    if (s.action_kept[sig] && (!same || sig == SIGCHLD)) sigaction(sig, &s.actions[sig], nullptr);
+    if (s.action_kept[sig] && (!same || sig == SIGCHLD))
+      sys(SYS_rt_sigaction, sig, reinterpret_cast<long>(&s.actions[sig]), 0, kKernelSigsetBytes);
   }
   if (s.altstack.ss_flags & SS_DISABLE) {
     stack_t off{};
@@ -471,11 +511,11 @@ bool has_children() {
   return syscall(SYS_waitid, P_ALL, 0, &info, options, nullptr) == 0 || errno != ECHILD;
 }
 
-bool quiet_process(const Status& now) {
+bool quiet_process(const Store& s, const Status& now) {
   sigset_t pending;
   sigemptyset(&pending);
   if (sigpending(&pending) != 0 || !sigisemptyset(&pending)) return false;
-  return now.threads == 1 && !has_children() && !lists_anything("/proc/self/timers");
+  return now.threads == 1 && !has_children() && !lists_anything(s.timers_file);
 }
 
 // A handler running on a stack of the target's own (a coroutine's, on the heap) would have
@@ -492,9 +532,13 @@ bool running_on_main_stack(const Scratch& c) {
 
 bool take_process_snapshot() noexcept {
   char text[4096];
-  if (g_store != nullptr || read_status(text, sizeof(text)).threads != 1) return false;
+  if (g_store != nullptr || read_status({"/proc/self/status"}, text, sizeof(text)).threads != 1) return false;
   auto* s = static_cast<Store*>(map_own(sizeof(Store)));
   if (s == nullptr) return false;
+  // Before the descriptors are listed: a restore keeps them, and checks them as the others.
+  s->status_file = keep_open("/proc/self/status");
+  s->maps_file = keep_open("/proc/self/maps");
+  s->timers_file = keep_open("/proc/self/timers");
   s->scratch = static_cast<Scratch*>(map_own(sizeof(Scratch)));
   if (s->scratch == nullptr) return drop_store(s), false;
   g_store = s;
@@ -519,9 +563,9 @@ bool restore_process_snapshot() noexcept {
   const Store* s = g_store;
   if (s == nullptr || !s->ready || s->pid != sys(SYS_getpid)) return false;
   Scratch& now = *s->scratch;
-  Status status = read_status(now.text, sizeof(now.text));
-  if (!quiet_process(status) || !descriptors_kept(*s)) return false;
-  if (!read_mappings(now, now.current, now.current_count) || !running_on_main_stack(now) || !mappings_still_there(*s, now))
+  Status status = read_status(s->status_file, now.text, sizeof(now.text));
+  if (!quiet_process(*s, status) || !descriptors_kept(*s)) return false;
+  if (!read_mappings(s->maps_file, now, now.current, now.current_count) || !running_on_main_stack(now) || !mappings_still_there(*s, now))
     return false;
   if (static_cast<std::uintptr_t>(sys(SYS_brk, 0)) != s->brk &&
       static_cast<std::uintptr_t>(sys(SYS_brk, static_cast<long>(s->brk))) != s->brk)
