@@ -112,6 +112,14 @@ struct TargetAbortsNamed {
   TargetAbortsNamed& operator=(const TargetAbortsNamed&) = delete;
 };
 
+// While the target runs, this thread's sleeps are the input's: the steady clock moves by them.
+struct InputThread {
+  InputThread() { inject::Runtime::mark_input_thread(true); }
+  ~InputThread() { inject::Runtime::mark_input_thread(false); }
+  InputThread(const InputThread&) = delete;
+  InputThread& operator=(const InputThread&) = delete;
+};
+
 // What a target sees when a plan signals it: SIGALRM without SA_RESTART (unless
 // libFuzzer handles it already, also without), SIGVTALRM with SA_RESTART.
 void handle_plan_signals() {
@@ -255,6 +263,7 @@ static void apply_traits(const Traits& traits) {
 // program that does not catch it (a crash, with the input kept).
 static connfuzz::Result call_target(const RegisteredTarget& target, const connfuzz::Request& request) {
   TargetAbortsNamed named;
+  InputThread input_thread;
   g_inside_target = true;
   try {
     connfuzz::Result result = target.target.connect(request);

@@ -28,7 +28,7 @@ constexpr long kPollStepNs = 50'000;  // 4000 x 50 us = 200 ms at most
 
 void pause_briefly() {
   timespec step{0, kPollStepNs};
-  nanosleep(&step, nullptr);
+  real().nanosleep(&step, nullptr);
 }
 
 // A /proc file of this process, read whole into `out` (no allocation).

@@ -97,6 +97,16 @@ struct Interruption {
 // looks again, until its timeout. `interrupt` (a plan's delay on the wait): after that
 // much virtual time with nothing ready, the wait fails with `interrupt_err`, unless its
 // own timeout comes first.
+// A steady clock stands still while the program runs, the kernel's timers do not: one
+// may have fired before the program's clock reached it. The wait that hears of it moves
+// the clock to its expiry, as if it had let the time run itself, so that the program
+// finds the timer due whenever the kernel fired it.
+void reach_fired_timers(Runtime& rt) {
+  if (!rt.steady_clock()) return;
+  std::int64_t next = rt.next_timer_ns(rt.now_ns());
+  if (next != kForever && next <= rt.timers_now_ns()) rt.advance_clock_to(next);
+}
+
 template <typename RealWait>
 int simulated_wait(SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wait, std::int64_t interrupt = kForever,
                    int interrupt_err = 0) {
@@ -107,6 +117,7 @@ int simulated_wait(SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wai
   // firing cannot hold this one for ever.
   constexpr int kMaxLooks = 64;
   for (int look = 0;; ++look) {
+    reach_fired_timers(rt);
     std::int64_t now = rt.now_ns();
     std::int64_t next = std::min(sim.settle(now), rt.next_timer_ns(now));
     int real_ready = real_wait(0);
@@ -133,6 +144,7 @@ int simulated_wait(SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wai
 template <typename RealWait>
 int real_wait_on_virtual_time(bool watches_timer, std::int64_t timeout_ns, RealWait real_wait) {
   Runtime& rt = runtime();
+  if (watches_timer) reach_fired_timers(rt);
   std::int64_t began = rt.now_ns();
   if (!watches_timer || timeout_ns == 0 || rt.next_timer_ns(began) == kForever) {
     int ready = real_wait(timeout_ns);

@@ -79,6 +79,10 @@ void resolve_all() {
   resolve(r.recvfrom, "recvfrom");
   resolve(r.recvmsg, "recvmsg");
   resolve(r.clock_gettime, "clock_gettime");
+  resolve(r.nanosleep, "nanosleep");
+  resolve(r.clock_nanosleep, "clock_nanosleep");
+  resolve(r.usleep, "usleep");
+  resolve(r.sleep, "sleep");
   resolve(r.timerfd_create, "timerfd_create");
   resolve(r.timerfd_settime, "timerfd_settime");
   resolve(r.setsockopt, "setsockopt");

@@ -41,6 +41,10 @@ struct RealCalls {
   ssize_t (*recvfrom)(int, void*, size_t, int, sockaddr*, socklen_t*);
   ssize_t (*recvmsg)(int, msghdr*, int);
   int (*clock_gettime)(clockid_t, timespec*);
+  int (*nanosleep)(const timespec*, timespec*);
+  int (*clock_nanosleep)(clockid_t, int, const timespec*, timespec*);
+  int (*usleep)(useconds_t);
+  unsigned int (*sleep)(unsigned int);
   int (*timerfd_create)(clockid_t, int);
   int (*timerfd_settime)(int, int, const itimerspec*, itimerspec*);
   int (*setsockopt)(int, int, int, const void*, socklen_t);

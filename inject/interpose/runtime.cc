@@ -37,9 +37,7 @@ static std::int64_t real_ns(clockid_t clock) noexcept {
   return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
 }
 
-// The clocks that tell the time (the CPU-time ones, and a process's or thread's
-// dynamic ones, count what it ran).
-static bool moves_with_time(clockid_t clock) noexcept {
+bool Runtime::moves_with_time(clockid_t clock) noexcept {
   switch (clock) {
     case CLOCK_REALTIME:
     case CLOCK_MONOTONIC:
@@ -106,14 +104,15 @@ void Runtime::reset_in_forked_child() noexcept {
   log_.clear();
 }
 
+std::int64_t Runtime::timers_now_ns() noexcept { return real_ns(CLOCK_MONOTONIC) + clock_offset_ns(); }
+
 std::int64_t Runtime::now_ns() noexcept {
-  std::int64_t virtual_ns = real_ns(CLOCK_MONOTONIC) + clock_offset_ns();
+  std::int64_t virtual_ns = timers_now_ns();
   if (!steady_.load(std::memory_order_relaxed)) return virtual_ns;
   return std::max(steady_ns_.load(std::memory_order_relaxed), virtual_ns - kSteadyLagNs);
 }
 
 std::int64_t Runtime::clock_ns(clockid_t clock) noexcept {
-  if (!moves_with_time(clock)) return real_ns(clock);
   if (!steady_.load(std::memory_order_relaxed)) return real_ns(clock) + clock_offset_ns();
   return now_ns() + steady_distance_ns(clock);
 }
@@ -133,26 +132,38 @@ void Runtime::note_wait_ran_out(std::int64_t began_ns, std::int64_t timeout_ns) 
   raise_to(steady_ns_, std::min(began_ns + timeout_ns, bound));
 }
 
+static thread_local bool t_runs_the_input = false;
+
+void Runtime::mark_input_thread(bool runs_the_input) noexcept { t_runs_the_input = runs_the_input; }
+
+void Runtime::note_slept(std::int64_t began_ns, std::int64_t slept_ns) noexcept {
+  if (t_runs_the_input) note_wait_ran_out(began_ns, slept_ns);
+}
+
 void Runtime::advance_clock_to(std::int64_t t_ns) noexcept {
   std::int64_t now = now_ns();
-  if (t_ns > now) advance_clock_by(t_ns - now);
+  if (t_ns <= now) return;
+  if (steady_.load(std::memory_order_relaxed)) move_steady_clock_to(t_ns);
+  else moved_by(offset_ns_.fetch_add(t_ns - now, std::memory_order_relaxed) + t_ns - now);
 }
 
 void Runtime::advance_clock_by(std::int64_t ns) noexcept {
   if (ns <= 0) return;
-  std::int64_t passed = 0;
-  if (steady_.load(std::memory_order_relaxed)) {
-    // The program's clock reads `target`; the real one plus the offset must reach it
-    // too, or the timerfds due by then would not fire.
-    std::int64_t target = now_ns() + ns;
-    raise_to(steady_ns_, target);
-    std::int64_t behind = target - (real_ns(CLOCK_MONOTONIC) + clock_offset_ns());
-    if (behind > 0) offset_ns_.fetch_add(behind, std::memory_order_relaxed);
-    passed = target - anchor_ns_.load(std::memory_order_relaxed) - time_let_run_ns();
-  } else {
-    passed = offset_ns_.fetch_add(ns, std::memory_order_relaxed) + ns - time_let_run_ns();
-  }
+  if (steady_.load(std::memory_order_relaxed)) move_steady_clock_to(now_ns() + ns);
+  else moved_by(offset_ns_.fetch_add(ns, std::memory_order_relaxed) + ns);
+}
+
+void Runtime::move_steady_clock_to(std::int64_t target) noexcept {
+  // The real clock plus the offset first: a thread that reads the program's clock in
+  // between must not find it past a timer the kernel has yet to fire.
+  raise_to(offset_ns_, target - real_ns(CLOCK_MONOTONIC));
+  raise_to(steady_ns_, target);
+  moved_by(target - anchor_ns_.load(std::memory_order_relaxed));
+}
+
+void Runtime::moved_by(std::int64_t since_input_ns) noexcept {
   timers_.rearm(offset_ns_);
+  std::int64_t passed = since_input_ns - time_let_run_ns();
   if (clock_limit_ns_ > 0 && passed > clock_limit_ns_ && on_clock_limit_ != nullptr) on_clock_limit_(passed);
 }
 

@@ -42,12 +42,16 @@ class Runtime {
   SocketTable& sockets() noexcept { return sockets_; }
   VirtualTimers& timers() noexcept { return timers_; }
 
-  // The virtual clock: what simulated waits let pass, added to the real clocks and
-  // to the program's timerfds.
+  // The virtual clock: the offset is what simulated waits let pass, added to the real
+  // clocks and to the program's timerfds (with a steady clock, as much as it must be
+  // for the kernel's timers to fire when the program's clock reaches them).
   std::int64_t clock_offset_ns() const noexcept { return offset_ns_.load(std::memory_order_relaxed); }
   const std::atomic<std::int64_t>& clock_offset() const noexcept { return offset_ns_; }
   std::int64_t now_ns() noexcept;  // CLOCK_MONOTONIC as the program sees it
-  // `clock` as the program sees it (ns since its epoch); a CPU-time clock as it is.
+  // The clocks that tell the time, which the virtual clock moves (not the CPU-time
+  // ones, nor a process's, thread's or device's dynamic ones).
+  static bool moves_with_time(clockid_t clock) noexcept;
+  // `clock`, one of those, as the program sees it (ns since its epoch).
   std::int64_t clock_ns(clockid_t clock) noexcept;
 
   // The steady clock (a harness's; off in a whole program): an input's calls must not
@@ -59,10 +63,19 @@ class Runtime {
   // more than kSteadyLagNs behind the real clock plus the offset: a program waiting on
   // something the injector does not see (a futex, a sleep) still reaches its deadline.
   void set_steady_clock(bool on) noexcept;
+  // CLOCK_MONOTONIC as the kernel's timers for the program's timerfds count it: the
+  // real clock plus the offset, ahead of a steady clock by as long as the program ran
+  // since the clock last moved.
+  std::int64_t timers_now_ns() noexcept;
   bool steady_clock() const noexcept { return steady_.load(std::memory_order_relaxed); }
   // A real wait of the program that ran out after `timeout_ns`, having begun when the
   // program's clock read `began_ns`: a steady clock moves by its timeout.
   void note_wait_ran_out(std::int64_t began_ns, std::int64_t timeout_ns) noexcept;
+  // A sleep of `slept_ns` that ran its course: the same, for the thread that runs the
+  // input (a harness marks it); another thread's sleeps (libFuzzer's memory watch sleeps
+  // a second at a time) keep time of their own, not the input's.
+  void note_slept(std::int64_t began_ns, std::int64_t slept_ns) noexcept;
+  static void mark_input_thread(bool runs_the_input) noexcept;
   // When the next of the program's timerfds fires (CLOCK_MONOTONIC as the program sees
   // it), or INT64_MAX: a simulated wait lets virtual time run no further at once.
   std::int64_t next_timer_ns(std::int64_t now) const noexcept { return timers_.next_expiry_ns(now); }
@@ -123,6 +136,11 @@ class Runtime {
   EventLog log_;
   SocketTable sockets_;
   VirtualTimers timers_;
+  // The virtual clock moved (a steady one: to `target`); `since_input_ns`: how far it
+  // has moved since reset_for_input(), for the clock limit.
+  void move_steady_clock_to(std::int64_t target) noexcept;
+  void moved_by(std::int64_t since_input_ns) noexcept;
+
   std::atomic<std::int64_t> offset_ns_{0};
   std::atomic<bool> steady_{false};
   std::atomic<std::int64_t> steady_ns_{0};  // the least a steady CLOCK_MONOTONIC reads

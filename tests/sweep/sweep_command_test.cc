@@ -65,12 +65,15 @@ std::map<std::string, ExampleBug> example_bugs() {
   return bugs;
 }
 
-std::vector<std::string> examples() {
+// A list CMake passed as "a,b,c".
+std::vector<std::string> names_in(const std::string& comma_separated) {
   std::vector<std::string> names;
-  std::stringstream list(EXAMPLE_FUZZERS);
+  std::stringstream list(comma_separated);
   for (std::string name; std::getline(list, name, ',');) names.push_back(name);
   return names;
 }
+
+std::vector<std::string> examples() { return names_in(EXAMPLE_FUZZERS); }
 
 class SweepOnAnExample : public ::testing::TestWithParam<std::string> {};
 
@@ -152,25 +155,29 @@ TEST(SweepCommand, TwoRunsGiveTheSameTableWhateverTheWorkers) {
 // its attempt on the program's clock (on the real clock's pace a cell made as many polls
 // as the machine's load allowed); GLib's async client gets its socket's descriptor after
 // its own threads' (read FD).
-TEST(SweepCommand, TwoRunsOfEveryRealFuzzerGiveTheSameCells) {
-  std::istringstream names(REAL_FUZZERS);
-  int swept = 0;
-  for (std::string name; std::getline(names, name, ',');) {
-    std::string binary = fuzzer(name);
-    int status = 0;
-    json first = sweep_json(binary, "--depth 2", status);
-    json again = sweep_json(binary, "--depth 2", status);
-    ASSERT_GT(first["cells"].size(), 10u) << name;
-    ASSERT_EQ(first["cells"].size(), again["cells"].size()) << name;
-    int differing = 0;
-    for (std::size_t i = 0; i < first["cells"].size(); ++i)
-      if (first["cells"][i] != again["cells"][i] && ++differing <= 3)
-        ADD_FAILURE() << name << ": cell " << i << " differs:\n" << first["cells"][i].dump() << "\n" << again["cells"][i].dump();
-    EXPECT_EQ(differing, 0) << name;
-    ++swept;
-  }
-  EXPECT_GE(swept, 5);  // posix, datagram, asio, endpoint, kernel (and each library family built)
+class SweepOfARealFuzzer : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SweepOfARealFuzzer, TwoRunsGiveTheSameCells) {
+  // A sanitizer's build runs each cell in a forked runner, several times slower: a cell
+  // that waits on its library's threads can outrun the steady clock's lag there, where
+  // the promise is not made.
+  if (!std::string(CONNFUZZ_SANITIZE).empty()) GTEST_SKIP() << "the dev preset checks this";
+  const std::string name = GetParam();
+  int first_status = 0, again_status = 0;
+  json first = sweep_json(fuzzer(name), "--depth 2", first_status);
+  json again = sweep_json(fuzzer(name), "--depth 2", again_status);
+  EXPECT_EQ(first_status, again_status);
+  ASSERT_GT(first["cells"].size(), 10u);
+  ASSERT_EQ(first["cells"].size(), again["cells"].size());
+  int differing = 0;
+  for (std::size_t i = 0; i < first["cells"].size(); ++i)
+    if (first["cells"][i] != again["cells"][i] && ++differing <= 3)
+      ADD_FAILURE() << "cell " << i << " differs:\n" << first["cells"][i].dump() << "\n" << again["cells"][i].dump();
+  EXPECT_EQ(differing, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(RealFuzzers, SweepOfARealFuzzer, ::testing::ValuesIn(names_in(REAL_FUZZERS)),
+                         [](const auto& info) { return info.param; });
 
 fs::path fresh_dir(const std::string& name) {
   fs::path dir = fs::temp_directory_path() / ("sweep-test-" + name + "-" + std::to_string(getpid()));

@@ -26,12 +26,14 @@ using fuzz::SweepFinding;
 std::string stable(const std::string& text) {
   static const std::regex pid(R"((^|[:\s])\d+ ([a-z_.A-Z]+#\d+\())"), port(R"((127\.0\.0\.1|\]):\d+)"),
       tmp(R"(/[^\s,}]*connfuzz-(harness|sweep)-[A-Za-z0-9]{6}[^\s,}]*)"), engine_pid(R"(==\d+==)"),
-      fd(R"(\b(fd|descriptor) \d+)"), call_fd(R"((PID [a-z_.A-Z]+#\d+\()\d+([,)]))");
+      fd(R"(\b(fd|descriptor|socket) \d+)"), call_fd(R"((PID [a-z_.A-Z]+#\d+\()\d+([,)]))"),
+      socket_result(R"((PID socket#\d+\([^)]*\) = )\d+)");
   std::string out = std::regex_replace(text, pid, "$1PID $2");
   out = std::regex_replace(out, port, "$1:PORT");
   out = std::regex_replace(out, tmp, "TMP");
   out = std::regex_replace(out, fd, "$1 FD");
   out = std::regex_replace(out, call_fd, "$1FD$2");
+  out = std::regex_replace(out, socket_result, "$1FD");
   return std::regex_replace(out, engine_pid, "==PID==");
 }
 

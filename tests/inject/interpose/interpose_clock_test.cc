@@ -78,17 +78,49 @@ TEST_F(SteadyClockTest, ARealWaitThatRunsOutMovesItByItsTimeout) {
   close(pipe_fds[1]);
 }
 
-TEST_F(SteadyClockTest, ARelativeTimerfdFiresWhenTheProgramsClockReachesIt) {
+// How far the program's clock moved from arming a timerfd `value_ns` ahead to the end of
+// a wait for it, after `real_pause_ns` of real time the injector did not see.
+std::int64_t clock_moved_by_a_timer(std::int64_t value_ns, std::int64_t real_pause_ns) {
   int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
-  ASSERT_GE(timer, 0);
+  EXPECT_GE(timer, 0);
   std::int64_t armed = program_clock_ns();
-  itimerspec in_40ms{{0, 0}, {0, 40 * kMs}};
-  ASSERT_EQ(timerfd_settime(timer, 0, &in_40ms, nullptr), 0);
-  let_real_time_pass(2 * kMs);  // the expiry counts from the program's clock, not the real one
+  itimerspec value{{0, 0}, {0, static_cast<long>(value_ns)}};
+  EXPECT_EQ(timerfd_settime(timer, 0, &value, nullptr), 0);
+  let_real_time_pass(real_pause_ns);
   pollfd p{timer, POLLIN, 0};
   EXPECT_EQ(poll(&p, 1, -1), 1);
-  EXPECT_EQ(program_clock_ns() - armed, 40 * kMs);
   close(timer);
+  return program_clock_ns() - armed;
+}
+
+TEST_F(SteadyClockTest, ARelativeTimerfdFiresWhenTheProgramsClockReachesIt) {
+  EXPECT_EQ(clock_moved_by_a_timer(40 * kMs, 2 * kMs), 40 * kMs);  // counted from the program's clock
+}
+
+// The kernel's timer fired while the program ran (its clock stood still): the wait that
+// hears of it finds the clock at the expiry, as if it had waited for it.
+TEST_F(SteadyClockTest, ATimerTheKernelFiredFirstIsHeardOfAtItsExpiry) {
+  EXPECT_EQ(clock_moved_by_a_timer(5 * kMs, 20 * kMs), 5 * kMs);
+}
+
+TEST_F(SteadyClockTest, TheInputsThreadFindsAsMuchTimePassedAsItSlept) {
+  inject::Runtime::mark_input_thread(true);
+  std::int64_t before = program_clock_ns();
+  timespec three_ms{0, 3 * kMs};
+  EXPECT_EQ(nanosleep(&three_ms, nullptr), 0);
+  EXPECT_EQ(program_clock_ns() - before, 3 * kMs);
+  EXPECT_EQ(usleep(2000), 0);
+  EXPECT_EQ(program_clock_ns() - before, 5 * kMs);
+  EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &three_ms, nullptr), 0);
+  EXPECT_EQ(program_clock_ns() - before, 8 * kMs);
+  std::int64_t wake_ns = program_clock_ns() + 4 * kMs;
+  timespec wake{static_cast<time_t>(wake_ns / 1'000'000'000), static_cast<long>(wake_ns % 1'000'000'000)};
+  EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, nullptr), 0);
+  EXPECT_EQ(program_clock_ns() - before, 12 * kMs);
+  inject::Runtime::mark_input_thread(false);
+  // Another thread's sleep (libFuzzer's memory watch) is not the input's.
+  EXPECT_EQ(nanosleep(&three_ms, nullptr), 0);
+  EXPECT_EQ(program_clock_ns() - before, 12 * kMs);
 }
 
 TEST_F(SteadyClockTest, FallsNoFurtherBehindThanItsLag) {
@@ -100,14 +132,25 @@ TEST_F(SteadyClockTest, FallsNoFurtherBehindThanItsLag) {
   EXPECT_LE(moved, kernel_clock_ns() - real_before);
 }
 
-// A whole program under the preload: its clocks keep the real clock's pace.
+// A whole program under the preload: its clocks keep the real clock's pace, plus what
+// simulated waits let pass; the CPU-time clocks count what it ran.
 using WholeProgramClockTest = InjectorTest;
 
-TEST_F(WholeProgramClockTest, KeepsTheRealClocksPace) {
-  inject::runtime().clear_plan();  // an input starts
+TEST_F(WholeProgramClockTest, KeepsTheRealClocksPacePlusTheSimulatedWaits) {
   std::int64_t before = program_clock_ns();
   let_real_time_pass(5 * kMs);
   EXPECT_GE(program_clock_ns() - before, 5 * kMs);
+  LoopbackPort server(true);
+  use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
+  int fd = pending_connect(server);
+  pollfd p{fd, POLLOUT, 0};
+  EXPECT_EQ(poll(&p, 1, 2500), 0);
+  std::int64_t kernel = kernel_clock_ns();
+  std::int64_t ahead = program_clock_ns() - kernel;  // the timeout, less what the wait took for real
+  EXPECT_GT(ahead, 2000 * kMs);
+  EXPECT_LE(ahead, 2500 * kMs);
+  EXPECT_LT(program_clock_ns(CLOCK_THREAD_CPUTIME_ID), 2500 * kMs);  // no offset on time it ran
+  close(fd);
 }
 
 }  // namespace
