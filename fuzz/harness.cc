@@ -1,5 +1,6 @@
 // One input from bytes to verdict: plan installed, target run, oracles read, peers drained.
 #include "harness.h"
+#include "one_write_terminate.h"
 #include "watched_call.h"
 
 #include <pthread.h>
@@ -218,6 +219,7 @@ void Harness::initialize(std::string_view family) {
   inject::runtime().set_call_budget(kCallBudget, on_call_budget_exhausted);
   // An input replays alike in a sweep's every run, in repro and in the fuzzer that found it.
   inject::runtime().set_steady_clock(true);
+  say_uncaught_exceptions_in_one_write();
   handle_plan_signals();
   if (asked && !cancellation_unwinds(probe)) g_no_unwinder = "a cancelled thread cannot unwind in this build (its C++ runtime's unwinder); CANCEL is not carried out";
   inject::runtime().clear_plan();
