@@ -47,7 +47,9 @@ struct Mapping {
 struct KernelAction {
   unsigned long words[8];
 };
-constexpr long kKernelSigsetBytes = 8;  // rt_sigaction's: _NSIG / 8
+constexpr long kKernelSigsetBytes = _NSIG / 8;  // rt_sigaction's sigset
+// handler, flags, restorer where there is one, and the sigset
+static_assert(sizeof(KernelAction) >= 3 * sizeof(long) + kKernelSigsetBytes);
 
 struct Descriptor {
   int fd;
@@ -70,8 +72,6 @@ struct Scratch {
   char cwd_now[4096];
 };
 
-// Everything the snapshot keeps, in a mapping of its own (zeroed by mmap) that is
-// read-only once taken; the page copies in a second, the scratch in a third.
 // A /proc file of this process: `kept` open since the snapshot (read from its start with
 // pread, which has the kernel write it afresh: no path to walk, no descriptor to make and
 // close, a third of a restore's system calls), or -1: `path` opened for the one read.
@@ -80,6 +80,8 @@ struct ProcFile {
   int kept = -1;
 };
 
+// Everything the snapshot keeps, in a mapping of its own (zeroed by mmap) that is
+// read-only once taken; the page copies in a second, the scratch in a third.
 struct Store {
   bool ready;
   long pid;  // a process a cell forked inherits the snapshot, and is no runner
@@ -535,6 +537,7 @@ bool take_process_snapshot() noexcept {
   if (g_store != nullptr || read_status({"/proc/self/status"}, text, sizeof(text)).threads != 1) return false;
   auto* s = static_cast<Store*>(map_own(sizeof(Store)));
   if (s == nullptr) return false;
+  s->status_file = s->maps_file = s->timers_file = ProcFile{};  // none open yet: drop_store closes none
   // Before the descriptors are listed: a restore keeps them, and checks them as the others.
   s->status_file = keep_open("/proc/self/status");
   s->maps_file = keep_open("/proc/self/maps");
@@ -563,8 +566,11 @@ bool restore_process_snapshot() noexcept {
   const Store* s = g_store;
   if (s == nullptr || !s->ready || s->pid != sys(SYS_getpid)) return false;
   Scratch& now = *s->scratch;
+  // The kept /proc files are checked before they are read: a target may have put
+  // anything in their place (a pipe, a device whose read would block).
+  if (!descriptors_kept(*s)) return false;
   Status status = read_status(s->status_file, now.text, sizeof(now.text));
-  if (!quiet_process(*s, status) || !descriptors_kept(*s)) return false;
+  if (!quiet_process(*s, status)) return false;
   if (!read_mappings(s->maps_file, now, now.current, now.current_count) || !running_on_main_stack(now) || !mappings_still_there(*s, now))
     return false;
   if (static_cast<std::uintptr_t>(sys(SYS_brk, 0)) != s->brk &&

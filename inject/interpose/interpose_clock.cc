@@ -4,9 +4,26 @@
 #include <sys/time.h>
 #include <sys/timerfd.h>
 
+#include <algorithm>
+#include <climits>
+
 #include "interpose.h"
 
 using namespace connfuzz::inject;
+
+namespace {
+
+constexpr std::int64_t kNsPerSecond = 1'000'000'000;
+constexpr std::int64_t kSleepsForever = INT64_MAX;
+
+// A sleep's length, "for ever" (a tv_sec near its type's limit) where nanoseconds overflow.
+std::int64_t sleep_ns(const timespec& t) {
+  return t.tv_sec >= kSleepsForever / kNsPerSecond - 1 ? kSleepsForever : t.tv_sec * kNsPerSecond + t.tv_nsec;
+}
+
+timespec timespec_of(std::int64_t ns) { return {static_cast<time_t>(ns / kNsPerSecond), static_cast<long>(ns % kNsPerSecond)}; }
+
+}  // namespace
 
 extern "C" {
 
@@ -14,8 +31,7 @@ int clock_gettime(clockid_t clock, timespec* ts) {
   int result = real().clock_gettime(clock, ts);
   Runtime& rt = runtime();
   if (result == 0 && Runtime::moves_with_time(clock) && (rt.steady_clock() || rt.clock_offset_ns() != 0)) {
-    std::int64_t ns = rt.clock_ns(clock);
-    *ts = {static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    *ts = timespec_of(rt.clock_ns(clock));
   }
   return result;
 }
@@ -40,23 +56,33 @@ int timerfd_settime(int fd, int flags, const itimerspec* value, itimerspec* old)
 }
 
 // Sleeps: on a steady clock, the thread that runs the input finds as much time passed as
-// it slept (a retry loop that counts its sleeps against a deadline).
+// it slept (a retry loop that counts its sleeps against a deadline). An interrupted one
+// says nothing of the clock: like a wait that ended early, it did not run out.
 int nanosleep(const timespec* request, timespec* remaining) {
   Runtime& rt = runtime();
   std::int64_t began = rt.now_ns();
   int result = real().nanosleep(request, remaining);
-  if (result == 0) rt.note_slept(began, request->tv_sec * 1'000'000'000LL + request->tv_nsec);
+  if (result == 0) rt.note_slept(began, sleep_ns(*request));
   return result;
 }
 
 int clock_nanosleep(clockid_t clock, int flags, const timespec* request, timespec* remaining) {
   Runtime& rt = runtime();
+  if (request == nullptr || !Runtime::moves_with_time(clock) || (!rt.steady_clock() && rt.clock_offset_ns() == 0))
+    return real().clock_nanosleep(clock, flags, request, remaining);
   std::int64_t began = rt.now_ns();
-  std::int64_t asked = request->tv_sec * 1'000'000'000LL + request->tv_nsec;
-  // An absolute wake-up is on the program's reading of `clock`, which the kernel's own
-  // reading may be past already: the sleep is as long as the program's clock makes it.
-  if (flags & TIMER_ABSTIME && Runtime::moves_with_time(clock)) asked -= rt.clock_ns(clock);
-  int result = real().clock_nanosleep(clock, flags, request, remaining);
+  std::int64_t asked = sleep_ns(*request);
+  int result = 0;
+  if (flags & TIMER_ABSTIME) {
+    // A wake-up time is a reading of the program's clock, which the kernel's is not (it
+    // lacks the virtual time, or runs ahead of a steady clock): slept for as long as the
+    // program's clock has still to go.
+    if (asked != kSleepsForever) asked = std::max<std::int64_t>(asked - rt.clock_ns(clock), 0);
+    timespec relative = timespec_of(asked);
+    result = real().clock_nanosleep(clock, flags & ~TIMER_ABSTIME, &relative, nullptr);
+  } else {
+    result = real().clock_nanosleep(clock, flags, request, remaining);
+  }
   if (result == 0) rt.note_slept(began, asked);
   return result;
 }
@@ -73,7 +99,7 @@ unsigned int sleep(unsigned int seconds) {
   Runtime& rt = runtime();
   std::int64_t began = rt.now_ns();
   unsigned int left = real().sleep(seconds);
-  rt.note_slept(began, (seconds - left) * 1'000'000'000LL);
+  if (left == 0) rt.note_slept(began, seconds * 1'000'000'000LL);
   return left;
 }
 

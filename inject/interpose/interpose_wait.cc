@@ -98,9 +98,9 @@ struct Interruption {
 // much virtual time with nothing ready, the wait fails with `interrupt_err`, unless its
 // own timeout comes first.
 // A steady clock stands still while the program runs, the kernel's timers do not: one
-// may have fired before the program's clock reached it. The wait that hears of it moves
-// the clock to its expiry, as if it had let the time run itself, so that the program
-// finds the timer due whenever the kernel fired it.
+// may have fired before the program's clock reached it. A wait moves the clock to its
+// expiry, as a simulated wait lets time run to the next timer whichever descriptors it
+// watches, so that the program finds the timer due whenever the kernel fired it.
 void reach_fired_timers(Runtime& rt) {
   if (!rt.steady_clock()) return;
   std::int64_t next = rt.next_timer_ns(rt.now_ns());

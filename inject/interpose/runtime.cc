@@ -129,7 +129,7 @@ void Runtime::note_wait_ran_out(std::int64_t began_ns, std::int64_t timeout_ns) 
   // The real wait lasted its timeout at least, so this stays within the real clock plus
   // the offset (the timerfds' reckoning): the bound never cuts it short.
   std::int64_t bound = real_ns(CLOCK_MONOTONIC) + clock_offset_ns();
-  raise_to(steady_ns_, std::min(began_ns + timeout_ns, bound));
+  raise_to(steady_ns_, timeout_ns >= bound - began_ns ? bound : began_ns + timeout_ns);
 }
 
 static thread_local bool t_runs_the_input = false;

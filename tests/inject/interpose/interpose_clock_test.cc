@@ -123,6 +123,26 @@ TEST_F(SteadyClockTest, TheInputsThreadFindsAsMuchTimePassedAsItSlept) {
   EXPECT_EQ(program_clock_ns() - before, 12 * kMs);
 }
 
+// A wake-up time is read on the program's clock, which a simulated wait put seconds
+// ahead of the kernel's: the sleep lasts what the program's clock has still to go.
+TEST_F(SteadyClockTest, AnAbsoluteSleepEndsWhenTheProgramsClockSaysSo) {
+  LoopbackPort server(true);
+  use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
+  int fd = pending_connect(server);
+  pollfd p{fd, POLLOUT, 0};
+  EXPECT_EQ(poll(&p, 1, 2500), 0);
+  close(fd);
+  inject::Runtime::mark_input_thread(true);
+  std::int64_t before = program_clock_ns();
+  std::int64_t wake_ns = before + 3 * kMs;
+  timespec wake{static_cast<time_t>(wake_ns / 1'000'000'000), static_cast<long>(wake_ns % 1'000'000'000)};
+  std::int64_t real_before = kernel_clock_ns();
+  EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, nullptr), 0);
+  EXPECT_LT(kernel_clock_ns() - real_before, 1000 * kMs);  // not the 2.5 s the kernel's clock is behind
+  EXPECT_EQ(program_clock_ns() - before, 3 * kMs);
+  inject::Runtime::mark_input_thread(false);
+}
+
 TEST_F(SteadyClockTest, FallsNoFurtherBehindThanItsLag) {
   std::int64_t before = program_clock_ns();
   std::int64_t real_before = kernel_clock_ns();
