@@ -7,21 +7,19 @@
 #include <algorithm>
 #include <climits>
 
+#include "clock_units.h"
 #include "interpose.h"
 
 using namespace connfuzz::inject;
 
 namespace {
 
-constexpr std::int64_t kNsPerSecond = 1'000'000'000;
 constexpr std::int64_t kSleepsForever = INT64_MAX;
 
 // A sleep's length, "for ever" (a tv_sec near its type's limit) where nanoseconds overflow.
 std::int64_t sleep_ns(const timespec& t) {
-  return t.tv_sec >= kSleepsForever / kNsPerSecond - 1 ? kSleepsForever : t.tv_sec * kNsPerSecond + t.tv_nsec;
+  return t.tv_sec >= kSleepsForever / kNsPerSec - 1 ? kSleepsForever : ns_of(t);
 }
-
-timespec timespec_of(std::int64_t ns) { return {static_cast<time_t>(ns / kNsPerSecond), static_cast<long>(ns % kNsPerSecond)}; }
 
 }  // namespace
 
@@ -30,7 +28,7 @@ extern "C" {
 int clock_gettime(clockid_t clock, timespec* ts) {
   int result = real().clock_gettime(clock, ts);
   Runtime& rt = runtime();
-  if (result == 0 && Runtime::moves_with_time(clock) && (rt.steady_clock() || rt.clock_offset_ns() != 0)) {
+  if (result == 0 && Runtime::moves_with_time(clock) && rt.clock_is_virtual()) {
     *ts = timespec_of(rt.clock_ns(clock));
   }
   return result;
@@ -68,7 +66,7 @@ int nanosleep(const timespec* request, timespec* remaining) {
 
 int clock_nanosleep(clockid_t clock, int flags, const timespec* request, timespec* remaining) {
   Runtime& rt = runtime();
-  if (request == nullptr || !Runtime::moves_with_time(clock) || (!rt.steady_clock() && rt.clock_offset_ns() == 0))
+  if (request == nullptr || !Runtime::moves_with_time(clock) || !rt.clock_is_virtual())
     return real().clock_nanosleep(clock, flags, request, remaining);
   std::int64_t began = rt.now_ns();
   std::int64_t asked = sleep_ns(*request);
@@ -99,7 +97,7 @@ unsigned int sleep(unsigned int seconds) {
   Runtime& rt = runtime();
   std::int64_t began = rt.now_ns();
   unsigned int left = real().sleep(seconds);
-  if (left == 0) rt.note_slept(began, seconds * 1'000'000'000LL);
+  if (left == 0) rt.note_slept(began, seconds * kNsPerSec);
   return left;
 }
 

@@ -144,15 +144,16 @@ int simulated_wait(SimulatedSet& sim, std::int64_t timeout_ns, RealWait real_wai
 template <typename RealWait>
 int real_wait_on_virtual_time(bool watches_timer, std::int64_t timeout_ns, RealWait real_wait) {
   Runtime& rt = runtime();
-  if (watches_timer) reach_fired_timers(rt);
   std::int64_t began = rt.now_ns();
-  if (!watches_timer || timeout_ns == 0 || rt.next_timer_ns(began) == kForever) {
-    int ready = real_wait(timeout_ns);
-    if (ready == 0 && timeout_ns != kForever) rt.note_wait_ran_out(began, timeout_ns);
-    return ready;
+  bool timer_armed = watches_timer && rt.next_timer_ns(began) != kForever;
+  if (timer_armed && timeout_ns != 0) {
+    SimulatedSet none;
+    return simulated_wait(none, timeout_ns, real_wait);  // which reaches fired timers itself
   }
-  SimulatedSet none;
-  return simulated_wait(none, timeout_ns, real_wait);
+  if (timer_armed) reach_fired_timers(rt);
+  int ready = real_wait(timeout_ns);
+  if (ready == 0 && timeout_ns != kForever) rt.note_wait_ran_out(began, timeout_ns);
+  return ready;
 }
 
 bool polls_timer(const pollfd* fds, nfds_t n) {

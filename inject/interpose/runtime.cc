@@ -13,6 +13,7 @@
 #include <new>
 #include <string>
 
+#include "clock_units.h"
 #include "environment.h"
 #include "real_calls.h"
 #include "zero_pages.h"
@@ -30,12 +31,6 @@ static void stop_spinning(std::uint32_t calls, std::int64_t let_run_ns) {
 static void call_past_budget(std::uint32_t calls) { runtime().on_call_past_budget(calls); }
 
 constexpr std::int64_t kNsPerMs = 1'000'000;
-
-static std::int64_t real_ns(clockid_t clock) noexcept {
-  timespec ts{};
-  real().clock_gettime(clock, &ts);
-  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
-}
 
 bool Runtime::moves_with_time(clockid_t clock) noexcept {
   switch (clock) {
@@ -63,7 +58,7 @@ static std::int64_t steady_distance_ns(clockid_t clock) noexcept {
   static std::atomic<bool> known[kClocks];
   if (clock == CLOCK_MONOTONIC || clock < 0 || clock >= kClocks) return 0;
   if (!known[clock].load(std::memory_order_acquire)) {
-    std::int64_t distance = real_ns(clock) - real_ns(CLOCK_MONOTONIC);
+    std::int64_t distance = real_now_ns(clock) - real_now_ns(CLOCK_MONOTONIC);
     distances[clock].store(distance - distance % kNsPerMs, std::memory_order_relaxed);
     known[clock].store(true, std::memory_order_release);
   }
@@ -90,9 +85,7 @@ void Runtime::reset_for_input() noexcept {
   sockets_.clear();
   log_.clear();
   timers_.rebase(offset_ns_.exchange(0, std::memory_order_relaxed), 0);
-  std::int64_t anchor = real_ns(CLOCK_MONOTONIC) / kNsPerMs * kNsPerMs;
-  anchor_ns_.store(anchor, std::memory_order_relaxed);
-  steady_ns_.store(anchor, std::memory_order_relaxed);
+  anchor_steady_clock();
   kernel_connects_.store(0, std::memory_order_relaxed);
   let_run_ns_.store(0, std::memory_order_relaxed);
   calls_past_horizon_.store(0, std::memory_order_relaxed);
@@ -104,7 +97,7 @@ void Runtime::reset_in_forked_child() noexcept {
   log_.clear();
 }
 
-std::int64_t Runtime::timers_now_ns() noexcept { return real_ns(CLOCK_MONOTONIC) + clock_offset_ns(); }
+std::int64_t Runtime::timers_now_ns() noexcept { return real_now_ns(CLOCK_MONOTONIC) + clock_offset_ns(); }
 
 std::int64_t Runtime::now_ns() noexcept {
   std::int64_t virtual_ns = timers_now_ns();
@@ -113,13 +106,17 @@ std::int64_t Runtime::now_ns() noexcept {
 }
 
 std::int64_t Runtime::clock_ns(clockid_t clock) noexcept {
-  if (!steady_.load(std::memory_order_relaxed)) return real_ns(clock) + clock_offset_ns();
+  if (!steady_.load(std::memory_order_relaxed)) return real_now_ns(clock) + clock_offset_ns();
   return now_ns() + steady_distance_ns(clock);
 }
 
 void Runtime::set_steady_clock(bool on) noexcept {
   steady_.store(on, std::memory_order_relaxed);
-  std::int64_t anchor = real_ns(CLOCK_MONOTONIC) / kNsPerMs * kNsPerMs;
+  anchor_steady_clock();
+}
+
+void Runtime::anchor_steady_clock() noexcept {
+  std::int64_t anchor = real_now_ns(CLOCK_MONOTONIC) / kNsPerMs * kNsPerMs;
   anchor_ns_.store(anchor, std::memory_order_relaxed);
   steady_ns_.store(anchor, std::memory_order_relaxed);
 }
@@ -128,7 +125,7 @@ void Runtime::note_wait_ran_out(std::int64_t began_ns, std::int64_t timeout_ns) 
   if (!steady_.load(std::memory_order_relaxed) || timeout_ns <= 0) return;
   // The real wait lasted its timeout at least, so this stays within the real clock plus
   // the offset (the timerfds' reckoning): the bound never cuts it short.
-  std::int64_t bound = real_ns(CLOCK_MONOTONIC) + clock_offset_ns();
+  std::int64_t bound = real_now_ns(CLOCK_MONOTONIC) + clock_offset_ns();
   raise_to(steady_ns_, timeout_ns >= bound - began_ns ? bound : began_ns + timeout_ns);
 }
 
@@ -156,7 +153,7 @@ void Runtime::advance_clock_by(std::int64_t ns) noexcept {
 void Runtime::move_steady_clock_to(std::int64_t target) noexcept {
   // The real clock plus the offset first: a thread that reads the program's clock in
   // between must not find it past a timer the kernel has yet to fire.
-  raise_to(offset_ns_, target - real_ns(CLOCK_MONOTONIC));
+  raise_to(offset_ns_, target - real_now_ns(CLOCK_MONOTONIC));
   raise_to(steady_ns_, target);
   moved_by(target - anchor_ns_.load(std::memory_order_relaxed));
 }

@@ -68,6 +68,8 @@ class Runtime {
   // since the clock last moved.
   std::int64_t timers_now_ns() noexcept;
   bool steady_clock() const noexcept { return steady_.load(std::memory_order_relaxed); }
+  // The program's clocks read other than the kernel's (a steady clock, or virtual time let pass).
+  bool clock_is_virtual() const noexcept { return steady_clock() || clock_offset_ns() != 0; }
   // A real wait of the program that ran out after `timeout_ns`, having begun when the
   // program's clock read `began_ns`: a steady clock moves by its timeout.
   void note_wait_ran_out(std::int64_t began_ns, std::int64_t timeout_ns) noexcept;
@@ -139,6 +141,8 @@ class Runtime {
   // The virtual clock moved (a steady one: to `target`); `since_input_ns`: how far it
   // has moved since reset_for_input(), for the clock limit.
   void move_steady_clock_to(std::int64_t target) noexcept;
+  // A steady clock starts again on the whole millisecond the real one is in.
+  void anchor_steady_clock() noexcept;
   void moved_by(std::int64_t since_input_ns) noexcept;
 
   std::atomic<std::int64_t> offset_ns_{0};

@@ -6,25 +6,17 @@
 #include <algorithm>
 #include <climits>
 
+#include "clock_units.h"
 #include "real_calls.h"
 
 namespace connfuzz::inject {
 namespace {
 
-constexpr std::int64_t kNsPerSec = 1'000'000'000;
 // How long the kernel may take to fire a timer armed in the past (an hrtimer fires from
 // an interrupt, microseconds later, not inside timerfd_settime).
 constexpr int kFireWaitMs = 100;
 
-std::int64_t ns_of(const timespec& ts) { return ts.tv_sec * kNsPerSec + ts.tv_nsec; }
-timespec timespec_of(std::int64_t ns) { return {static_cast<time_t>(ns / kNsPerSec), static_cast<long>(ns % kNsPerSec)}; }
 bool valid(const timespec& ts) { return ts.tv_sec >= 0 && ts.tv_nsec >= 0 && ts.tv_nsec < kNsPerSec; }
-
-std::int64_t real_now_ns(clockid_t clock) {
-  timespec ts{};
-  real().clock_gettime(clock, &ts);
-  return ns_of(ts);
-}
 
 // A signal handler may set a timer while its thread holds the lock: it goes on
 // unlocked rather than deadlock.

@@ -23,16 +23,29 @@ void let_real_time_pass(std::int64_t ns) {
   syscall(SYS_nanosleep, &step, nullptr);
 }
 
-class SteadyClockTest : public InjectorTest {
+class ClockTest : public InjectorTest {
+ protected:
+  // A poll that runs out on an attempt that never answers: 2.5 s of virtual time let pass.
+  static void wait_out_a_silent_attempt() {
+    LoopbackPort server(true);
+    use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
+    int fd = pending_connect(server);
+    pollfd p{fd, POLLOUT, 0};
+    EXPECT_EQ(poll(&p, 1, 2500), 0);
+    close(fd);
+  }
+};
+
+class SteadyClockTest : public ClockTest {
  protected:
   void SetUp() override {
-    InjectorTest::SetUp();
+    ClockTest::SetUp();
     inject::runtime().set_steady_clock(true);
     inject::runtime().clear_plan();  // an input starts
   }
   void TearDown() override {
     inject::runtime().set_steady_clock(false);
-    InjectorTest::TearDown();
+    ClockTest::TearDown();
   }
 };
 
@@ -53,14 +66,9 @@ TEST_F(SteadyClockTest, ReadsAWholeMillisecondWhenAnInputStarts) {
 }
 
 TEST_F(SteadyClockTest, AWaitOnASimulatedAttemptMovesItByExactlyTheTimeout) {
-  LoopbackPort server(true);
-  use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
-  int fd = pending_connect(server);
   std::int64_t before = program_clock_ns();
-  pollfd p{fd, POLLOUT, 0};
-  EXPECT_EQ(poll(&p, 1, 2500), 0);
+  wait_out_a_silent_attempt();
   EXPECT_EQ(program_clock_ns() - before, 2500 * kMs);
-  close(fd);
 }
 
 TEST_F(SteadyClockTest, ARealWaitThatRunsOutMovesItByItsTimeout) {
@@ -126,12 +134,7 @@ TEST_F(SteadyClockTest, TheInputsThreadFindsAsMuchTimePassedAsItSlept) {
 // A wake-up time is read on the program's clock, which a simulated wait put seconds
 // ahead of the kernel's: the sleep lasts what the program's clock has still to go.
 TEST_F(SteadyClockTest, AnAbsoluteSleepEndsWhenTheProgramsClockSaysSo) {
-  LoopbackPort server(true);
-  use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
-  int fd = pending_connect(server);
-  pollfd p{fd, POLLOUT, 0};
-  EXPECT_EQ(poll(&p, 1, 2500), 0);
-  close(fd);
+  wait_out_a_silent_attempt();
   inject::Runtime::mark_input_thread(true);
   std::int64_t before = program_clock_ns();
   std::int64_t wake_ns = before + 3 * kMs;
@@ -154,23 +157,18 @@ TEST_F(SteadyClockTest, FallsNoFurtherBehindThanItsLag) {
 
 // A whole program under the preload: its clocks keep the real clock's pace, plus what
 // simulated waits let pass; the CPU-time clocks count what it ran.
-using WholeProgramClockTest = InjectorTest;
+using WholeProgramClockTest = ClockTest;
 
 TEST_F(WholeProgramClockTest, KeepsTheRealClocksPacePlusTheSimulatedWaits) {
   std::int64_t before = program_clock_ns();
   let_real_time_pass(5 * kMs);
   EXPECT_GE(program_clock_ns() - before, 5 * kMs);
-  LoopbackPort server(true);
-  use_plan("connect@1=EINPROGRESS>ETIMEDOUT");
-  int fd = pending_connect(server);
-  pollfd p{fd, POLLOUT, 0};
-  EXPECT_EQ(poll(&p, 1, 2500), 0);
+  wait_out_a_silent_attempt();
   std::int64_t kernel = kernel_clock_ns();
   std::int64_t ahead = program_clock_ns() - kernel;  // the timeout, less what the wait took for real
   EXPECT_GT(ahead, 2000 * kMs);
   EXPECT_LE(ahead, 2500 * kMs);
   EXPECT_LT(program_clock_ns(CLOCK_THREAD_CPUTIME_ID), 2500 * kMs);  // no offset on time it ran
-  close(fd);
 }
 
 }  // namespace
