@@ -4,12 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "atomic_file.h"
 #include "html_text.h"
+#include "stable_text.h"
 #include "usage_error.h"
 #include "verdict.h"
 
@@ -19,23 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using fuzz::Site;
 using fuzz::SweepFinding;
-
-// What differs from run to run in an engine's reason: the pid that starts a call's line,
-// the harness's ephemeral ports, its temporary directories, and the descriptor a socket
-// gets (a library's own threads open theirs when they run: GLib's async client).
-std::string stable(const std::string& text) {
-  static const std::regex pid(R"((^|[:\s])\d+ ([a-z_.A-Z]+#\d+\())"), port(R"((127\.0\.0\.1|\]):\d+)"),
-      tmp(R"(/[^\s,}]*connfuzz-(harness|sweep)-[A-Za-z0-9]{6}[^\s,}]*)"), engine_pid(R"(==\d+==)"),
-      fd(R"(\b(fd|descriptor|socket) \d+)"), call_fd(R"((PID [a-z_.A-Z]+#\d+\()\d+([,)]))"),
-      socket_result(R"((PID socket#\d+\([^)]*\) = )\d+)");
-  std::string out = std::regex_replace(text, pid, "$1PID $2");
-  out = std::regex_replace(out, port, "$1:PORT");
-  out = std::regex_replace(out, tmp, "TMP");
-  out = std::regex_replace(out, fd, "$1 FD");
-  out = std::regex_replace(out, call_fd, "$1FD$2");
-  out = std::regex_replace(out, socket_result, "$1FD");
-  return std::regex_replace(out, engine_pid, "==PID==");
-}
 
 const SweepFinding& worst(const SweepCell& c) { return c.outcome.findings.front(); }
 
@@ -90,7 +73,7 @@ std::string where(const SweepResult& r, const SweepCell& c) {
 }
 
 std::string why(const SweepFinding& f) {
-  return stable(f.reason) + (f.documented.empty() ? "" : " (documented: " + f.documented + ")");
+  return stable_text(f.reason) + (f.documented.empty() ? "" : " (documented: " + f.documented + ")");
 }
 
 std::string text_form(const SweepResult& r, const SavedFiles& saved) {
@@ -133,7 +116,7 @@ nlohmann::json cell_json(const SweepResult& r, const SavedFiles& saved, std::siz
   nlohmann::json findings = nlohmann::json::array(), sites = nlohmann::json::array();
   for (const Site& site : c.outcome.sites) sites.push_back(fuzz::site_text(site));
   for (const SweepFinding& f : c.outcome.findings)
-    findings.push_back({{"verdict", f.verdict}, {"documented", f.documented}, {"detail", stable(f.reason)}});
+    findings.push_back({{"verdict", f.verdict}, {"documented", f.documented}, {"detail", stable_text(f.reason)}});
   nlohmann::json cell = {{"kind", kind_name(c.kind)},
                          {"seed", r.seeds[c.seed]},
                          {"label", c.label},
