@@ -83,7 +83,8 @@ bool family_takes_plans(const std::string& family) {
   return fuzz::for_family(s, family).plan.rule_count > 0;
 }
 
-fuzz::Scenario with_plan(fuzz::Scenario s, const inject::Plan& plan) {
+fuzz::Scenario with_plan(const fuzz::Scenario& base, const inject::Plan& plan) {
+  fuzz::Scenario s = base;
   s.plan = plan;
   return s;
 }
@@ -124,7 +125,7 @@ class Sweep {
     std::vector<Seed> seeds = fault_free_seeds(o_, r_.family);
     for (std::size_t i = 0; i < seeds.size(); ++i) {
       r_.seeds.push_back(seeds[i].name);
-      cells.push_back({CellKind::fault_free, i, seeds[i].scenario, "(no fault)", {}});
+      cells.push_back({CellKind::fault_free, i, fuzz::encode(seeds[i].scenario), "(no fault)", {}});
     }
     std::size_t first = r_.cells.size();
     if (!run_phase("fault-free runs", std::move(cells))) return false;
@@ -142,12 +143,13 @@ class Sweep {
     for (std::size_t i = 0; i < r_.cells.size(); ++i) {
       const SweepCell& base = r_.cells[i];
       if (died(base)) continue;
+      fuzz::Scenario scenario = base.scenario();
       if (plans)
         for (const inject::Plan& plan : single_fault_plans(base.outcome.sites, o_.any_mode))
-          cells.push_back({CellKind::fault, base.seed, with_plan(base.scenario, plan), inject::to_text(plan), {}});
-      if (sockets.insert({base.scenario.mode, base.scenario.type, base.scenario.protocol}).second)
-        for (AddressCase& a : address_cases(base.scenario))
-          cells.push_back({CellKind::address, base.seed, std::move(a.scenario), std::move(a.label), {}});
+          cells.push_back({CellKind::fault, base.seed, fuzz::encode(with_plan(scenario, plan)), inject::to_text(plan), {}});
+      if (sockets.insert({scenario.mode, scenario.type, scenario.protocol}).second)
+        for (AddressCase& a : address_cases(scenario))
+          cells.push_back({CellKind::address, base.seed, fuzz::encode(a.scenario), std::move(a.label), {}});
     }
     return run_phase("depth 1", std::move(cells));
   }
@@ -156,11 +158,12 @@ class Sweep {
     std::vector<SweepCell> cells;
     for (std::size_t i = 0; i < r_.cells.size(); ++i) {
       const SweepCell& first = r_.cells[i];
-      if (first.kind != CellKind::fault || first.outcome.reach != fuzz::Reach::fired || !starts_a_pair(first.scenario.plan))
-        continue;
-      std::vector<Site> later = later_sites(first.outcome.sites, site_of(first.scenario.plan));
-      for (const inject::Plan& plan : pair_plans(first.scenario.plan, later, o_.any_mode))
-        cells.push_back({CellKind::pair, first.seed, with_plan(first.scenario, plan), inject::to_text(plan), {}});
+      if (first.kind != CellKind::fault || first.outcome.reach != fuzz::Reach::fired) continue;
+      fuzz::Scenario scenario = first.scenario();
+      if (!starts_a_pair(scenario.plan)) continue;
+      std::vector<Site> later = later_sites(first.outcome.sites, site_of(scenario.plan));
+      for (const inject::Plan& plan : pair_plans(scenario.plan, later, o_.any_mode))
+        cells.push_back({CellKind::pair, first.seed, fuzz::encode(with_plan(scenario, plan)), inject::to_text(plan), {}});
     }
     return run_phase("depth 2", std::move(cells));
   }
@@ -168,7 +171,8 @@ class Sweep {
   // Runs the cells on the workers and keeps them with their outcomes; false when interrupted.
   bool run_phase(const std::string& what, std::vector<SweepCell> cells) {
     std::vector<std::vector<std::uint8_t>> bytes;
-    for (const SweepCell& c : cells) bytes.push_back(fuzz::encode(c.scenario));
+    bytes.reserve(cells.size());
+    for (const SweepCell& c : cells) bytes.push_back(c.input);
     std::vector<fuzz::SweepOutcome> outcomes;
     ProgressLine progress("connfuzz: sweep: " + r_.family + ": " + what + ": ", cells.size());
     auto on_done = [&](std::size_t i) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,11 +28,12 @@ enum class CellKind { fault_free, fault, pair, address };
 
 struct SweepCell {
   CellKind kind = CellKind::fault;
-  std::size_t seed = 0;     // SweepResult::seeds
-  fuzz::Scenario scenario;  // as the fuzzer runs it
-  std::string label;        // the plan, or the malformed address
+  std::size_t seed = 0;             // SweepResult::seeds
+  std::vector<std::uint8_t> input;  // the scenario as the fuzzer reads it (a plan is 1.5 KB unencoded)
+  std::string label;                // the plan, or the malformed address
   fuzz::SweepOutcome outcome;
 
+  fuzz::Scenario scenario() const { return fuzz::decode(input); }
   bool ok() const noexcept { return outcome.findings.empty(); }
   bool new_finding() const noexcept;  // a finding docs/FINDINGS.md does not document
 };

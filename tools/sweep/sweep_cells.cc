@@ -57,8 +57,11 @@ std::vector<Plan> single_fault_plans(const std::vector<Site>& sites, bool any_mo
   filter.any_mode = any_mode;
   filter.max_index = kHighestIndex;
   filter.actions = {Action::signal, Action::delay, Action::cancel};
+  std::vector<MatrixCell> cells = plan_cells(clean, filter);
   std::vector<Plan> plans;
-  for (const MatrixCell& cell : plan_cells(clean, filter)) plans.push_back(in_byte_form(inject::parse_plan(cell.plan)));
+  // Room for each once and onward (1.5 KB a plan: growing would touch every page twice).
+  plans.reserve(2 * (cells.size() + sites.size()));
+  for (const MatrixCell& cell : cells) plans.push_back(in_byte_form(inject::parse_plan(cell.plan)));
   for (auto [call, index] : sites)
     if (call == Call::connect && index <= kHighestIndex) plans.push_back(restarted_signal(index, any_mode));
   // The matrix acts once at each connect; the sweep also from that connect on.

@@ -65,7 +65,7 @@ std::string quoted_text(const fuzz::Scenario& s) {
 std::string repro(const SweepResult& r, const SavedFiles& saved, std::size_t i) {
   std::string run = "connfuzz repro --fuzzers " + fs::path(r.binary).parent_path().string() + " --target " + r.family + " ";
   if (auto file = saved.find(i); file != saved.end()) return run + file->second;
-  return "connfuzz encode " + quoted_text(r.cells[i].scenario) + " -o cell && " + run + "cell";
+  return "connfuzz encode " + quoted_text(r.cells[i].scenario()) + " -o cell && " + run + "cell";
 }
 
 std::string where(const SweepResult& r, const SweepCell& c) {
@@ -113,6 +113,7 @@ nlohmann::json rows_json(const std::vector<std::size_t>& rows) {
 
 nlohmann::json cell_json(const SweepResult& r, const SavedFiles& saved, std::size_t i) {
   const SweepCell& c = r.cells[i];
+  fuzz::Scenario scenario = c.scenario();
   nlohmann::json findings = nlohmann::json::array(), sites = nlohmann::json::array();
   for (const Site& site : c.outcome.sites) sites.push_back(fuzz::site_text(site));
   for (const SweepFinding& f : c.outcome.findings)
@@ -120,8 +121,8 @@ nlohmann::json cell_json(const SweepResult& r, const SavedFiles& saved, std::siz
   nlohmann::json cell = {{"kind", kind_name(c.kind)},
                          {"seed", r.seeds[c.seed]},
                          {"label", c.label},
-                         {"mode", fuzz::mode_name(c.scenario.mode)},
-                         {"scenario", fuzz::to_text(c.scenario)},
+                         {"mode", fuzz::mode_name(scenario.mode)},
+                         {"scenario", fuzz::to_text(scenario)},
                          {"fault", fuzz::reach_name(c.outcome.reach)},
                          {"verdict", c.ok() ? std::string("ok") : worst(c).verdict},
                          {"findings", findings},
@@ -177,9 +178,10 @@ std::string html_form(const SweepResult& r, const SavedFiles& saved) {
 // What makes two findings the same one: where, which verdict, and the calls its faults
 // struck (not their errnos: a leak after ECONNREFUSED is the leak after ETIMEDOUT).
 std::string finding_key(const SweepCell& c) {
-  std::string key = std::string(fuzz::mode_name(c.scenario.mode)) + "|" + worst(c).verdict + "|" + worst(c).documented + "|";
+  fuzz::Scenario scenario = c.scenario();
+  std::string key = std::string(fuzz::mode_name(scenario.mode)) + "|" + worst(c).verdict + "|" + worst(c).documented + "|";
   if (c.kind == CellKind::address) return key + "address";
-  for (int i = 0; i < c.scenario.plan.rule_count; ++i) key += std::string(inject::call_name(c.scenario.plan.rules[i].call)) + " ";
+  for (int i = 0; i < scenario.plan.rule_count; ++i) key += std::string(inject::call_name(scenario.plan.rules[i].call)) + " ";
   return key;
 }
 
@@ -213,11 +215,12 @@ SavedFiles save_findings(const SweepResult& r, const std::string& dir) {
   for (std::size_t i = 0; i < r.cells.size(); ++i) {
     const SweepCell& c = r.cells[i];
     if (c.ok() || !keys.insert(finding_key(c)).second) continue;
-    std::string name = worst(c).verdict + "-" + std::string(fuzz::mode_name(c.scenario.mode)) + "-" + file_word(c.label);
+    fuzz::Scenario scenario = c.scenario();
+    std::string name = worst(c).verdict + "-" + std::string(fuzz::mode_name(scenario.mode)) + "-" + file_word(c.label);
     std::string unique = name;
     for (int n = 2; !names.insert(unique).second; ++n) unique = name + "-" + std::to_string(n);
     fs::path path = fs::path(dir) / unique;
-    std::vector<std::uint8_t> bytes = fuzz::encode_shortest(c.scenario);
+    std::vector<std::uint8_t> bytes = fuzz::encode_shortest(scenario);
     write_file_atomically(path.string(), {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
     saved[i] = path.string();
   }
