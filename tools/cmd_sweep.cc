@@ -44,11 +44,8 @@ void check(SweepCommand& c) {
   c.sweep.any_mode = c.mode == "any";
 }
 
-int sweep(SweepCommand& c) {
-  check(c);
-  std::optional<AtomicFile> out;
-  if (!c.out.empty()) out.emplace(c.out);  // an unwritable --out is known before any run
-  SweepResult result = run_sweep(c.sweep);
+// The report of a finished sweep, its summary line, and the command's exit status.
+int report(const SweepCommand& c, std::optional<AtomicFile>& out, const SweepResult& result) {
   if (result.interrupted) {
     std::fprintf(stderr, "connfuzz: sweep: interrupted; no report written\n");
     return kExitInterrupted;
@@ -75,6 +72,13 @@ int sweep(SweepCommand& c) {
                saved.empty() ? "" : ("; " + std::to_string(saved.size()) + " files in ").c_str(),
                saved.empty() ? "" : c.save.c_str());
   return t.new_findings > 0 ? 1 : 0;
+}
+
+int sweep(SweepCommand& c) {
+  check(c);
+  std::optional<AtomicFile> out;
+  if (!c.out.empty()) out.emplace(c.out);  // an unwritable --out is known before any run
+  return run_sweep(c.sweep, [&](SweepResult& result) { return report(c, out, result); });
 }
 
 }  // namespace

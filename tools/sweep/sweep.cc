@@ -116,6 +116,7 @@ class Sweep {
     r_.any_mode = o_.any_mode;
     if (fault_free() && depth_one() && o_.depth >= 2) depth_two();
     r_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    workers_.let_end();
     return std::move(r_);
   }
 
@@ -211,6 +212,12 @@ bool SweepCell::new_finding() const noexcept {
 }
 
 SweepResult run_sweep(const SweepOptions& options) { return Sweep(options).run(); }
+
+int run_sweep(const SweepOptions& options, const std::function<int(SweepResult&)>& use) {
+  Sweep sweep(options);
+  SweepResult result = sweep.run();
+  return use(result);  // and then the sweep waits for its workers' end
+}
 
 std::string_view kind_name(CellKind kind) noexcept {
   switch (kind) {

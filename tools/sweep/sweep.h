@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,10 @@ struct SweepResult {
 // Throws UsageError for a binary that is no connfuzz fuzzer, a bad seed, or a target
 // whose fault-free run dies on every seed.
 SweepResult run_sweep(const SweepOptions& options);
+// The same, handing the result to `use` while the workers end (each removes its
+// harness's directory as it exits, and the process's end takes a while more): a report
+// is written meanwhile, not after. Returns what `use` returns.
+int run_sweep(const SweepOptions& options, const std::function<int(SweepResult&)>& use);
 
 std::string_view kind_name(CellKind kind) noexcept;  // "fault-free", "fault", "pair", "address"
 

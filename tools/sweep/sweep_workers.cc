@@ -334,7 +334,7 @@ struct SweepWorkers::Pool {
 
   // Without cells, a worker ends by itself; one that does not is killed.
   void end_all(int wait_ms) {
-    for (Worker& w : workers) close_fd(w.cells);
+    let_end();
     for (Worker& w : workers) {
       if (w.pid < 0) continue;
       pollfd p{w.outcomes, POLLIN, 0};
@@ -344,6 +344,10 @@ struct SweepWorkers::Pool {
       close_fd(w.outcomes), close_fd(w.errors);
       w.pid = -1;
     }
+  }
+
+  void let_end() {
+    for (Worker& w : workers) close_fd(w.cells);
   }
 
   // The first worker's first line: which fuzzer it is.
@@ -427,6 +431,7 @@ SweepWorkers::SweepWorkers(WorkerOptions options) : pool_(std::make_unique<Pool>
 // A worker removes its harness's directory once its cells end: a moment for that.
 SweepWorkers::~SweepWorkers() { pool_->end_all(1000); }
 
+void SweepWorkers::let_end() noexcept { pool_->let_end(); }
 std::size_t SweepWorkers::restarts() const noexcept { return pool_->restarts; }
 std::size_t SweepWorkers::undone_in_place() const noexcept { return pool_->undone_in_place; }
 std::size_t SweepWorkers::started() const noexcept { return pool_->started; }

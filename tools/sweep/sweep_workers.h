@@ -40,6 +40,9 @@ class SweepWorkers {
   // when the worker ends, or says nothing of the kind within the cell timeout.
   std::string family();
 
+  // No more cells: the workers begin to end (the destructor waits for them).
+  void let_end() noexcept;
+
   std::size_t started() const noexcept;   // workers started, at most --jobs
   std::size_t restarts() const noexcept;  // cell runners and workers replaced after a cell ended one
   std::size_t undone_in_place() const noexcept;  // crashes a worker (or runner) undid and lived through
