@@ -35,17 +35,29 @@ void resolve_optional(F& slot, const char* name) {
 // A sanitizer's interceptor of `name` when one is linked into the program with the
 // wrappers, else the next definition: a sanitizer that never saw a handler installed
 // cannot keep its own signal handling right (ThreadSanitizer defers signals to safe
-// points). Not from the preload library: there the program's own interceptor comes
-// first and calls the preload's wrapper as its "real" function, so asking it back
-// would loop for ever (an ASan program under `connfuzz run`).
+// points), nor one that never saw a condition variable give up its mutex its locks. Not
+// from the preload library: there the program's own interceptor comes first and calls
+// the preload's wrapper as its "real" function, so asking it back would loop for ever
+// (an ASan program under `connfuzz run`).
 template <typename F>
-void resolve_intercepted(F& slot, const char* name, const char* interceptor) {
+bool found_interceptor(F& slot, const char* interceptor) {
 #ifndef CONNFUZZ_PRELOAD
   slot = reinterpret_cast<F>(dlsym(RTLD_DEFAULT, interceptor));
 #else
   (void)interceptor;
+  slot = nullptr;
 #endif
-  if (slot == nullptr) resolve(slot, name);
+  return slot != nullptr;
+}
+
+template <typename F>
+void resolve_intercepted(F& slot, const char* name, const char* interceptor) {
+  if (!found_interceptor(slot, interceptor)) resolve(slot, name);
+}
+
+template <typename F>
+void resolve_intercepted_optional(F& slot, const char* name, const char* interceptor) {
+  if (!found_interceptor(slot, interceptor)) resolve_optional(slot, name);
 }
 
 void resolve_all() {
@@ -86,6 +98,10 @@ void resolve_all() {
   resolve(r.timerfd_create, "timerfd_create");
   resolve(r.timerfd_settime, "timerfd_settime");
   resolve(r.setsockopt, "setsockopt");
+  resolve_intercepted(r.pthread_cond_timedwait, "pthread_cond_timedwait", "__interceptor_pthread_cond_timedwait");
+  resolve_intercepted_optional(r.pthread_cond_clockwait, "pthread_cond_clockwait", "__interceptor_pthread_cond_clockwait");
+  resolve_intercepted(r.sem_timedwait, "sem_timedwait", "__interceptor_sem_timedwait");
+  resolve_intercepted_optional(r.sem_clockwait, "sem_clockwait", "__interceptor_sem_clockwait");
   resolve_intercepted(r.sigaction, "sigaction", "__interceptor_sigaction");
   resolve_intercepted(r.signal, "signal", "__interceptor_signal");
   resolve(r.bsd_signal, "bsd_signal");

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <poll.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -48,6 +50,12 @@ struct RealCalls {
   int (*timerfd_create)(clockid_t, int);
   int (*timerfd_settime)(int, int, const itimerspec*, itimerspec*);
   int (*setsockopt)(int, int, int, const void*, socklen_t);
+  // Waits until a time of day (interpose_timed_waits.cc); ThreadSanitizer's interceptors
+  // where it is linked in, which must see the mutex a condition variable gives up.
+  int (*pthread_cond_timedwait)(pthread_cond_t*, pthread_mutex_t*, const timespec*);
+  int (*pthread_cond_clockwait)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const timespec*);  // null before glibc 2.30
+  int (*sem_timedwait)(sem_t*, const timespec*);
+  int (*sem_clockwait)(sem_t*, clockid_t, const timespec*);  // null before glibc 2.30
   // The program's signal dispositions (interpose_signals.cc). sigaction and signal are
   // a sanitizer's interceptors where one is linked in, so that it still sees them.
   int (*sigaction)(int, const struct sigaction*, struct sigaction*);

@@ -2,12 +2,16 @@
 // it runs and move by exactly what the waits let pass, so that an input's calls do not
 // depend on the machine's speed; a whole program (no harness) keeps the real clock's pace.
 #include <poll.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <functional>
 
 #include "injector_fixture.h"
 #include "loopback.h"
@@ -22,6 +26,8 @@ void let_real_time_pass(std::int64_t ns) {
   timespec step{0, static_cast<long>(ns)};
   syscall(SYS_nanosleep, &step, nullptr);
 }
+
+timespec timespec_at(std::int64_t ns) { return {static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)}; }
 
 class ClockTest : public InjectorTest {
  protected:
@@ -51,6 +57,19 @@ class SteadyClockTest : public ClockTest {
   void TearDown() override {
     inject::runtime().set_steady_clock(false);
     ClockTest::TearDown();
+  }
+
+  // A deadline read off the program's clock, which a simulated wait put 2.5 s ahead of the
+  // kernel's: `timed_out_at` waits until then, and must time out after the 3 ms the
+  // program asked for, not 2.5 s more; the input's thread then finds those 3 ms passed.
+  static void expect_a_deadline_on_the_programs_clock(clockid_t clock, const std::function<bool(timespec)>& timed_out_at) {
+    wait_out_a_silent_attempt();
+    inject::Runtime::mark_input_thread(true);
+    std::int64_t before = program_clock_ns(), real_before = kernel_clock_ns();
+    EXPECT_TRUE(timed_out_at(timespec_at(program_clock_ns(clock) + 3 * kMs))) << "clock " << clock;
+    EXPECT_LT(kernel_clock_ns() - real_before, 1000 * kMs) << "clock " << clock;
+    EXPECT_EQ(program_clock_ns() - before, 3 * kMs) << "clock " << clock;
+    inject::Runtime::mark_input_thread(false);
   }
 };
 
@@ -149,6 +168,34 @@ TEST_F(SteadyClockTest, AnAbsoluteSleepEndsWhenTheProgramsClockSaysSo) {
   inject::Runtime::mark_input_thread(false);
 }
 
+TEST_F(SteadyClockTest, AConditionVariablesDeadlineIsReadOnTheProgramsClock) {
+  pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t on_realtime = PTHREAD_COND_INITIALIZER, on_monotonic;
+  pthread_condattr_t monotonic;
+  pthread_condattr_init(&monotonic);
+  pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+  pthread_cond_init(&on_monotonic, &monotonic);
+  pthread_mutex_lock(&mutex);
+  expect_a_deadline_on_the_programs_clock(CLOCK_REALTIME, [&](timespec at) { return pthread_cond_timedwait(&on_realtime, &mutex, &at) == ETIMEDOUT; });
+  expect_a_deadline_on_the_programs_clock(CLOCK_MONOTONIC, [&](timespec at) { return pthread_cond_timedwait(&on_monotonic, &mutex, &at) == ETIMEDOUT; });
+  expect_a_deadline_on_the_programs_clock(CLOCK_MONOTONIC, [&](timespec at) {
+    return pthread_cond_clockwait(&on_realtime, &mutex, CLOCK_MONOTONIC, &at) == ETIMEDOUT;
+  });
+  pthread_mutex_unlock(&mutex);
+  pthread_cond_destroy(&on_monotonic);
+  pthread_condattr_destroy(&monotonic);
+}
+
+TEST_F(SteadyClockTest, ASemaphoresDeadlineIsReadOnTheProgramsClock) {
+  sem_t empty;
+  sem_init(&empty, 0, 0);
+  expect_a_deadline_on_the_programs_clock(CLOCK_REALTIME, [&](timespec at) { return sem_timedwait(&empty, &at) != 0 && errno == ETIMEDOUT; });
+  expect_a_deadline_on_the_programs_clock(CLOCK_MONOTONIC, [&](timespec at) {
+    return sem_clockwait(&empty, CLOCK_MONOTONIC, &at) != 0 && errno == ETIMEDOUT;
+  });
+  sem_destroy(&empty);
+}
+
 TEST_F(SteadyClockTest, FallsNoFurtherBehindThanItsLag) {
   std::int64_t before = program_clock_ns();
   std::int64_t real_before = kernel_clock_ns();
@@ -172,6 +219,19 @@ TEST_F(WholeProgramClockTest, KeepsTheRealClocksPacePlusTheSimulatedWaits) {
   EXPECT_GT(ahead, 2000 * kMs);
   EXPECT_LE(ahead, 2500 * kMs);
   EXPECT_LT(program_clock_ns(CLOCK_THREAD_CPUTIME_ID), 2500 * kMs);  // no offset on time it ran
+}
+
+// Its deadlines too are on its clock, ahead of the kernel's by the simulated waits.
+TEST_F(WholeProgramClockTest, ADeadlineIsReadOnItsClock) {
+  wait_out_a_silent_attempt();
+  pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t never = PTHREAD_COND_INITIALIZER;
+  std::int64_t real_before = kernel_clock_ns();
+  timespec at = timespec_at(program_clock_ns(CLOCK_REALTIME) + 3 * kMs);
+  pthread_mutex_lock(&mutex);
+  EXPECT_EQ(pthread_cond_timedwait(&never, &mutex, &at), ETIMEDOUT);
+  pthread_mutex_unlock(&mutex);
+  EXPECT_LT(kernel_clock_ns() - real_before, 1000 * kMs);
 }
 
 }  // namespace
