@@ -2,7 +2,7 @@
 // semaphores): the program read that time off its clock, which is not the kernel's (it
 // holds the virtual time simulated waits let pass, or, in a harness, stands still while
 // the program runs), so the kernel is handed the same moment on its own clock. Without
-// it, a deadline set after a simulated 127 s timeout lasted 127 s more for real.
+// it, a deadline set after a simulated 127 s timeout would last 127 s more for real.
 #include <pthread.h>
 #include <semaphore.h>
 

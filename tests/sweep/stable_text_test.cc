@@ -20,6 +20,9 @@ TEST(StableText, PutsPlaceholdersWhereRunsDiffer) {
   EXPECT_EQ(stable_text("the target reported a connection on fd 13 but"), "the target reported a connection on fd FD but");
   EXPECT_EQ(stable_text("descriptor 4 leaked; socket 9 open"), "descriptor FD leaked; socket FD open");
   EXPECT_EQ(stable_text("==4242== ERROR: connfuzz"), "==PID== ERROR: connfuzz");
+  EXPECT_EQ(stable_text("at:12 a#1(3)"), "at:PID a#1(FD)");
+  EXPECT_EQ(stable_text("\t7 poll#3(9,"), "\tPID poll#3(FD,");
+  EXPECT_EQ(stable_text("in /tmp/connfuzz-sweep-abcdef/x y"), "in TMP y");
 }
 
 TEST(StableText, LeavesAloneWhatOnlyLooksAlike) {
@@ -46,7 +49,8 @@ std::string by_regex(const std::string& text) {
 TEST(StableText, AgreesWithTheRegularExpressionsOnGeneratedText) {
   const char* pieces[] = {"127.0.0.1", ":", "]", "12", "7", " ", "\t", "\n", "PID ", "socket", "fd", "descriptor",
                           "connect", "#", "(", ")", ",", " = ", "/", "/tmp/", "connfuzz-", "harness-", "sweep-",
-                          "abc123", "Zz9", "==", "_", ".", "x", "}", "-", "PID socket#1("};
+                          "abc123", "Zz9", "==", "_", ".", "x", "}", "-", "PID socket#1(", "31 connect#2(",
+                          ":4 close#1(", "/tmp/connfuzz-harness-Ab12Cd", "/x/connfuzz-sweep-zzzzzz/s"};
   std::mt19937 random(21);
   std::uniform_int_distribution<std::size_t> piece(0, std::size(pieces) - 1), length(1, 24);
   for (int i = 0; i < 20000; ++i) {

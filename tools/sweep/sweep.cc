@@ -2,6 +2,8 @@
 // the malformed addresses), then the pairs the first faults' runs teach (depth 2).
 #include "sweep.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "finding_file.h"
@@ -213,9 +216,32 @@ bool SweepCell::new_finding() const noexcept {
 
 SweepResult run_sweep(const SweepOptions& options) { return Sweep(options).run(); }
 
+namespace {
+
+// SIGINT and SIGTERM wait while it lives, and take effect as it ends.
+struct StopSignalsHeld {
+  sigset_t before;
+  StopSignalsHeld() {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, &before);
+  }
+  ~StopSignalsHeld() { pthread_sigmask(SIG_SETMASK, &before, nullptr); }
+  StopSignalsHeld(const StopSignalsHeld&) = delete;
+  StopSignalsHeld& operator=(const StopSignalsHeld&) = delete;
+};
+
+}  // namespace
+
 int run_sweep(const SweepOptions& options, const std::function<int(SweepResult&)>& use) {
+  // Destroyed last: a Ctrl-C during the report ends connfuzz once the workers are gone
+  // and the scratch directory with them (the sweep's own Ctrl-C stops the cells, as ever).
+  std::optional<StopSignalsHeld> held;
   Sweep sweep(options);
   SweepResult result = sweep.run();
+  held.emplace();
   return use(result);  // and then the sweep waits for its workers' end
 }
 

@@ -49,7 +49,7 @@ constexpr std::size_t kCellsToMeasure = 32;
 constexpr long kOversubscribed = 4;
 // The most of a worker's stderr kept: more than any report of a finding.
 constexpr std::size_t kMaxOutput = 1u << 20;
-// The longest connfuzz looks for an outcome before it sleeps in poll (Pool::core_to_spare).
+// The longest connfuzz looks for an outcome before it sleeps in poll (Pool::worth_looking).
 constexpr auto kLongestLook = std::chrono::milliseconds(1);
 
 volatile sig_atomic_t g_stop = 0;
@@ -176,6 +176,7 @@ struct SweepWorkers::Pool {
   // What the sweep has measured: a worker's start-up (spawn to its first line) and the
   // cells' time, for deciding whether another worker pays for itself.
   Clock::duration startup{};
+  Clock::time_point last_heard;  // the latest outcome (or run's start): Pool::worth_looking
 
   static void cell_ended(Worker& w, Clock::time_point now) {
     w.ended.push_back(now);
@@ -185,11 +186,13 @@ struct SweepWorkers::Pool {
   // Whether connfuzz may look for the next outcome a while (kLongestLook) before it sleeps
   // in poll: when it sleeps between outcomes, its worker's cells take longer on a VM (the
   // write that ends the poll wakes a sleeping virtual CPU; bench/RESULTS.md, "looking
-  // before sleeping"). Only while connfuzz has a core that no worker needs; and a look
-  // ends after kLongestLook, so a slow target's cells do not keep a core busy for nothing.
-  bool core_to_spare() const {
+  // before sleeping"). Only while connfuzz has a CPU no worker needs (as far as the
+  // affinity mask tells: a quota or other programs' load are not seen), and only while
+  // outcomes come faster than a look lasts: a slow target's cells, a hang or a worker's
+  // start-up cost one look, then connfuzz sleeps.
+  bool worth_looking() const {
     auto running = std::count_if(workers.begin(), workers.end(), [](const Worker& w) { return w.pid > 0; });
-    return running > 0 && static_cast<std::size_t>(running) < cores;
+    return running > 0 && static_cast<std::size_t>(running) < cores && Clock::now() - last_heard < kLongestLook;
   }
 
   // A worker's time per cell, averaged over the workers that have measured theirs;
@@ -322,6 +325,7 @@ struct SweepWorkers::Pool {
     if (w.errors >= 0 && !read_some(w.errors, chunk)) close_fd(w.errors);
     keep_output(w, chunk.data(), chunk.size());
     if (!out.revents) return;
+    last_heard = Clock::now();
     if (read_some(w.outcomes, w.partial)) return read_outcomes(w);
     bury(w, false);
   }
@@ -346,6 +350,7 @@ struct SweepWorkers::Pool {
     }
   }
 
+  // After it, the workers take no cell: run() is not called again.
   void let_end() {
     for (Worker& w : workers) close_fd(w.cells);
   }
@@ -372,6 +377,7 @@ struct SweepWorkers::Pool {
     queue.clear();
     for (std::size_t i = 0; i < cells->size(); ++i) queue.push_back(i);
     done = 0;
+    last_heard = Clock::now();
     while (done < cells->size()) {
       if (g_stop) return end_all(0), false;
       std::vector<pollfd> fds;
@@ -386,7 +392,7 @@ struct SweepWorkers::Pool {
       }
       // A short wait: stderr is read between outcomes, not waited for.
       int ready = 0;
-      if (core_to_spare())
+      if (worth_looking())
         for (auto until = Clock::now() + kLongestLook; (ready = poll(fds.data(), fds.size(), 0)) == 0 && Clock::now() < until;) {
         }
       if (ready == 0) ready = poll(fds.data(), fds.size(), 20);

@@ -40,7 +40,8 @@ class SweepWorkers {
   // when the worker ends, or says nothing of the kind within the cell timeout.
   std::string family();
 
-  // No more cells: the workers begin to end (the destructor waits for them).
+  // No more cells: the workers begin to end (the destructor waits for them); run() is
+  // not to be called after it.
   void let_end() noexcept;
 
   std::size_t started() const noexcept;   // workers started, at most --jobs
