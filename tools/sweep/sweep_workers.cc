@@ -185,8 +185,8 @@ struct SweepWorkers::Pool {
 
   // Whether connfuzz may look for the next outcome a while (kLongestLook) before it sleeps
   // in poll: when it sleeps between outcomes, its worker's cells take longer on a VM (the
-  // write that ends the poll wakes a sleeping virtual CPU; bench/RESULTS.md, "looking
-  // before sleeping"). Only while connfuzz has a CPU no worker needs (as far as the
+  // write that ends the poll wakes a sleeping virtual CPU; bench/RESULTS.md, the sweep's
+  // ninth run). Only while connfuzz has a CPU no worker needs (as far as the
   // affinity mask tells: a quota or other programs' load are not seen), and only while
   // outcomes come faster than a look lasts: a slow target's cells, a hang or a worker's
   // start-up cost one look, then connfuzz sleeps.
