@@ -4,7 +4,7 @@
 // (connect@N=ETIMEDOUT), answering the rest; "tell" crashes as "mixed" does, never hangs,
 // and answers the rest with a finding named for how it was started
 // ("started-as-<CONNFUZZ_SWEEP>"); "crash" crashes on every cell; "silent" exits before
-// its first cell. It forks no cell runners: a crash ends the whole worker, the path a
+// its first cell; "slow" takes 2 s to say which fuzzer it is, then does as "mixed". It forks no cell runners: a crash ends the whole worker, the path a
 // real worker takes when something kills it and not its runner. What `connfuzz sweep`
 // must survive, with no real bug.
 #include <signal.h>
@@ -47,6 +47,10 @@ int main() {
   if (std::getenv("CONNFUZZ_IDENTIFY")) return std::printf("%s\n", fuzz::identity_line("posix").c_str()) < 0;
   const char* how = std::getenv("FAKE_SWEEP");
   if (!std::getenv("CONNFUZZ_SWEEP") || !how || std::strcmp(how, "silent") == 0) return 3;
+  if (std::strcmp(how, "slow") == 0) {
+    sleep(2);
+    how = "mixed";
+  }
   std::string hello = fuzz::identity_line("posix") + "\n";
   if (write(fuzz::kSweepOutcomesFd, hello.data(), hello.size()) < 0) return 3;
   static char message[1 << 16];

@@ -350,24 +350,27 @@ TEST(SweepCommand, ACrashingCellLeavesNoCoreFile) {
   EXPECT_TRUE(left.files.empty()) << "left in the sweep's directory: " << left.files.front();
 }
 
-// Ctrl-C while a cell hangs: the sweep stops at once, says so, writes no report, and
-// leaves neither a worker nor its scratch directory behind.
+// Ctrl-C while the first worker starts (one that takes 2 s to say which fuzzer it is),
+// and while a cell hangs: the sweep stops at once, says so, writes no report, and leaves
+// neither a worker nor its scratch directory behind.
 TEST(SweepCommand, AnInterruptedSweepStopsAndLeavesNothingBehind) {
   fs::path tmp = fresh_dir("interrupt"), empty = fresh_dir("interrupt-corpus");
-  fs::create_directories(tmp);
   fs::create_directories(empty);
-  CommandResult r = connfuzz::testing::run_shell(
-      "TMPDIR=" + quote(tmp.string()) + " FAKE_SWEEP=mixed timeout 60 " + quote(CONNFUZZ_BINARY) + " sweep --fuzzer " +
-      quote(FAKE_FUZZER) + " --jobs 1 --timeout 50 --corpus " + quote(empty.string()) +
-      " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo status=$?");
-  EXPECT_TRUE(r.says("interrupted; no report written")) << r.output;
-  EXPECT_TRUE(r.says("status=130")) << r.output;
-  EXPECT_FALSE(r.says("cells on")) << r.output;  // the report's summary line
-  EXPECT_TRUE(fs::is_empty(tmp)) << "left in TMPDIR: " << fs::directory_iterator(tmp)->path();
-  // A worker's environment names its scratch directory, under this TMPDIR.
-  EXPECT_EQ(connfuzz::testing::run_shell("grep -ls -- " + quote(tmp.string()) + " /proc/[0-9]*/environ").output, "")
-      << "a worker is left";
-  fs::remove_all(tmp);
+  for (const char* how : {"slow", "mixed"}) {
+    fs::create_directories(tmp);
+    CommandResult r = connfuzz::testing::run_shell(
+        "TMPDIR=" + quote(tmp.string()) + " FAKE_SWEEP=" + how + " timeout 60 " + quote(CONNFUZZ_BINARY) +
+        " sweep --fuzzer " + quote(FAKE_FUZZER) + " --jobs 1 --timeout 50 --corpus " + quote(empty.string()) +
+        " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo status=$?");
+    EXPECT_TRUE(r.says("interrupted; no report written")) << how << "\n" << r.output;
+    EXPECT_TRUE(r.says("status=130")) << how << "\n" << r.output;
+    EXPECT_FALSE(r.says("cells on")) << how << "\n" << r.output;  // the report's summary line
+    EXPECT_TRUE(fs::is_empty(tmp)) << how << ": left in TMPDIR: " << fs::directory_iterator(tmp)->path();
+    // A worker's environment names its scratch directory, under this TMPDIR.
+    EXPECT_EQ(connfuzz::testing::run_shell("grep -ls -- " + quote(tmp.string()) + " /proc/[0-9]*/environ").output, "")
+        << how << ": a worker is left";
+    fs::remove_all(tmp);
+  }
   fs::remove_all(empty);
 }
 

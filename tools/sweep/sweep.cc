@@ -117,7 +117,8 @@ class Sweep {
     r_.family = workers_.family();  // the first worker says it as it starts
     r_.depth = o_.depth;
     r_.any_mode = o_.any_mode;
-    if (fault_free() && depth_one() && o_.depth >= 2) depth_two();
+    r_.interrupted = r_.family.empty();
+    if (!r_.interrupted && fault_free() && depth_one() && o_.depth >= 2) depth_two();
     r_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     workers_.let_end();
     return std::move(r_);
@@ -214,8 +215,6 @@ bool SweepCell::new_finding() const noexcept {
                      [](const fuzz::SweepFinding& f) { return f.documented.empty(); });
 }
 
-SweepResult run_sweep(const SweepOptions& options) { return Sweep(options).run(); }
-
 namespace {
 
 // SIGINT and SIGTERM wait while it lives, and take effect as it ends.
@@ -233,17 +232,27 @@ struct StopSignalsHeld {
   StopSignalsHeld& operator=(const StopSignalsHeld&) = delete;
 };
 
-}  // namespace
-
-int run_sweep(const SweepOptions& options, const std::function<int(SweepResult&)>& use) {
-  // Destroyed last: a Ctrl-C during the report ends connfuzz once the workers are gone
-  // and the scratch directory with them (the sweep's own Ctrl-C stops the cells, as ever).
-  std::optional<StopSignalsHeld> held;
+// The sweep's result handed to `use` (its report) while the workers end. A Ctrl-C stops
+// the sweep whenever it comes: held until the workers catch it (after the scratch
+// directory is made), and again from the sweep's end until its workers are gone and
+// its directory removed (the `held` made first is destroyed last).
+template <typename Use>
+auto with_sweep(const SweepOptions& options, Use use) {
+  std::optional<StopSignalsHeld> held(std::in_place);
   Sweep sweep(options);
+  held.reset();
   SweepResult result = sweep.run();
   held.emplace();
-  return use(result);  // and then the sweep waits for its workers' end
+  return use(result);
 }
+
+}  // namespace
+
+SweepResult run_sweep(const SweepOptions& options) {
+  return with_sweep(options, [](SweepResult& result) { return std::move(result); });
+}
+
+int run_sweep(const SweepOptions& options, const std::function<int(SweepResult&)>& use) { return with_sweep(options, use); }
 
 std::string_view kind_name(CellKind kind) noexcept {
   switch (kind) {

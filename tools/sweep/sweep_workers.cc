@@ -155,9 +155,32 @@ std::string line_after(const std::string& text, std::string_view needle) {
 
 int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
+// SIGINT and SIGTERM stop the sweep; a dead worker's socket must not stop connfuzz.
+struct SignalScope {
+  struct sigaction old_int {}, old_term {}, old_pipe {};
+  SignalScope() {
+    g_stop = 0;
+    struct sigaction stop {};
+    stop.sa_handler = [](int) { g_stop = 1; };
+    sigaction(SIGINT, &stop, &old_int);
+    sigaction(SIGTERM, &stop, &old_term);
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, &old_pipe);
+  }
+  ~SignalScope() {
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+    sigaction(SIGPIPE, &old_pipe, nullptr);
+  }
+};
+
 }  // namespace
 
 struct SweepWorkers::Pool {
+  // For as long as there are workers: a Ctrl-C while the first one starts, or between
+  // two phases, stops the sweep as one while cells run does (run() and family() look).
+  SignalScope signals;
   WorkerOptions options;
   std::vector<Worker> workers;
   std::size_t restarts = 0;
@@ -361,13 +384,13 @@ struct SweepWorkers::Pool {
     if (w.pid < 0) start_worker(w, options, fork_runners);
     started = std::max<std::size_t>(started, 1);
     auto deadline = Clock::now() + std::chrono::duration<double>(options.cell_timeout_seconds);
-    while (w.family.empty() && Clock::now() < deadline) {
+    while (w.family.empty() && Clock::now() < deadline && !g_stop) {
       pollfd p{w.outcomes, POLLIN, 0};
       if (poll(&p, 1, 100) <= 0) continue;
       if (!read_some(w.outcomes, w.partial)) break;
       read_outcomes(w);
     }
-    if (!w.family.empty()) return w.family;
+    if (!w.family.empty() || g_stop) return w.family;
     drain_errors(w, 200);
     throw UsageError("sweep: " + options.binary + " is not a connfuzz fuzzer (as a sweep worker it did not say which fuzzer it is" +
                      (w.output.empty() ? std::string(")") : "; it said:\n" + w.output.substr(0, 4000) + ")"));
@@ -405,29 +428,6 @@ struct SweepWorkers::Pool {
   }
 };
 
-namespace {
-
-// SIGINT and SIGTERM stop the sweep; a dead worker's socket must not stop connfuzz.
-struct SignalScope {
-  struct sigaction old_int {}, old_term {}, old_pipe {};
-  SignalScope() {
-    g_stop = 0;
-    struct sigaction stop {};
-    stop.sa_handler = [](int) { g_stop = 1; };
-    sigaction(SIGINT, &stop, &old_int);
-    sigaction(SIGTERM, &stop, &old_term);
-    struct sigaction ignore {};
-    ignore.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ignore, &old_pipe);
-  }
-  ~SignalScope() {
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
-    sigaction(SIGPIPE, &old_pipe, nullptr);
-  }
-};
-
-}  // namespace
 
 SweepWorkers::SweepWorkers(WorkerOptions options) : pool_(std::make_unique<Pool>()) {
   pool_->options = std::move(options);
@@ -448,7 +448,6 @@ bool SweepWorkers::run(const std::vector<std::vector<std::uint8_t>>& cells, std:
                        const std::function<void(std::size_t)>& on_done) {
   outcomes.assign(cells.size(), SweepOutcome{});
   if (cells.empty()) return true;
-  SignalScope signals;
   pool_->cells = &cells;
   pool_->outcomes = &outcomes;
   pool_->on_done = &on_done;

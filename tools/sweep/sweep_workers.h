@@ -30,14 +30,15 @@ class SweepWorkers {
   SweepWorkers& operator=(const SweepWorkers&) = delete;
 
   // The outcome of every cell, in the cells' order; on_done(i) as cell i ends. The same
-  // workers serve every call. False when a SIGINT or SIGTERM stopped the run (the
-  // workers are gone then). Throws UsageError when a worker fails before its first cell.
+  // workers serve every call. False when a SIGINT or SIGTERM stopped the run, or came
+  // since the workers were made (the workers are gone then). Throws UsageError when a worker fails before its first cell.
   bool run(const std::vector<std::vector<std::uint8_t>>& cells, std::vector<fuzz::SweepOutcome>& outcomes,
            const std::function<void(std::size_t)>& on_done);
 
   // Which fuzzer the binary is, as its first worker says when it starts (the first line
-  // a worker writes). Call only for a binary check_fuzzer_file passed. Throws UsageError
-  // when the worker ends, or says nothing of the kind within the cell timeout.
+  // a worker writes); empty when a SIGINT or SIGTERM came first. Call only for a binary
+  // check_fuzzer_file passed. Throws UsageError when the worker ends, or says nothing of
+  // the kind within the cell timeout.
   std::string family();
 
   // No more cells: the workers begin to end (the destructor waits for them); run() is
