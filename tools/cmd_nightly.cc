@@ -423,8 +423,10 @@ int nightly(const NightlyOptions& o) {
   NightlySetup s = checked_setup(o);
   std::vector<FuzzerNight> nights;
   for (const std::string& name : s.names) nights.push_back(prepare_night(o, s, name));
-  for (const FuzzerNight& f : nights) sweep_into_crash_files(f.binary, (f.dir / "crashes").string(), s.corpus.string(), s.jobs);
-  if (!fuzz_all(o, s, nights)) std::fprintf(stderr, "connfuzz: nightly: interrupted; merging what was found so far\n");
+  bool swept = true;
+  for (std::size_t i = 0; i < nights.size() && swept; ++i)
+    swept = sweep_into_crash_files(nights[i].binary, (nights[i].dir / "crashes").string(), s.corpus.string(), s.jobs);
+  if (!swept || !fuzz_all(o, s, nights)) std::fprintf(stderr, "connfuzz: nightly: interrupted; merging what was found so far\n");
   std::map<std::string, Group> groups = merge_and_group(o, nights);
   int new_findings = write_repros(o, s.out, groups);
   write_coverage_reports(o, s, nights);

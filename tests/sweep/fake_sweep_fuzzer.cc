@@ -3,10 +3,11 @@
 // connect (connect@N=ECONNREFUSED) and hangs on every cell that times one out
 // (connect@N=ETIMEDOUT), answering the rest; "tell" crashes as "mixed" does, never hangs,
 // and answers the rest with a finding named for how it was started
-// ("started-as-<CONNFUZZ_SWEEP>"); "crash" crashes on every cell; "silent" exits before
-// its first cell; "slow" takes 2 s to say which fuzzer it is, then does as "mixed". It forks no cell runners: a crash ends the whole worker, the path a
-// real worker takes when something kills it and not its runner. What `connfuzz sweep`
-// must survive, with no real bug.
+// ("started-as-<CONNFUZZ_SWEEP>", and "-with-SIGPIPE-ignored" if it was); "crash"
+// crashes on every cell; "silent" exits before its first cell; "slow" takes 2 s to say
+// which fuzzer it is, then does as "mixed". It forks no cell runners: a crash ends the
+// whole worker, the path a real worker takes when something kills it and not its runner.
+// What `connfuzz sweep` must survive, with no real bug.
 #include <signal.h>
 #include <unistd.h>
 
@@ -36,7 +37,14 @@ void answer(std::uint64_t id, bool tell) {
   o.id = id;
   o.reach = fuzz::Reach::fired;
   o.sites = {{inject::Call::socket, 1}, {inject::Call::connect, 1}, {inject::Call::close, 1}};
-  if (tell) o.findings.push_back({"started-as-" + std::string(std::getenv("CONNFUZZ_SWEEP")), "", "how it was started"});
+  if (tell) {
+    // A worker must find SIGPIPE as the fuzzer does on its own: a target's write to a
+    // peer that is gone ends it there.
+    struct sigaction pipe {};
+    sigaction(SIGPIPE, nullptr, &pipe);
+    std::string how = "started-as-" + std::string(std::getenv("CONNFUZZ_SWEEP"));
+    o.findings.push_back({how + (pipe.sa_handler == SIG_IGN ? "-with-SIGPIPE-ignored" : ""), "", "how it was started"});
+  }
   std::string line = fuzz::outcome_line(o) + "\n";
   if (write(fuzz::kSweepOutcomesFd, line.data(), line.size()) < 0) std::exit(3);
 }

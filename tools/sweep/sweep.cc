@@ -119,6 +119,7 @@ class Sweep {
     r_.any_mode = o_.any_mode;
     r_.interrupted = r_.family.empty();
     if (!r_.interrupted && fault_free() && depth_one() && o_.depth >= 2) depth_two();
+    r_.interrupted = r_.interrupted || workers_.stop_asked();  // after the last cell too
     r_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     workers_.let_end();
     return std::move(r_);
@@ -241,7 +242,13 @@ auto with_sweep(const SweepOptions& options, Use use) {
   std::optional<StopSignalsHeld> held(std::in_place);
   Sweep sweep(options);
   held.reset();
-  SweepResult result = sweep.run();
+  SweepResult result;
+  try {
+    result = sweep.run();
+  } catch (...) {
+    held.emplace();  // a bad fuzzer's message, once the directory is gone
+    throw;
+  }
   held.emplace();
   return use(result);
 }

@@ -9,8 +9,7 @@
 
 namespace connfuzz::tools {
 
-std::size_t sweep_into_crash_files(const std::string& binary, const std::string& crashes_dir, const std::string& corpus,
-                                   int jobs) {
+bool sweep_into_crash_files(const std::string& binary, const std::string& crashes_dir, const std::string& corpus, int jobs) {
   SweepOptions options;
   options.fuzzer = binary;
   options.jobs = jobs;
@@ -21,15 +20,15 @@ std::size_t sweep_into_crash_files(const std::string& binary, const std::string&
     result = run_sweep(options);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "connfuzz: nightly: no sweep of %s: %s\n", binary.c_str(), e.what());
-    return 0;
+    return true;
   }
-  if (result.interrupted) return 0;
+  if (result.interrupted) return false;
   std::size_t saved = save_findings(result, crashes_dir).size();
   SweepTally t = tally_sweep(result);
   std::fprintf(stderr, "connfuzz: nightly: sweep of %s: %zu cells in %.1f s, %zu new findings, %zu documented; %zu files in %s\n",
                result.family.c_str(), result.cells.size(), result.seconds, t.new_findings, t.documented, saved,
                crashes_dir.c_str());
-  return saved;
+  return true;
 }
 
 }  // namespace connfuzz::tools

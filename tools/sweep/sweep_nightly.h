@@ -9,8 +9,8 @@ namespace connfuzz::tools {
 
 // Sweeps `binary` (depth 1, seeds from `corpus`/<family>/) and saves its findings into
 // `crashes_dir`; says on stderr what it found. A binary that is no connect fuzzer (the
-// parser fuzzers) is passed over. Returns the number of files saved.
-std::size_t sweep_into_crash_files(const std::string& binary, const std::string& crashes_dir, const std::string& corpus,
-                                   int jobs);
+// parser fuzzers) is passed over. False when a SIGINT or SIGTERM stopped it (the night
+// stops with it).
+bool sweep_into_crash_files(const std::string& binary, const std::string& crashes_dir, const std::string& corpus, int jobs);
 
 }  // namespace connfuzz::tools

@@ -110,8 +110,10 @@ void send(Worker& w, std::size_t index, const std::vector<std::uint8_t>& bytes) 
   std::string message = fuzz::cell_line(index, bytes);
   if (w.in_flight.empty()) w.cell_started = Clock::now();
   w.in_flight.push_back(index);
-  // A dead worker's EPIPE is seen when its outcomes end.
-  while (write(w.cells, message.data(), message.size()) < 0 && errno == EINTR) {
+  // A dead worker's EPIPE is seen when its outcomes end; no SIGPIPE, which connfuzz does
+  // not ignore: an ignored signal stays ignored in the workers it starts, and a target's
+  // write to a peer that is gone must end it as it would in the fuzzer.
+  while (send(w.cells, message.data(), message.size(), MSG_NOSIGNAL) < 0 && errno == EINTR) {
   }
 }
 
@@ -155,23 +157,19 @@ std::string line_after(const std::string& text, std::string_view needle) {
 
 int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
-// SIGINT and SIGTERM stop the sweep; a dead worker's socket must not stop connfuzz.
+// SIGINT and SIGTERM stop the sweep (a dead worker's socket is written with MSG_NOSIGNAL).
 struct SignalScope {
-  struct sigaction old_int {}, old_term {}, old_pipe {};
+  struct sigaction old_int {}, old_term {};
   SignalScope() {
     g_stop = 0;
     struct sigaction stop {};
     stop.sa_handler = [](int) { g_stop = 1; };
     sigaction(SIGINT, &stop, &old_int);
     sigaction(SIGTERM, &stop, &old_term);
-    struct sigaction ignore {};
-    ignore.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ignore, &old_pipe);
   }
   ~SignalScope() {
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
-    sigaction(SIGPIPE, &old_pipe, nullptr);
   }
 };
 
@@ -438,6 +436,7 @@ SweepWorkers::SweepWorkers(WorkerOptions options) : pool_(std::make_unique<Pool>
 SweepWorkers::~SweepWorkers() { pool_->end_all(1000); }
 
 void SweepWorkers::let_end() noexcept { pool_->let_end(); }
+bool SweepWorkers::stop_asked() const noexcept { return g_stop != 0; }
 std::size_t SweepWorkers::restarts() const noexcept { return pool_->restarts; }
 std::size_t SweepWorkers::undone_in_place() const noexcept { return pool_->undone_in_place; }
 std::size_t SweepWorkers::started() const noexcept { return pool_->started; }
@@ -447,7 +446,7 @@ std::string SweepWorkers::family() { return pool_->family(); }
 bool SweepWorkers::run(const std::vector<std::vector<std::uint8_t>>& cells, std::vector<SweepOutcome>& outcomes,
                        const std::function<void(std::size_t)>& on_done) {
   outcomes.assign(cells.size(), SweepOutcome{});
-  if (cells.empty()) return true;
+  if (cells.empty()) return g_stop == 0;
   pool_->cells = &cells;
   pool_->outcomes = &outcomes;
   pool_->on_done = &on_done;

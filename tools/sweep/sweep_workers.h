@@ -44,6 +44,8 @@ class SweepWorkers {
   // No more cells: the workers begin to end (the destructor waits for them); run() is
   // not to be called after it.
   void let_end() noexcept;
+  // Whether a SIGINT or SIGTERM came since the workers were made.
+  bool stop_asked() const noexcept;
 
   std::size_t started() const noexcept;   // workers started, at most --jobs
   std::size_t restarts() const noexcept;  // cell runners and workers replaced after a cell ended one
