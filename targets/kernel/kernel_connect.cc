@@ -14,8 +14,13 @@ ConnectResult kernel_raw_connect(const ConnectRequest& request) {
   if (fd < 0) return failure(errno, std::string("socket: ") + std::strerror(errno));
   if (connect(fd, to.addr, to.len) != 0) {
     int err = errno;
-    close(fd);
-    return failure(err, std::string("connect: ") + std::strerror(err));
+    // A real signal (the engine's timer; plans are dropped here) interrupted a connect
+    // that blocked: the attempt goes on, and its end is the kernel's answer.
+    if (err == EINTR) err = wait_connected(fd, request.timeout_ms);
+    if (err != 0) {
+      close(fd);
+      return failure(err, std::string("connect: ") + std::strerror(err));
+    }
   }
   ConnectResult result;
   result.fd = fd;
