@@ -126,7 +126,10 @@ ConnectResult blocking_connect(const ConnectRequest& request, bool with_send_tim
       int left = request.timeout_ms - static_cast<int>(now_ms() - start);
       err = wait_connected(fd, with_send_timeout ? std::max(0, left) : request.timeout_ms);
     } else if ((err == EAGAIN || err == ENOBUFS) && attempt < kMaxRetries) {
-      continue;
+      // Retried within the deadline: SO_SNDTIMEO, the whole of it, has just run out once
+      // (an AF_UNIX listener's full backlog), and the next try gets what is left.
+      int left = request.timeout_ms - static_cast<int>(now_ms() - start);
+      if (left > 0 && (!with_send_timeout || set_send_timeout(fd, left))) continue;
     }
     if (err != 0) return fail_and_close(fd, err, "connect");
     break;
