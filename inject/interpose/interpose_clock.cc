@@ -18,7 +18,7 @@ constexpr std::int64_t kSleepsForever = INT64_MAX;
 
 // A sleep's length, "for ever" (a tv_sec near its type's limit) where nanoseconds overflow.
 std::int64_t sleep_ns(const timespec& t) {
-  return t.tv_sec >= kSleepsForever / kNsPerSec - 1 ? kSleepsForever : ns_of(t);
+  return fits_in_ns(t) ? ns_of(t) : kSleepsForever;
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstdlib>
 
 #include "clock_units.h"
@@ -23,7 +22,7 @@ constexpr std::int64_t kFarNs = 365LL * 24 * 3600 * kNsPerSec;
 
 bool translatable(const timespec* deadline) {
   return deadline != nullptr && deadline->tv_nsec >= 0 && deadline->tv_nsec < kNsPerSec && deadline->tv_sec >= 0 &&
-         deadline->tv_sec < INT64_MAX / kNsPerSec - 1 && runtime().clock_is_virtual();
+         fits_in_ns(*deadline) && runtime().clock_is_virtual();
 }
 
 // pthread_cond_timedwait does not say which clock its deadline is on (the condition

@@ -143,8 +143,7 @@ TEST_F(SteadyClockTest, TheInputsThreadFindsAsMuchTimePassedAsItSlept) {
   EXPECT_EQ(program_clock_ns() - before, 5 * kMs);
   EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &three_ms, nullptr), 0);
   EXPECT_EQ(program_clock_ns() - before, 8 * kMs);
-  std::int64_t wake_ns = program_clock_ns() + 4 * kMs;
-  timespec wake{static_cast<time_t>(wake_ns / 1'000'000'000), static_cast<long>(wake_ns % 1'000'000'000)};
+  timespec wake = timespec_at(program_clock_ns() + 4 * kMs);
   EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, nullptr), 0);
   EXPECT_EQ(program_clock_ns() - before, 12 * kMs);
   inject::Runtime::mark_input_thread(false);
@@ -159,8 +158,7 @@ TEST_F(SteadyClockTest, AnAbsoluteSleepEndsWhenTheProgramsClockSaysSo) {
   wait_out_a_silent_attempt();
   inject::Runtime::mark_input_thread(true);
   std::int64_t before = program_clock_ns();
-  std::int64_t wake_ns = before + 3 * kMs;
-  timespec wake{static_cast<time_t>(wake_ns / 1'000'000'000), static_cast<long>(wake_ns % 1'000'000'000)};
+  timespec wake = timespec_at(before + 3 * kMs);
   std::int64_t real_before = kernel_clock_ns();
   EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, nullptr), 0);
   EXPECT_LT(kernel_clock_ns() - real_before, 1000 * kMs);  // not the 2.5 s the kernel's clock is behind
